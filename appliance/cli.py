@@ -1,0 +1,163 @@
+"""The ``yizhan`` command: serve, tui, demo, db upgrade, button, settings-doc."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+
+from appliance.settings import Settings, load_settings, settings_markdown
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(getattr(args, "config", None))
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from appliance.storage.migrate import upgrade
+
+    settings = _settings(args)
+    upgrade(settings.sqlalchemy_url, args.revision)
+    print(f"数据库已升级到 {args.revision}：{settings.sqlalchemy_url}")
+    return 0
+
+
+def cmd_demo_seed(args: argparse.Namespace) -> int:
+    from appliance.services.container import build_services
+    from appliance.services.demo_seed import seed_demo
+    from appliance.storage.migrate import upgrade
+
+    settings = _settings(args)
+    upgrade(settings.sqlalchemy_url)
+    services = build_services(settings)
+    try:
+        seeded = seed_demo(services)
+    finally:
+        services.close()
+    print("已写入演示数据" if seeded else "已有数据，未重复写入演示数据")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from appliance.http.app import create_app
+    from appliance.serve_workers import workers_for
+
+    settings = _settings(args)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    app = create_app(settings, workers=workers_for(settings))
+    uvicorn.run(
+        app,
+        host=args.host or settings.http_host,
+        port=args.port or settings.http_port,
+        log_level="warning",
+    )
+    return 0
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    from tui.app import run_tui
+
+    return run_tui(_settings(args))
+
+
+def cmd_button(args: argparse.Namespace) -> int:
+    from hw.button_sim import run_button_simulator
+
+    return run_button_simulator(_settings(args))
+
+
+def _wait_for_server(url: str, timeout: float = 20.0) -> bool:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/api/health", timeout=1.0).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Migrate, seed, start the server in the background and open the staff TUI."""
+    cmd_demo_seed(args)
+    settings = _settings(args)
+    log_path = settings.data_path / "server.log"
+    with open(log_path, "ab") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "appliance.cli", "serve"], stdout=log, stderr=log, env=os.environ
+        )
+    try:
+        if not _wait_for_server(settings.server_url):
+            print(f"服务器未能启动，请查看 {log_path}", file=sys.stderr)
+            return 1
+        print(f"大厅叫号屏：{settings.server_url}/display  取号页：{settings.server_url}/kiosk")
+        if args.no_tui:
+            server.wait()
+            return 0
+        return cmd_tui(args)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def cmd_settings_doc(args: argparse.Namespace) -> int:
+    sys.stdout.write(settings_markdown())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="yizhan", description="驿站 便民服务站设备")
+    parser.add_argument("--config", help="TOML settings file (default: $YIZHAN_CONFIG)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="start the station HTTP server")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=cmd_serve)
+
+    sub.add_parser("tui", help="open the staff terminal").set_defaults(func=cmd_tui)
+    sub.add_parser("button", help="simulated call button: Enter issues a ticket").set_defaults(
+        func=cmd_button
+    )
+
+    p = sub.add_parser("demo", help="demo station: migrate, seed, serve and open the TUI")
+    p.add_argument("--no-tui", action="store_true", help="serve only")
+    p.set_defaults(func=cmd_demo)
+    demo_sub = p.add_subparsers(dest="demo_command")
+    demo_sub.add_parser("seed", help="migrate and seed demo data only").set_defaults(
+        func=cmd_demo_seed
+    )
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    p = db_sub.add_parser("upgrade", help="apply Alembic migrations")
+    p.add_argument("revision", nargs="?", default="head")
+    p.set_defaults(func=cmd_db_upgrade)
+
+    sub.add_parser("settings-doc", help="print docs/settings.md").set_defaults(
+        func=cmd_settings_doc
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

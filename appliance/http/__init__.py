@@ -1,0 +1,1 @@
+"""The station HTTP server (Litestar): thin handlers over the services."""

@@ -1,0 +1,1 @@
+"""HTTP controllers. Each handler declares ``opt={"roles": ...}`` or ``opt={"public": True}``."""

@@ -1,0 +1,82 @@
+"""Request bodies. Litestar validates types; services validate meaning."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class LoginIn:
+    code: str
+    pin: str
+
+
+@dataclass
+class IssueIn:
+    """Staff-terminal ticket (source staff or appointment check-in)."""
+
+    category: str
+    priority: str = "normal"
+    phone: str | None = None
+    source: str = "staff"
+
+
+@dataclass
+class KioskIssueIn:
+    category: str
+    priority: str = "normal"
+    phone: str | None = None
+
+
+@dataclass
+class DeviceIssueIn:
+    """From the hardware service (call button): category defaults to the configured one."""
+
+    category: str | None = None
+    priority: str = "normal"
+
+
+@dataclass
+class PauseIn:
+    reason: str
+
+
+@dataclass
+class TransferIn:
+    to_window: str | None = None
+    to_category: str | None = None
+
+
+@dataclass
+class CallTicketIn:
+    ticket: str
+
+
+@dataclass
+class StaffIn:
+    code: str
+    name: str
+    role: str
+    pin: str
+    post: str = ""
+    phone: str = ""
+    window: int | None = None
+
+
+@dataclass
+class WhereaboutsIn:
+    whereabouts: str
+
+
+@dataclass
+class CategoryIn:
+    prefix: str
+    name: str
+    prior_minutes: float | None = None
+
+
+@dataclass
+class WindowIn:
+    number: int
+    name: str = ""
+    categories: list[str] = field(default_factory=list)

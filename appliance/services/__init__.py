@@ -1,0 +1,1 @@
+"""Application services: the rules of the domain applied to storage, one transaction each."""

@@ -1,0 +1,146 @@
+"""Typed station settings: one TOML file plus ``YIZHAN_*`` environment overrides.
+
+Every field has a default and a line of help (``help`` metadata). ``docs/settings.md`` lists
+them all; ``tests/test_settings_docs.py`` keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "YIZHAN_"
+CONFIG_ENV = "YIZHAN_CONFIG"
+
+
+def _f(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings of one station appliance."""
+
+    data_dir: str = _f("./var", "Directory for the database, receipts and logs.")
+    database_url: str = _f(
+        "", "SQLAlchemy URL of the station database; empty means SQLite at DATA_DIR/station.db."
+    )
+    station_code: str = _f("DEMO01", "Station code issued by the county (站点编码).")
+    station_name: str = _f("示范村便民服务站", "Station name printed on tickets and pages.")
+    timezone: str = _f("Asia/Shanghai", "IANA time zone of the station; business days follow it.")
+    open_time: str = _f("08:30", "Daily opening time, HH:MM local.")
+    close_time: str = _f("17:30", "Daily closing time, HH:MM local (R-Q5).")
+    max_priority_streak: int = _f(
+        2, "Most priority calls in a row per category while ordinary tickets wait (R-Q4)."
+    )
+    no_show_rejoin: str = _f(
+        "end", "Rejoin rule after a no-show (过号): end, after (N places back) or forbid."
+    )
+    no_show_rejoin_after: int = _f(3, "For no_show_rejoin=after: places behind the queue head.")
+    no_show_max_rejoins: int = _f(1, "How often one ticket may rejoin after no-shows.")
+    max_absence_minutes: int = _f(15, "Allowed pause (暂停服务) before an alert fires (R-Q6).")
+    wait_prior_minutes: float = _f(
+        8.0, "Service minutes assumed per ticket until enough history exists."
+    )
+    wait_min_samples: int = _f(5, "Finished services needed before the learned estimate is used.")
+    wait_sample_size: int = _f(30, "How many recent services the wait estimate learns from.")
+    session_hours: int = _f(12, "Lifetime of a staff login token, in hours.")
+    device_key: str = _f(
+        "yizhan-demo-device-key", "Shared key the hardware service presents to issue tickets."
+    )
+    http_host: str = _f("127.0.0.1", "Address the station server listens on.")
+    http_port: int = _f(8080, "Port the station server listens on.")
+    server_url: str = _f("http://127.0.0.1:8080", "Station server URL used by the TUI and hw.")
+    button_category: str = _f("A", "Category prefix the call button (叫号按钮) issues tickets for.")
+    printer_backend: str = _f(
+        "simulated", "Receipt printer backend: simulated (files under DATA_DIR) or none."
+    )
+    paper_width_mm: int = _f(58, "Receipt paper width: 58 or 80.")
+    display_recent_calls: int = _f(6, "How many recent calls the hall display lists.")
+    alert_check_seconds: float = _f(15.0, "How often the server checks for overdue pauses.")
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir)
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_path / 'station.db'}"
+
+
+def setting_fields() -> list[dataclasses.Field[Any]]:
+    return list(dataclasses.fields(Settings))
+
+
+def _coerce(raw: Any, target: Any, name: str) -> Any:
+    kind = target if isinstance(target, type) else type(target)
+    try:
+        if kind is bool:
+            if isinstance(raw, bool):
+                return raw
+            return str(raw).strip().lower() in {"1", "true", "yes", "on"}
+        if kind is int:
+            return int(raw)
+        if kind is float:
+            return float(raw)
+        return str(raw)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"setting {name}: cannot read {raw!r} as {kind.__name__}") from exc
+
+
+def load_settings(
+    config_path: str | os.PathLike[str] | None = None,
+    env: dict[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Defaults, then the TOML file, then ``YIZHAN_*`` environment, then explicit overrides."""
+    env = dict(os.environ) if env is None else env
+    values: dict[str, Any] = {}
+    path = config_path or env.get(CONFIG_ENV)
+    if path and Path(path).exists():
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+        flat = {k: v for k, v in data.items() if not isinstance(v, dict)}
+        for section in data.values():
+            if isinstance(section, dict):
+                flat.update(section)
+        values.update(flat)
+    known = {f.name: f for f in setting_fields()}
+    unknown = set(values) - set(known)
+    if unknown:
+        raise ValueError(f"unknown settings in {path}: {', '.join(sorted(unknown))}")
+    for name in known:
+        key = ENV_PREFIX + name.upper()
+        if key in env:
+            values[name] = env[key]
+    values.update(overrides)
+    typed = {n: _coerce(v, type(known[n].default), n) for n, v in values.items()}
+    settings = Settings(**typed)
+    if settings.no_show_rejoin not in {"end", "after", "forbid"}:
+        raise ValueError("setting no_show_rejoin must be end, after or forbid")
+    return settings
+
+
+def settings_markdown() -> str:
+    """Render the settings reference (docs/settings.md)."""
+    lines = [
+        "# Settings",
+        "",
+        "Read from the TOML file named by `YIZHAN_CONFIG` (flat keys, or grouped in any",
+        "tables), then overridden by environment variables `YIZHAN_<NAME>`.",
+        "This file is generated by `yizhan settings-doc`; a test keeps it in step.",
+        "",
+        "| name | environment | default | help |",
+        "|---|---|---|---|",
+    ]
+    for f in setting_fields():
+        lines.append(
+            f"| `{f.name}` | `{ENV_PREFIX}{f.name.upper()}` | `{f.default!r}` | {f.metadata['help']} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,101 @@
+"""Shared fixtures: a migrated, seeded station on a temp SQLite, in process or on a live port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import uvicorn
+from litestar.testing import TestClient
+
+from appliance.domain.clock import FrozenClock
+from appliance.http.app import create_app
+from appliance.services.container import Services, build_services
+from appliance.services.demo_seed import seed_demo
+from appliance.settings import Settings, load_settings
+from appliance.storage.migrate import upgrade
+
+# Monday 2026-11-23 09:00 Beijing time.
+T0 = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+
+os.environ.setdefault("LG_WD", "/tmp")
+
+
+@dataclass
+class Station:
+    settings: Settings
+    services: Services
+    clock: FrozenClock
+    data_dir: Path
+
+
+def make_station(tmp_path: Path, **overrides: object) -> Station:
+    settings = load_settings(env={}, data_dir=str(tmp_path), printer_backend="none", **overrides)
+    upgrade(settings.sqlalchemy_url)
+    clock = FrozenClock(T0)
+    services = build_services(settings, clock)
+    seed_demo(services)
+    return Station(settings, services, clock, tmp_path)
+
+
+@pytest.fixture
+def station(tmp_path: Path) -> Iterator[Station]:
+    st = make_station(tmp_path)
+    yield st
+    st.services.close()
+
+
+@pytest.fixture
+def client(station: Station) -> Iterator[TestClient]:
+    app = create_app(station.settings, services=station.services)
+    with TestClient(app) as c:
+        yield c
+
+
+def login(client: TestClient, code: str, pin: str) -> dict[str, str]:
+    r = client.post("/api/auth/login", json={"code": code, "pin": pin})
+    assert r.status_code == 201, r.text
+    return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+# Demo accounts (appliance/services/demo_seed.py)
+MANAGER = ("zz01", "1111")  # 站长, window 2
+WINDOW_CLERK = ("ck01", "2222")  # 窗口, window 1
+GUIDE = ("yd01", "3333")  # 引导
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    url: str
+    station: Station
+
+
+@pytest.fixture
+def live_server(station: Station) -> Iterator[LiveServer]:
+    """The real app under uvicorn on a free loopback port, in a thread."""
+    port = free_port()
+    app = create_app(station.settings, services=station.services)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("live server did not start")
+        time.sleep(0.02)
+    yield LiveServer(f"http://127.0.0.1:{port}", station)
+    server.should_exit = True
+    thread.join(timeout=10)
