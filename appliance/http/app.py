@@ -7,7 +7,6 @@ import threading
 from collections.abc import Callable
 
 from litestar import Litestar
-from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.static_files import create_static_files_router
 
@@ -77,7 +76,6 @@ def create_app(
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[start_workers],
         on_shutdown=[stop_workers],
-        cors_config=CORSConfig(allow_origins=[]),
         openapi_config=None,
     )
     app.state.services = services

@@ -6,6 +6,8 @@ A route that says neither is refused (fail closed); tests walk the whole matrix.
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any
 
 from litestar import Request, Response
@@ -17,6 +19,8 @@ from appliance.domain.errors import DomainError, NotAllowed
 from appliance.domain.roles import ROLE_LABELS
 from appliance.services.container import Services
 from appliance.services.staff_service import Principal
+
+log = logging.getLogger("yizhan.http")
 
 
 def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
@@ -64,15 +68,34 @@ def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Respons
     return _body(exc.status, exc.code, exc.message)
 
 
+FIELD_LABELS = {
+    "category": "业务类别", "priority": "优先类别", "phone": "手机号码", "code": "工号",
+    "pin": "密码", "name": "姓名/名称", "role": "岗位角色", "reason": "原因", "ticket": "号码",
+    "to_window": "目标窗口", "to_category": "目标类别", "number": "窗口号", "prefix": "类别字母",
+    "categories": "办理类别", "whereabouts": "去向", "window": "窗口", "prior_minutes": "预设时长",
+}
+_MISSING = re.compile(r"missing required field `([^`]+)`")
+
+
 def validation_error_handler(
     _: Request[Any, Any, Any], exc: ValidationException
 ) -> Response[dict[str, Any]]:
-    fields = []
+    missing, wrong = [], []
     for item in exc.extra if isinstance(exc.extra, list) else []:
-        if isinstance(item, dict) and item.get("key"):
-            fields.append(str(item["key"]))
-    detail = f"（字段：{'、'.join(fields)}）" if fields else ""
-    return _body(400, "bad_request", f"请求内容缺少必填项或格式不正确{detail}，请检查后重试")
+        if not isinstance(item, dict):
+            continue
+        found = _MISSING.search(str(item.get("message", "")))
+        if found:
+            missing.append(FIELD_LABELS.get(found.group(1), found.group(1)))
+        elif item.get("key") and item.get("key") != "data":
+            wrong.append(FIELD_LABELS.get(str(item["key"]), str(item["key"])))
+    parts = []
+    if missing:
+        parts.append(f"缺少必填项：{'、'.join(missing)}")
+    if wrong:
+        parts.append(f"格式不正确：{'、'.join(wrong)}")
+    detail = "；".join(parts) or "请求内容缺少必填项或格式不正确"
+    return _body(400, "bad_request", f"{detail}，请检查后重试")
 
 
 def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
@@ -81,7 +104,13 @@ def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Respons
     return _body(exc.status_code, "http_error", message)
 
 
+def internal_error_handler(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.exception("unhandled error", exc_info=exc)
+    return _body(500, "internal", "系统内部错误，操作未完成，请重试；如反复出现请联系站长")
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
+    Exception: internal_error_handler,
     DomainError: domain_error_handler,
     ValidationException: validation_error_handler,
     HTTPException: http_error_handler,

@@ -95,7 +95,7 @@ def recent_service_minutes(s: Session, category_id: str, limit: int) -> list[flo
 def next_seq(s: Session, business_date: str, category_id: str) -> int:
     last = s.exec(
         select(func.max(Ticket.seq)).where(
-            Ticket.business_date == business_date, Ticket.category_id == category_id
+            Ticket.business_date == business_date, Ticket.issue_category_id == category_id
         )
     ).one()
     return int(last or 0) + 1

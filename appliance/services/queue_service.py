@@ -112,6 +112,7 @@ class QueueService:
             t = Ticket(
                 business_date=bday,
                 category_id=cat.id,
+                issue_category_id=cat.id,
                 seq=seq,
                 number=rules.format_number(cat.prefix, seq),
                 source=src,

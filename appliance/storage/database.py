@@ -70,11 +70,9 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        # closing (not rolling back) ends the snapshot without expiring loaded rows
         with Session(self.read_engine, expire_on_commit=False) as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     def last_event_seq(self) -> int:
         with self.read() as s:

@@ -49,14 +49,16 @@ class Ticket(SQLModel, table=True):
     """Queue ticket (排队号)."""
 
     __table_args__ = (
-        UniqueConstraint("business_date", "category_id", "seq", name="uq_ticket_day_seq"),
+        # numbering follows the issuing category, which a transfer never changes
+        UniqueConstraint("business_date", "issue_category_id", "seq", name="uq_ticket_day_seq"),
         Index("ix_ticket_queue", "status", "category_id", "queue_at"),
         Index("ix_ticket_finished", "category_id", "finished_at"),
-        Index("ix_ticket_day_number", "business_date", "number"),
+        Index("ix_ticket_day_number", "business_date", "number", unique=True),
     )
     id: str = Field(default_factory=new_id, primary_key=True)
     business_date: str
     category_id: str = Field(foreign_key="category.id")
+    issue_category_id: str = Field(foreign_key="category.id")
     seq: int
     number: str
     source: str

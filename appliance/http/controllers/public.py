@@ -13,7 +13,7 @@ import anyio
 from litestar import Controller, Response, get
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from appliance.services.container import Services
+from appliance.http.deps import ServicesDep
 from appliance.services.staff_service import BoardEntry
 from appliance.services.views import DisplaySnapshot
 
@@ -29,7 +29,7 @@ def _json_default(value: Any) -> str:
     return str(value)
 
 
-async def display_events(services: Services) -> AsyncGenerator[ServerSentEventMessage, None]:
+async def display_events(services: ServicesDep) -> AsyncGenerator[ServerSentEventMessage, None]:
     """Push a fresh display snapshot whenever the event log grows (<1 s after a call)."""
     last_seq = -1
     quiet = 0.0
@@ -56,20 +56,20 @@ class PublicController(Controller):
     path = "/"
 
     @get("/api/display", opt=PUBLIC, sync_to_thread=True)
-    def display(self, services: Services) -> DisplaySnapshot:
+    def display(self, services: ServicesDep) -> DisplaySnapshot:
         return services.windows.display_snapshot()
 
     @get("/api/display/stream", opt=PUBLIC)
-    async def display_stream(self, services: Services) -> ServerSentEvent:
+    async def display_stream(self, services: ServicesDep) -> ServerSentEvent:
         return ServerSentEvent(display_events(services))
 
     @get("/api/board", opt=PUBLIC, sync_to_thread=True)
-    def board(self, services: Services) -> list[BoardEntry]:
+    def board(self, services: ServicesDep) -> list[BoardEntry]:
         """公示栏 (R-T1)."""
         return services.staff.board()
 
     @get("/api/health", opt=PUBLIC, sync_to_thread=True)
-    def health(self, services: Services) -> dict[str, Any]:
+    def health(self, services: ServicesDep) -> dict[str, Any]:
         return {
             "ok": True,
             "station_code": services.settings.station_code,

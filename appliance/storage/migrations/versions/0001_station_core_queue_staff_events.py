@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 12:59:34.883511
+Create Date: 2026-11-22 13:05:15.314762
 """
 from alembic import op
 import sqlalchemy as sa
@@ -134,6 +134,7 @@ def upgrade() -> None:
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('business_date', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('category_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('issue_category_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('number', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -156,11 +157,12 @@ def upgrade() -> None:
     sa.Column('no_show_count', sa.Integer(), nullable=False),
     sa.Column('rejoin_count', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['category_id'], ['category.id'], ),
+    sa.ForeignKeyConstraint(['issue_category_id'], ['category.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('business_date', 'category_id', 'seq', name='uq_ticket_day_seq')
+    sa.UniqueConstraint('business_date', 'issue_category_id', 'seq', name='uq_ticket_day_seq')
     )
     with op.batch_alter_table('ticket', schema=None) as batch_op:
-        batch_op.create_index('ix_ticket_day_number', ['business_date', 'number'], unique=False)
+        batch_op.create_index('ix_ticket_day_number', ['business_date', 'number'], unique=True)
         batch_op.create_index('ix_ticket_finished', ['category_id', 'finished_at'], unique=False)
         batch_op.create_index('ix_ticket_queue', ['status', 'category_id', 'queue_at'], unique=False)
 

@@ -1,0 +1,171 @@
+"""Every endpoint x every role (R-T1, R-T3): who may call what, and nobody else."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+from litestar.testing import TestClient
+
+from appliance.domain.roles import Role
+from appliance.http.app import create_app
+from tests.conftest import Station, make_station
+
+G, W, H, C, M = Role.GUIDE, Role.WINDOW, Role.HELPER, Role.COMPLAINTS, Role.MANAGER
+ALL = {G, W, H, C, M}
+WINDOW_OPS = {W, H, M}
+PUBLIC = "public"
+DEVICE = "device"
+
+# The access policy, written down independently of the code.
+POLICY: dict[tuple[str, str], object] = {
+    ("GET", "/"): PUBLIC,
+    ("GET", "/display"): PUBLIC,
+    ("GET", "/kiosk"): PUBLIC,
+    ("GET", "/board"): PUBLIC,
+    ("GET", "/api/display"): PUBLIC,
+    ("GET", "/api/display/stream"): PUBLIC,
+    ("GET", "/api/board"): PUBLIC,
+    ("GET", "/api/health"): PUBLIC,
+    ("GET", "/api/categories"): PUBLIC,
+    ("GET", "/api/windows"): PUBLIC,
+    ("GET", "/static/{file_path:path}"): PUBLIC,
+    ("HEAD", "/static/{file_path:path}"): PUBLIC,
+    ("POST", "/api/kiosk/tickets"): PUBLIC,
+    ("GET", "/api/tickets/{ticket_id:str}/progress"): PUBLIC,
+    ("POST", "/api/auth/login"): PUBLIC,
+    ("POST", "/api/device/tickets"): DEVICE,
+    ("POST", "/api/tickets"): {G, W, H, M},
+    ("POST", "/api/tickets/{ticket:str}/rejoin"): {G, W, H, M},
+    ("GET", "/api/queue"): ALL,
+    ("GET", "/api/windows/{window:str}"): ALL,
+    ("POST", "/api/windows/{window:str}/call-next"): WINDOW_OPS,
+    ("POST", "/api/windows/{window:str}/call"): WINDOW_OPS,
+    ("POST", "/api/windows/{window:str}/recall"): WINDOW_OPS,
+    ("POST", "/api/windows/{window:str}/start"): WINDOW_OPS,
+    ("POST", "/api/windows/{window:str}/finish"): WINDOW_OPS,
+    ("POST", "/api/windows/{window:str}/no-show"): WINDOW_OPS,
+    ("POST", "/api/windows/{window:str}/transfer"): WINDOW_OPS,
+    ("POST", "/api/windows/{window:str}/pause"): WINDOW_OPS,
+    ("POST", "/api/windows/{window:str}/resume"): WINDOW_OPS,
+    ("POST", "/api/auth/logout"): ALL,
+    ("GET", "/api/auth/me"): ALL,
+    ("GET", "/api/staff"): {M},
+    ("POST", "/api/staff"): {M},
+    ("POST", "/api/staff/{staff_id:str}/deactivate"): {M},
+    ("POST", "/api/staff/me/clock-in"): ALL,
+    ("POST", "/api/staff/me/clock-out"): ALL,
+    ("POST", "/api/staff/me/whereabouts"): ALL,
+    ("GET", "/api/alerts"): ALL,
+    ("POST", "/api/categories"): {M},
+    ("POST", "/api/windows"): {M},
+}
+
+PARAMS = {
+    "{window:str}": "1",
+    "{ticket:str}": "A001",
+    "{ticket_id:str}": "no-such-ticket",
+    "{staff_id:str}": "no-such-staff",
+    "{file_path:path}": "yizhan-missing.css",
+}
+
+
+def app_routes(app: Litestar) -> set[tuple[str, str]]:
+    found = set()
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            for method in handler.http_methods:
+                if method != "OPTIONS":
+                    found.add((method, route.path))
+    return found
+
+
+def concrete(path: str) -> str:
+    for key, value in PARAMS.items():
+        path = path.replace(key, value)
+    return path
+
+
+@pytest.fixture(scope="module")
+def station(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Station]:
+    st = make_station(tmp_path_factory.mktemp("matrix"))
+    yield st
+    st.services.close()
+
+
+@pytest.fixture(scope="module")
+def client(station: Station) -> Iterator[TestClient]:
+    with TestClient(create_app(station.settings, services=station.services)) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def tokens(station: Station, client: TestClient) -> dict[Role, str]:
+    out = {}
+    for role in Role:
+        code = f"t_{role.value}"
+        station.services.staff.create(code, f"测试{role.value}", role.value, "9876")
+        r = client.post("/api/auth/login", json={"code": code, "pin": "9876"})
+        out[role] = r.json()["token"]
+    return out
+
+
+def test_policy_covers_every_route(client: TestClient) -> None:
+    assert app_routes(client.app) == set(POLICY)
+
+
+def test_every_route_declares_its_access(client: TestClient) -> None:
+    for route in client.app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if set(handler.http_methods) == {"OPTIONS"}:
+                continue  # Litestar's automatic OPTIONS answer
+            opt = handler.opt
+            assert opt.get("public") or opt.get("device") or opt.get("roles"), route.path
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(POLICY))
+def test_endpoint_role_matrix_r_t1(method: str, path: str, client: TestClient, tokens: dict[Role, str], station: Station) -> None:
+    policy = POLICY[(method, path)]
+    if path.endswith("/stream") or path.endswith("/logout"):
+        pytest.skip("covered by dedicated tests (infinite stream / revokes the token)")
+    url = concrete(path)
+
+    def call(headers: dict[str, str]) -> int:
+        kwargs = {"headers": headers}
+        if method == "POST":
+            kwargs["json"] = {}
+        return client.request(method, url, **kwargs).status_code  # type: ignore[arg-type]
+
+    if policy == PUBLIC:
+        assert call({}) not in (401, 403)
+        return
+    if policy == DEVICE:
+        assert call({}) == 403
+        assert call({"X-Device-Key": "wrong"}) == 403
+        assert call({"X-Device-Key": station.settings.device_key}) not in (401, 403)
+        for role in Role:
+            assert call({"Authorization": f"Bearer {tokens[role]}"}) == 403
+        return
+    assert call({}) == 401
+    assert call({"Authorization": "Bearer forged-token"}) == 401
+    assert isinstance(policy, set)
+    for role in Role:
+        status = call({"Authorization": f"Bearer {tokens[role]}"})
+        if role in policy:
+            assert status not in (401, 403), (role, status)
+        else:
+            assert status == 403, (role, status)
+
+
+def test_logout_revokes_only_that_token(client: TestClient, tokens: dict[Role, str]) -> None:
+    token = client.post("/api/auth/login", json={"code": "t_window", "pin": "9876"}).json()["token"]
+    h = {"Authorization": f"Bearer {token}"}
+    assert client.post("/api/auth/logout", headers=h).status_code == 201
+    r = client.get("/api/queue", headers=h)
+    assert r.status_code == 401 and r.json()["message"] == "登录已失效，请重新登录"
+    assert client.get("/api/queue", headers={"Authorization": f"Bearer {tokens[Role.GUIDE]}"}).status_code == 200
+    assert client.post("/api/auth/logout").status_code == 401
