@@ -1,0 +1,102 @@
+"""Device interfaces (设备接口). Real backends (GPIO, CUPS, modem) and fakes implement these.
+
+A missing or unready device is a *state*, never a crash: a printer that cannot print
+raises :class:`PrinterUnavailable` and the caller keeps the job for a later retry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol, runtime_checkable
+
+PressKind = Literal["short", "long"]
+"""A short press issues an ordinary ticket; a long press a priority one (老弱病残孕)."""
+
+PressCallback = Callable[[PressKind], None]
+
+BuzzerPattern = Sequence[tuple[float, float]]
+"""Pairs of (on seconds, off seconds), played in order."""
+
+BEEP_ISSUED: BuzzerPattern = ((0.08, 0.0),)
+"""One short beep: a ticket was issued."""
+
+BEEP_PRIORITY: BuzzerPattern = ((0.08, 0.08), (0.08, 0.0))
+"""Two short beeps: a priority ticket was issued."""
+
+BEEP_ERROR: BuzzerPattern = ((0.4, 0.1), (0.4, 0.0))
+"""Two long beeps: the ticket could not be issued."""
+
+PrinterState = Literal["ready", "offline", "media-empty", "paused"]
+
+PRINTER_STATE_LABELS: dict[PrinterState, str] = {
+    "ready": "打印机就绪",
+    "offline": "打印机未连接",
+    "media-empty": "打印机缺纸",
+    "paused": "打印机已暂停",
+}
+
+
+@dataclass(frozen=True)
+class PrinterStatus:
+    """What a status bar shows about a printer (打印机状态)."""
+
+    state: PrinterState
+    label: str
+    detail: str = ""
+
+    @classmethod
+    def of(cls, state: PrinterState, detail: str = "") -> PrinterStatus:
+        return cls(state, PRINTER_STATE_LABELS[state], detail)
+
+    @property
+    def ready(self) -> bool:
+        return self.state == "ready"
+
+
+class PrinterUnavailable(Exception):
+    """The printer cannot print now (offline, out of paper, paused). Retry later."""
+
+    def __init__(self, reason: str, state: PrinterState = "offline") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.state: PrinterState = state
+
+
+@runtime_checkable
+class ReceiptPrinter(Protocol):
+    """Thermal receipt printer (小票打印机) taking raw ESC/POS bytes."""
+
+    def print_receipt(self, data: bytes, text: str, job_id: str, *, title: str = "") -> None:
+        """Print one receipt.
+
+        ``data`` is the ESC/POS stream, ``text`` its plain-text rendering (for logs and
+        simulated backends), ``job_id`` the durable print job id and ``title`` a short job
+        title (the ticket number; CUPS shows it as the job name). Raises
+        :class:`PrinterUnavailable` when the printer cannot take the job.
+        """
+        ...
+
+    def status(self) -> PrinterStatus: ...
+
+
+@runtime_checkable
+class Button(Protocol):
+    """The door call button (取号按钮)."""
+
+    def on_press(self, callback: PressCallback) -> None:
+        """Register a callback run once per (debounced) press."""
+        ...
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+@runtime_checkable
+class Buzzer(Protocol):
+    """A buzzer next to the button (蜂鸣器)."""
+
+    def play(self, pattern: BuzzerPattern) -> None:
+        """Play a pattern; must not block the caller for long."""
+        ...
