@@ -123,7 +123,8 @@ def _category_head(
     tickets: Sequence[Candidate], streak: int, max_streak: int
 ) -> tuple[Candidate, int]:
     priority = sorted(
-        (t for t in tickets if t.is_priority), key=lambda t: (_PRIORITY_RANK[t.priority], t.queue_at)
+        (t for t in tickets if t.is_priority),
+        key=lambda t: (_PRIORITY_RANK[t.priority], t.queue_at),
     )
     ordinary = sorted((t for t in tickets if not t.is_priority), key=lambda t: t.queue_at)
     if priority and (streak < max_streak or not ordinary):

@@ -69,10 +69,23 @@ def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Respons
 
 
 FIELD_LABELS = {
-    "category": "业务类别", "priority": "优先类别", "phone": "手机号码", "code": "工号",
-    "pin": "密码", "name": "姓名/名称", "role": "岗位角色", "reason": "原因", "ticket": "号码",
-    "to_window": "目标窗口", "to_category": "目标类别", "number": "窗口号", "prefix": "类别字母",
-    "categories": "办理类别", "whereabouts": "去向", "window": "窗口", "prior_minutes": "预设时长",
+    "category": "业务类别",
+    "priority": "优先类别",
+    "phone": "手机号码",
+    "code": "工号",
+    "pin": "密码",
+    "name": "姓名/名称",
+    "role": "岗位角色",
+    "reason": "原因",
+    "ticket": "号码",
+    "to_window": "目标窗口",
+    "to_category": "目标类别",
+    "number": "窗口号",
+    "prefix": "类别字母",
+    "categories": "办理类别",
+    "whereabouts": "去向",
+    "window": "窗口",
+    "prior_minutes": "预设时长",
 }
 _MISSING = re.compile(r"missing required field `([^`]+)`")
 

@@ -30,10 +30,14 @@ class Services:
         self.db.dispose()
 
 
-def build_services(settings: Settings, clock: Clock | None = None, db: Database | None = None) -> Services:
+def build_services(
+    settings: Settings, clock: Clock | None = None, db: Database | None = None
+) -> Services:
     clock = clock or SystemClock()
     db = db or Database(settings.sqlalchemy_url)
-    day = BusinessDay(ZoneInfo(settings.timezone), parse_hhmm(settings.open_time), parse_hhmm(settings.close_time))
+    day = BusinessDay(
+        ZoneInfo(settings.timezone), parse_hhmm(settings.open_time), parse_hhmm(settings.close_time)
+    )
     return Services(
         settings=settings,
         db=db,

@@ -43,7 +43,12 @@ def seed_demo(services: Services) -> bool:
         windows[number] = services.config.add_window(number, name, cats).id
     for st in DEMO_STAFF:
         services.staff.create(
-            st.code, st.name, st.role, st.pin, st.post, st.phone,
+            st.code,
+            st.name,
+            st.role,
+            st.pin,
+            st.post,
+            st.phone,
             windows.get(st.window) if st.window else None,
         )
     return True

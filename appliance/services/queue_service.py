@@ -270,8 +270,12 @@ class QueueService:
                 s.add(log)
                 s.flush()
                 append_event(
-                    s, "overtime.logged", "overtime_log", log.id,
-                    {"staff_id": t.staff_id, "ticket_id": t.id, "minutes": minutes}, now,
+                    s,
+                    "overtime.logged",
+                    "overtime_log",
+                    log.id,
+                    {"staff_id": t.staff_id, "ticket_id": t.id, "minutes": minutes},
+                    now,
                 )
             return self._view(s, t)
 
@@ -366,4 +370,3 @@ class QueueService:
                 view.est_wait_min = self._estimate(s, cat, int(ahead))
             view.phone_masked = None
             return view
-

@@ -75,8 +75,16 @@ class LoginResult:
 def _view(st: Staff) -> StaffView:
     role = Role(st.role)
     return StaffView(
-        st.id, st.code, st.name, st.role, ROLE_LABELS[role], st.post,
-        mask_phone(st.phone) if st.phone else "", st.active, st.on_duty, st.whereabouts,
+        st.id,
+        st.code,
+        st.name,
+        st.role,
+        ROLE_LABELS[role],
+        st.post,
+        mask_phone(st.phone) if st.phone else "",
+        st.active,
+        st.on_duty,
+        st.whereabouts,
         st.window_id,
     )
 
@@ -119,15 +127,21 @@ class StaffService:
             if s.exec(select(Staff).where(Staff.code == code)).first() is not None:
                 raise Conflict(f"工号 {code} 已被使用", "duplicate_code")
             st = Staff(
-                code=code, name=name, role=r, post=post or ROLE_LABELS[r], phone=phone,
-                pin_hash=pin_hash or hash_pin(pin), window_id=window_id, created_at=now,
+                code=code,
+                name=name,
+                role=r,
+                post=post or ROLE_LABELS[r],
+                phone=phone,
+                pin_hash=pin_hash or hash_pin(pin),
+                window_id=window_id,
+                created_at=now,
             )
             s.add(st)
             s.flush()
             append_event(s, "staff.created", "staff", st.id, {"code": code, "role": r}, now)
             return _view(st)
 
-    def list(self) -> list[StaffView]:
+    def list_all(self) -> list[StaffView]:
         with self.db.read() as s:
             return [_view(st) for st in s.exec(select(Staff).order_by(col(Staff.code)))]
 
@@ -178,7 +192,14 @@ class StaffService:
                 raise Unauthenticated("该账号已停用，请联系站长", "inactive")
             token = secrets.token_urlsafe(32)
             expires = now + timedelta(hours=self.settings.session_hours)
-            s.add(StaffSession(token_hash=_token_hash(token), staff_id=st.id, created_at=now, expires_at=expires))
+            s.add(
+                StaffSession(
+                    token_hash=_token_hash(token),
+                    staff_id=st.id,
+                    created_at=now,
+                    expires_at=expires,
+                )
+            )
             s.flush()
             append_event(s, "staff.login", "staff", st.id, {"code": st.code}, now)
             return LoginResult(token, _view(st), expires)
@@ -225,7 +246,9 @@ class StaffService:
             rec = Attendance(staff_id=st.id, kind=kind, at=now)
             s.add_all([st, rec])
             s.flush()
-            append_event(s, f"attendance.clock_{kind}", "staff", st.id, {"attendance_id": rec.id}, now)
+            append_event(
+                s, f"attendance.clock_{kind}", "staff", st.id, {"attendance_id": rec.id}, now
+            )
             return _view(st)
 
     def set_whereabouts(self, staff_id: str, whereabouts: str) -> StaffView:
@@ -245,4 +268,7 @@ class StaffService:
             rows = s.exec(
                 select(Staff).where(col(Staff.active).is_(True)).order_by(col(Staff.code))
             )
-            return [BoardEntry(st.name, st.post, st.phone, st.photo, st.whereabouts, st.on_duty) for st in rows]
+            return [
+                BoardEntry(st.name, st.post, st.phone, st.photo, st.whereabouts, st.on_duty)
+                for st in rows
+            ]

@@ -41,7 +41,9 @@ class StationConfigService:
         self.db = db
         self.clock = clock
 
-    def add_category(self, prefix: str, name: str, prior_minutes: float | None = None, sort: int = 0) -> CategoryInfo:
+    def add_category(
+        self, prefix: str, name: str, prior_minutes: float | None = None, sort: int = 0
+    ) -> CategoryInfo:
         prefix = (prefix or "").strip().upper()
         if not PREFIX_RE.match(prefix):
             raise Invalid("类别字母须为一个英文字母（A–Z）", "bad_prefix")
@@ -57,7 +59,9 @@ class StationConfigService:
             cat = Category(prefix=prefix, name=name, prior_minutes=prior_minutes, sort=sort)
             s.add(cat)
             s.flush()
-            append_event(s, "category.created", "category", cat.id, {"prefix": prefix, "name": name}, now)
+            append_event(
+                s, "category.created", "category", cat.id, {"prefix": prefix, "name": name}, now
+            )
             return CategoryInfo(cat.id, prefix, name, prior_minutes, [])
 
     def add_window(self, number: int, name: str, categories: list[str]) -> WindowInfo:
@@ -77,17 +81,27 @@ class StationConfigService:
                 s.add(WindowCategory(window_id=win.id, category_id=c.id))
             s.flush()
             append_event(
-                s, "window.created", "window", win.id,
-                {"number": number, "categories": [c.prefix for c in cats]}, now,
+                s,
+                "window.created",
+                "window",
+                win.id,
+                {"number": number, "categories": [c.prefix for c in cats]},
+                now,
             )
-            return WindowInfo(win.id, number, win.name, [c.id for c in cats], [c.prefix for c in cats], False)
+            return WindowInfo(
+                win.id, number, win.name, [c.id for c in cats], [c.prefix for c in cats], False
+            )
 
     def categories(self) -> list[CategoryInfo]:
         with self.db.read() as s:
             return [
-                CategoryInfo(c.id, c.prefix, c.name, c.prior_minutes, repo.serving_window_numbers(s, c.id))
+                CategoryInfo(
+                    c.id, c.prefix, c.name, c.prior_minutes, repo.serving_window_numbers(s, c.id)
+                )
                 for c in s.exec(
-                    select(Category).where(col(Category.active).is_(True)).order_by(col(Category.sort), col(Category.prefix))
+                    select(Category)
+                    .where(col(Category.active).is_(True))
+                    .order_by(col(Category.sort), col(Category.prefix))
                 )
             ]
 

@@ -58,8 +58,12 @@ class WindowService:
             s.add(win)
             s.flush()
             append_event(
-                s, "window.paused", "window", win.id,
-                {"number": win.number, "reason": reason, "staff_id": staff_id}, now,
+                s,
+                "window.paused",
+                "window",
+                win.id,
+                {"number": win.number, "reason": reason, "staff_id": staff_id},
+                now,
             )
             return self._window_state(s, win)
 
@@ -81,8 +85,12 @@ class WindowService:
                 append_event(s, "alert.cleared", "alert", alert.id, {"kind": alert.kind}, now)
             s.flush()
             append_event(
-                s, "window.resumed", "window", win.id,
-                {"number": win.number, "away_minutes": round(away, 1), "staff_id": staff_id}, now,
+                s,
+                "window.resumed",
+                "window",
+                win.id,
+                {"number": win.number, "away_minutes": round(away, 1), "staff_id": staff_id},
+                now,
             )
             return self._window_state(s, win)
 
@@ -94,7 +102,8 @@ class WindowService:
         with self.db.write() as s:
             for win in s.exec(
                 select(ServiceWindow).where(
-                    col(ServiceWindow.paused).is_(True), col(ServiceWindow.absence_alerted).is_(False)
+                    col(ServiceWindow.paused).is_(True),
+                    col(ServiceWindow.absence_alerted).is_(False),
                 )
             ):
                 if win.paused_at is None or now - win.paused_at <= limit:
@@ -112,8 +121,12 @@ class WindowService:
                 s.add_all([alert, win])
                 s.flush()
                 append_event(
-                    s, "alert.raised", "alert", alert.id,
-                    {"kind": "absence", "window_number": win.number, "message": alert.message}, now,
+                    s,
+                    "alert.raised",
+                    "alert",
+                    alert.id,
+                    {"kind": "absence", "window_number": win.number, "message": alert.message},
+                    now,
                 )
                 raised.append(alert)
         return raised
@@ -158,7 +171,11 @@ class WindowService:
             windows = list(s.exec(select(ServiceWindow).order_by(col(ServiceWindow.number))))
             numbers = {w.id: w.number for w in windows}
             cats = list(
-                s.exec(select(Category).where(col(Category.active).is_(True)).order_by(col(Category.sort), col(Category.prefix)))
+                s.exec(
+                    select(Category)
+                    .where(col(Category.active).is_(True))
+                    .order_by(col(Category.sort), col(Category.prefix))
+                )
             )
             queues = {c.id: CategoryQueue(c.id, c.prefix, c.name) for c in cats}
             waiting = s.exec(
@@ -192,9 +209,18 @@ class WindowService:
             shown = []
             for w in windows:
                 cur = repo.current_ticket(s, w)
-                active = cur is not None and cur.status in (TicketStatus.CALLED, TicketStatus.SERVING)
+                active = cur is not None and cur.status in (
+                    TicketStatus.CALLED,
+                    TicketStatus.SERVING,
+                )
                 shown.append(
-                    DisplayWindow(w.number, w.name, w.paused, w.pause_reason, cur.number if cur and active else None)
+                    DisplayWindow(
+                        w.number,
+                        w.name,
+                        w.paused,
+                        w.pause_reason,
+                        cur.number if cur and active else None,
+                    )
                 )
             recent = []
             for ev in s.exec(
@@ -204,11 +230,17 @@ class WindowService:
                 .limit(self.settings.display_recent_calls)
             ):
                 data = json.loads(ev.payload)
-                recent.append(DisplayCall(data["number"], int(data["window_number"]), ev.occurred_at))
+                recent.append(
+                    DisplayCall(data["number"], int(data["window_number"]), ev.occurred_at)
+                )
             counts = {c: n for c, n in _waiting_counts(s).items()}
             cats = [
                 DisplayCategory(c.prefix, c.name, counts.get(c.id, 0))
-                for c in s.exec(select(Category).where(col(Category.active).is_(True)).order_by(col(Category.sort), col(Category.prefix)))
+                for c in s.exec(
+                    select(Category)
+                    .where(col(Category.active).is_(True))
+                    .order_by(col(Category.sort), col(Category.prefix))
+                )
             ]
             notices = [f"{w.number} 号窗口暂停服务：{w.pause_reason}" for w in windows if w.paused]
             return DisplaySnapshot(
@@ -243,4 +275,3 @@ def _waiting_counts(s: Session) -> dict[str, int]:
 
 def _last_seq(s: Session) -> int:
     return int(s.exec(select(func.max(Event.seq))).one() or 0)
-

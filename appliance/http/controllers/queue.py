@@ -37,7 +37,9 @@ class TicketController(Controller):
         return services.queue.issue(category, TicketSource.BUTTON, data.priority)
 
     @post("/tickets", opt={"roles": ISSUE_ROLES}, sync_to_thread=True)
-    def issue_by_staff(self, data: JSONBody[IssueIn], services: ServicesDep, principal: PrincipalDep) -> TicketView:
+    def issue_by_staff(
+        self, data: JSONBody[IssueIn], services: ServicesDep, principal: PrincipalDep
+    ) -> TicketView:
         """工作人员代取号, or appointment check-in."""
         if data.source not in (TicketSource.STAFF, TicketSource.APPOINTMENT):
             raise NotAllowed("工作人员取号来源只能是 staff 或 appointment", "bad_source")
@@ -67,12 +69,18 @@ class WindowController(Controller):
         return services.windows.window_state(window)
 
     @post("/call-next", opt=WINDOW, sync_to_thread=True)
-    def call_next(self, window: FromPath[str], services: ServicesDep, principal: PrincipalDep) -> TicketView:
+    def call_next(
+        self, window: FromPath[str], services: ServicesDep, principal: PrincipalDep
+    ) -> TicketView:
         return services.queue.call_next(window, principal.staff_id)
 
     @post("/call", opt=WINDOW, sync_to_thread=True)
     def call_ticket(
-        self, window: FromPath[str], data: JSONBody[CallTicketIn], services: ServicesDep, principal: PrincipalDep
+        self,
+        window: FromPath[str],
+        data: JSONBody[CallTicketIn],
+        services: ServicesDep,
+        principal: PrincipalDep,
     ) -> TicketView:
         return services.queue.call_specific(window, data.ticket, principal.staff_id)
 
@@ -93,13 +101,23 @@ class WindowController(Controller):
         return services.queue.no_show(window)
 
     @post("/transfer", opt=WINDOW, sync_to_thread=True)
-    def transfer(self, window: FromPath[str], data: JSONBody[TransferIn], services: ServicesDep) -> TicketView:
+    def transfer(
+        self, window: FromPath[str], data: JSONBody[TransferIn], services: ServicesDep
+    ) -> TicketView:
         return services.queue.transfer(window, data.to_window, data.to_category)
 
     @post("/pause", opt=WINDOW, sync_to_thread=True)
-    def pause(self, window: FromPath[str], data: JSONBody[PauseIn], services: ServicesDep, principal: PrincipalDep) -> WindowState:
+    def pause(
+        self,
+        window: FromPath[str],
+        data: JSONBody[PauseIn],
+        services: ServicesDep,
+        principal: PrincipalDep,
+    ) -> WindowState:
         return services.windows.pause(window, data.reason, principal.staff_id)
 
     @post("/resume", opt=WINDOW, sync_to_thread=True)
-    def resume(self, window: FromPath[str], services: ServicesDep, principal: PrincipalDep) -> WindowState:
+    def resume(
+        self, window: FromPath[str], services: ServicesDep, principal: PrincipalDep
+    ) -> WindowState:
         return services.windows.resume(window, principal.staff_id)

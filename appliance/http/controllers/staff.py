@@ -52,7 +52,9 @@ class AuthController(Controller):
 
     @get("/me", opt=STAFF, sync_to_thread=False)
     def me(self, principal: PrincipalDep) -> MeView:
-        return MeView(principal.staff_id, principal.code, principal.name, principal.role, principal.window_id)
+        return MeView(
+            principal.staff_id, principal.code, principal.name, principal.role, principal.window_id
+        )
 
 
 class StaffController(Controller):
@@ -60,7 +62,7 @@ class StaffController(Controller):
 
     @get("/", opt=MANAGER, sync_to_thread=True)
     def list_staff(self, services: ServicesDep) -> list[StaffView]:
-        return services.staff.list()
+        return services.staff.list_all()
 
     @post("/", opt=MANAGER, sync_to_thread=True)
     def create(self, data: JSONBody[StaffIn], services: ServicesDep) -> StaffView:
@@ -72,7 +74,9 @@ class StaffController(Controller):
         )
 
     @post("/{staff_id:str}/deactivate", opt=MANAGER, sync_to_thread=True)
-    def deactivate(self, staff_id: FromPath[str], services: ServicesDep, principal: PrincipalDep) -> StaffView:
+    def deactivate(
+        self, staff_id: FromPath[str], services: ServicesDep, principal: PrincipalDep
+    ) -> StaffView:
         return services.staff.deactivate(staff_id, by=principal.staff_id)
 
     @post("/me/clock-in", opt=STAFF, sync_to_thread=True)
@@ -84,7 +88,9 @@ class StaffController(Controller):
         return services.staff.record_attendance(principal.staff_id, "out")
 
     @post("/me/whereabouts", opt=STAFF, sync_to_thread=True)
-    def whereabouts(self, data: JSONBody[WhereaboutsIn], services: ServicesDep, principal: PrincipalDep) -> StaffView:
+    def whereabouts(
+        self, data: JSONBody[WhereaboutsIn], services: ServicesDep, principal: PrincipalDep
+    ) -> StaffView:
         return services.staff.set_whereabouts(principal.staff_id, data.whereabouts)
 
 
