@@ -47,14 +47,17 @@ pick_python() {
     return 1
 }
 
-if [[ ! -x "$VENV/bin/python" ]]; then
+if [[ ! -e "$VENV" ]]; then
     if ! python_bin="$(pick_python)"; then
         say "未找到 Python 3.11–3.13，请先安装（Debian：apt-get install python3 python3-venv）"
         exit 1
     fi
     say "用 $python_bin 创建虚拟环境 $VENV"
-    rm -rf "$VENV"
     "$python_bin" -m venv "$VENV"
+elif ! "$VENV/bin/python" -c '' >/dev/null 2>&1; then
+    # never delete a venv on our own: it may be someone else's or only temporarily broken
+    say "虚拟环境 $VENV 无法使用（其 Python 已不存在或无权限）。请运行 make distclean 后重试。"
+    exit 1
 fi
 
 if [[ ! -f "$STAMP" || pyproject.toml -nt "$STAMP" ]]; then
