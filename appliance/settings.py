@@ -55,6 +55,9 @@ class Settings:
     http_host: str = _f("127.0.0.1", "Address the station server listens on.")
     http_port: int = _f(8080, "Port the station server listens on.")
     server_url: str = _f("http://127.0.0.1:8080", "Station server URL used by the TUI and hw.")
+    public_url: str = _f(
+        "", "Station address visitors' phones reach (ticket QR codes); empty means server_url."
+    )
     button_category: str = _f("A", "Category prefix the call button (叫号按钮) issues tickets for.")
     printer_backend: str = _f(
         "simulated", "Receipt printer backend: simulated (files under DATA_DIR) or none."
@@ -66,6 +69,10 @@ class Settings:
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir)
+
+    @property
+    def visitor_url(self) -> str:
+        return (self.public_url or self.server_url).rstrip("/")
 
     @property
     def sqlalchemy_url(self) -> str:

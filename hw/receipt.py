@@ -109,7 +109,7 @@ def columns_for(paper_mm: int) -> int:
 
 def progress_url(server_url: str, ticket_id: str) -> str:
     """The URL in the QR code: a visitor follows the ticket's progress from a phone."""
-    return f"{server_url.rstrip('/')}/api/tickets/{ticket_id}/progress"
+    return f"{server_url.rstrip('/')}/t/{ticket_id}"
 
 
 def issued_local(value: Any, tz: str = DEFAULT_TZ) -> str:

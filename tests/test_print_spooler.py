@@ -51,7 +51,7 @@ def test_issued_ticket_is_printed_once_r_q2(station: Station) -> None:
     receipt = printer.printed[0]
     assert receipt.title == view.number == "A001"
     assert b"A001" in receipt.data and "综合受理".encode("gb18030") in receipt.data
-    url = f"{station.settings.server_url}/api/tickets/{view.id}/progress"
+    url = f"{station.settings.server_url}/t/{view.id}"
     assert url.encode() in receipt.data and url in receipt.text.replace("\n", "")
     assert "取号时间：2026-11-23 09:00" in receipt.text
     [job] = jobs(station)

@@ -99,7 +99,7 @@ def test_qr_code_commands_and_lengths_r_q2() -> None:
     store_at = data.index(b"\x31\x50\x30" + payload)
     assert positions == sorted(positions) and positions[-1] < store_at < data.index(printing)
     assert (
-        URL == "http://192.168.10.2:8080/api/tickets/0193a5b2-7c1d-7e00-8000-000000000001/progress"
+        URL == "http://192.168.10.2:8080/t/0193a5b2-7c1d-7e00-8000-000000000001"
     )
 
 

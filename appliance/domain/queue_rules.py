@@ -119,14 +119,19 @@ class CallDecision:
     new_streak: int
 
 
+def _queue_order(t: Candidate) -> tuple[datetime, str]:
+    """Queue time, then id: UUIDv7 ids are issue-ordered, so equal times keep issue order."""
+    return (t.queue_at, t.ticket_id)
+
+
 def _category_head(
     tickets: Sequence[Candidate], streak: int, max_streak: int
 ) -> tuple[Candidate, int]:
     priority = sorted(
         (t for t in tickets if t.is_priority),
-        key=lambda t: (_PRIORITY_RANK[t.priority], t.queue_at),
+        key=lambda t: (_PRIORITY_RANK[t.priority], t.queue_at, t.ticket_id),
     )
-    ordinary = sorted((t for t in tickets if not t.is_priority), key=lambda t: t.queue_at)
+    ordinary = sorted((t for t in tickets if not t.is_priority), key=_queue_order)
     if priority and (streak < max_streak or not ordinary):
         return priority[0], (streak + 1 if ordinary else 0)
     return ordinary[0], 0
@@ -144,9 +149,7 @@ def choose_next(
     """Pick the ticket a window calls next, or None when nobody waits for it."""
     served = set(window_categories)
     tickets = list(waiting)
-    directed = sorted(
-        (t for t in tickets if t.target_window_id == window_id), key=lambda t: t.queue_at
-    )
+    directed = sorted((t for t in tickets if t.target_window_id == window_id), key=_queue_order)
     if directed:
         head = directed[0]
         return CallDecision(head, streaks.get(head.category_id, 0))

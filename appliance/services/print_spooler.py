@@ -89,7 +89,7 @@ class PrintSpooler:
             payload: dict[str, Any] = json.loads(job.payload)
             ticket: dict[str, Any] = payload["ticket"]
             station = str(payload.get("station_name") or self.settings.station_name)
-            url = progress_url(self.settings.server_url, str(ticket["id"]))
+            url = progress_url(self.settings.visitor_url, str(ticket["id"]))
             mm = self.settings.paper_width_mm
             tz = self.settings.timezone
             data = build_receipt(ticket, station, url, mm, tz=tz)

@@ -361,7 +361,8 @@ class QueueService:
                     select(func.count()).where(
                         Ticket.category_id == t.category_id,
                         Ticket.status == TicketStatus.WAITING,
-                        col(Ticket.queue_at) < t.queue_at,
+                        (col(Ticket.queue_at) < t.queue_at)
+                        | ((col(Ticket.queue_at) == t.queue_at) & (col(Ticket.id) < t.id)),
                     )
                 ).one()
                 view.people_ahead = int(ahead)

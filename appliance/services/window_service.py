@@ -181,7 +181,7 @@ class WindowService:
             waiting = s.exec(
                 select(Ticket)
                 .where(Ticket.status == TicketStatus.WAITING)
-                .order_by(col(Ticket.queue_at))
+                .order_by(col(Ticket.queue_at), col(Ticket.id))
             )
             for t in waiting:
                 if t.category_id in queues:
@@ -191,7 +191,7 @@ class WindowService:
                 for t in s.exec(
                     select(Ticket)
                     .where(Ticket.status == TicketStatus.NO_SHOW, Ticket.business_date == bday)
-                    .order_by(col(Ticket.queue_at))
+                    .order_by(col(Ticket.queue_at), col(Ticket.id))
                 )
             ]
             return QueueSnapshot(

@@ -86,6 +86,11 @@ class PublicController(Controller):
     def kiosk_page(self) -> Response[bytes]:
         return _page("kiosk.html")
 
+    @get("/t/{ticket_id:str}", opt=PUBLIC, sync_to_thread=False)
+    def progress_page(self, ticket_id: str) -> Response[bytes]:
+        """排队进度: the page a ticket's QR code opens (the id is read by the page script)."""
+        return _page("progress.html")
+
     @get("/board", opt=PUBLIC, sync_to_thread=False)
     def board_page(self) -> Response[bytes]:
         return _page("board.html")
