@@ -11,6 +11,7 @@ from typing import Any
 
 import anyio
 from litestar import Controller, Response, get
+from litestar.params import FromPath
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from appliance.http.deps import ServicesDep
@@ -87,7 +88,7 @@ class PublicController(Controller):
         return _page("kiosk.html")
 
     @get("/t/{ticket_id:str}", opt=PUBLIC, sync_to_thread=False)
-    def progress_page(self, ticket_id: str) -> Response[bytes]:
+    def progress_page(self, ticket_id: FromPath[str]) -> Response[bytes]:
         """排队进度: the page a ticket's QR code opens (the id is read by the page script)."""
         return _page("progress.html")
 
