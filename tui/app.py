@@ -1,0 +1,198 @@
+"""``YizhanApp``: the staff terminal (工作人员终端), and ``run_tui`` for ``yizhan tui``.
+
+The app owns the session and a 1-second poll of the server. Every poll refreshes the
+status bar, the queue screen and the lock screen (R-Q6). An unreachable server shows as
+离线 and is simply tried again on the next tick; nothing here may crash the terminal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, TypeVar
+from zoneinfo import ZoneInfo
+
+from textual.app import App
+from textual.binding import Binding
+
+from .api_client import ApiError, Offline, StationApi
+from .models import Alert, QueueSnapshot, WindowState
+from .screens.lock import LockScreen
+from .screens.login import LoginScreen
+from .screens.queue import QueueScreen
+from .session import Session
+from .status_bar import Status, StatusBar
+
+if TYPE_CHECKING:
+    from appliance.settings import Settings
+
+R = TypeVar("R")
+WEEKDAYS = "一二三四五六日"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class YizhanApp(App[int]):
+    """驿站 staff terminal. ``clock`` freezes the status-bar time in tests and snapshots."""
+
+    CSS_PATH = "yizhan.tcss"
+    TITLE = "驿站 工作人员终端"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [Binding("ctrl+q", "quit", "退出程序", show=False, priority=True)]
+
+    def __init__(
+        self,
+        server_url: str,
+        device_key: str = "",
+        clock: Callable[[], datetime] | None = None,
+        *,
+        timezone: str = "Asia/Shanghai",
+        poll_seconds: float = 1.0,
+        cursor_blink: bool = True,
+        api: StationApi | None = None,
+    ) -> None:
+        super().__init__()
+        self.api = api or StationApi(server_url, device_key)
+        self.clock = clock or _utc_now
+        self.timezone = ZoneInfo(timezone)
+        self.poll_seconds = poll_seconds
+        self.cursor_blink = cursor_blink
+        self.session: Session | None = None
+        self.online: bool | None = None
+        self.snapshot: QueueSnapshot | None = None
+        self.alerts: list[Alert] = []
+        self._refreshing = asyncio.Lock()
+
+    def on_mount(self) -> None:
+        self.push_screen(LoginScreen())
+        self.set_interval(self.poll_seconds, self.refresh_now)
+        self.call_later(self.refresh_now)
+
+    async def on_unmount(self) -> None:
+        await self.api.aclose()
+
+    # ---- status --------------------------------------------------------------------------
+    def now_text(self) -> str:
+        now = self.clock()
+        local = now.astimezone(self.timezone) if now.tzinfo else now
+        return local.strftime(f"%Y-%m-%d 周{WEEKDAYS[local.weekday()]} %H:%M:%S")
+
+    def status(self) -> Status:
+        who = self.session.label if self.session else "未登录"
+        alerts = tuple(a.message for a in self.alerts)
+        return Status(self.online, self.now_text(), who, alerts)
+
+    def publish_status(self) -> None:
+        status = self.status()
+        for screen in self.screen_stack:
+            for bar in screen.query(StatusBar):
+                bar.show(status)
+
+    def set_online(self, online: bool) -> None:
+        self.online = online
+        self.publish_status()
+
+    def my_window(self) -> WindowState | None:
+        if self.session is None or self.snapshot is None:
+            return None
+        return self.snapshot.window(self.session.window)
+
+    # ---- polling -------------------------------------------------------------------------
+    async def refresh_now(self) -> None:
+        """Fetch queue and alerts (or only health when logged out), then redraw."""
+        async with self._refreshing:
+            await self._fetch()
+            try:
+                await self._redraw()
+            except Exception as exc:  # a drawing glitch must not stop the terminal
+                self.log.error(f"redraw failed: {exc!r}")
+
+    async def _fetch(self) -> None:
+        try:
+            if self.session is None:
+                await self.api.health()
+                self.snapshot, self.alerts = None, []
+            else:
+                self.snapshot = await self.api.queue()
+                self.alerts = await self.api.alerts()
+            self.online = True
+        except Offline:
+            self.online = False
+        except ApiError as exc:
+            self.online = True
+            if exc.status == 401 and self.session is not None:
+                self.notify(exc.message, severity="error", markup=False)
+                self.end_session()
+        except Exception as exc:  # a malformed answer must not crash the terminal
+            self.log.error(f"refresh failed: {exc!r}")
+
+    async def _redraw(self) -> None:
+        self.publish_status()
+        if self.session is None or self.snapshot is None:
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, QueueScreen):
+                await screen.show_snapshot(self.snapshot)
+        self._sync_lock()
+
+    def _sync_lock(self) -> None:
+        """Show the lock screen while my window is paused, and drop it once resumed."""
+        mine = self.my_window()
+        paused = mine is not None and mine.paused
+        lock = next((s for s in self.screen_stack if isinstance(s, LockScreen)), None)
+        reason = (mine.pause_reason if mine else None) or ""
+        if paused and lock is None:
+            self.push_screen(LockScreen(reason))
+        elif lock is not None and not paused and self.screen is lock:
+            self.pop_screen()
+        elif lock is not None:
+            lock.set_reason(reason)
+
+    # ---- session and actions -------------------------------------------------------------
+    def start_session(self, session: Session) -> None:
+        self.session = session
+        self.snapshot = None
+        self.switch_screen(QueueScreen())  # it asks for a refresh once mounted
+
+    def end_session(self) -> None:
+        self.session, self.snapshot, self.alerts = None, None, []
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(LoginScreen())
+
+    async def logout(self) -> None:
+        with contextlib.suppress(ApiError, Offline):  # the token is dropped locally anyway
+            await self.api.logout()
+        self.end_session()
+        self.notify("已退出登录")
+
+    async def attempt(self, call: Awaitable[R]) -> R | None:
+        """Await one API call; show a refusal or an outage as a notification, return None."""
+        try:
+            return await call
+        except ApiError as exc:
+            self.notify(exc.message, title="操作未完成", severity="error", markup=False)
+            if exc.status == 401 and self.session is not None:
+                self.end_session()
+        except Offline as exc:
+            self.set_online(False)
+            self.notify(exc.message, title="服务器离线", severity="error", markup=False)
+        except Exception as exc:  # an unexpected answer must not crash the terminal
+            self.log.error(f"action failed: {exc!r}")
+            self.notify("服务器的回复无法识别，操作结果未知，请刷新后核对", severity="error")
+        return None
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit (it copies in an input): say how to quit, in Chinese."""
+        self.notify("按 Ctrl+Q 退出程序", title="要退出吗？")
+
+
+def run_tui(settings: Settings) -> int:
+    """``yizhan tui``: open the staff terminal against ``settings.server_url``."""
+    app = YizhanApp(settings.server_url, settings.device_key, timezone=settings.timezone)
+    app.run()
+    return app.return_code or 0

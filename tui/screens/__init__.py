@@ -1,0 +1,1 @@
+"""Screens of the staff terminal: login, queue, lock, and the small dialogs."""
