@@ -7,6 +7,8 @@ run a fresh temporary profile.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,7 +31,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+# Screenshots land in docs/ only when asked (`make docs`), so a test run leaves the tree clean.
+DOCS_SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+SCREENSHOTS = (
+    DOCS_SCREENSHOTS
+    if os.environ.get("YIZHAN_UPDATE_DOCS") == "1"
+    else Path(tempfile.gettempdir()) / "yizhan-screenshots"
+)
 LOOPBACK = "127.0.0.1"
 
 requires_chromium = pytest.mark.skipif(
