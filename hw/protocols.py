@@ -100,3 +100,99 @@ class Buzzer(Protocol):
     def play(self, pattern: BuzzerPattern) -> None:
         """Play a pattern; must not block the caller for long."""
         ...
+
+
+RatingCallback = Callable[[int], None]
+"""Called with a rating level 1..5 (5 = 非常满意 … 1 = 非常不满意)."""
+
+StuckCallback = Callable[[bool], None]
+"""Called with True when a button is held past the stuck limit, False when it is released."""
+
+
+@runtime_checkable
+class RatingKeypad(Protocol):
+    """Five-key rating keypad at a window (评价器)."""
+
+    def on_rating(self, callback: RatingCallback) -> None: ...
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+@runtime_checkable
+class NoticePrinter(Protocol):
+    """A4 printer for notices (通知书), taking PDF."""
+
+    def print_pdf(self, pdf: bytes, job_id: str, *, title: str = "", copies: int = 2) -> None:
+        """Print a PDF on A4 (``media=A4``); raises :class:`PrinterUnavailable`."""
+        ...
+
+    def status(self) -> PrinterStatus: ...
+
+
+ModemState = Literal["ready", "no-signal", "no-sim", "offline"]
+
+MODEM_STATE_LABELS: dict[ModemState, str] = {
+    "ready": "短信猫就绪",
+    "no-signal": "短信猫无信号",
+    "no-sim": "短信猫未插卡",
+    "offline": "短信猫未连接",
+}
+
+
+@dataclass(frozen=True)
+class ModemStatus:
+    """SIM, signal and reachability of the GSM modem (短信猫)."""
+
+    state: ModemState
+    label: str
+    signal: int | None = None  # AT+CSQ rssi 0..31, None when unknown
+    detail: str = ""
+
+    @classmethod
+    def of(cls, state: ModemState, signal: int | None = None, detail: str = "") -> ModemStatus:
+        return cls(state, MODEM_STATE_LABELS[state], signal, detail)
+
+
+@dataclass(frozen=True)
+class InboundSms:
+    phone: str
+    body: str
+    received_at: str  # ISO 8601 as reported by the modem, or when read
+
+
+class SmsFailed(Exception):
+    """Sending failed. ``permanent`` means retrying the same message cannot help."""
+
+    def __init__(self, reason: str, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+
+
+@runtime_checkable
+class Modem(Protocol):
+    """GSM modem sending and receiving SMS (短信)."""
+
+    def send(self, phone: str, text: str) -> list[int]:
+        """Send one (possibly concatenated) message; returns the message references.
+
+        Raises :class:`SmsFailed` (temporary unless ``permanent``).
+        """
+        ...
+
+    def read_inbound(self) -> list[InboundSms]:
+        """Read received messages and delete them from the SIM once returned."""
+        ...
+
+    def status(self) -> ModemStatus: ...
+
+
+@runtime_checkable
+class Speaker(Protocol):
+    """Audio out for voice calling (语音叫号)."""
+
+    def play_clips(self, clips: Sequence[str]) -> None:
+        """Play the named clips of the voice pack in order."""
+        ...
