@@ -5,7 +5,8 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-DEB_PACKAGES=(python3-venv python3-dev gcc chromium fonts-wqy-zenhei poppler-utils)
+DEB_PACKAGES=(python3-venv python3-dev gcc chromium fonts-wqy-zenhei poppler-utils
+    cups cups-filters cups-bsd libcups2-dev espeak-ng sox)
 VENV=.venv
 STAMP="$VENV/.installed"
 
