@@ -55,6 +55,9 @@ class Settings:
     http_host: str = _f("127.0.0.1", "Address the station server listens on.")
     http_port: int = _f(8080, "Port the station server listens on.")
     server_url: str = _f("http://127.0.0.1:8080", "Station server URL used by the TUI and hw.")
+    sms_notify_ahead: int = _f(
+        3, "Text a waiting visitor 前面还有 N 人 when N or fewer are ahead (needs a phone number)."
+    )
     public_url: str = _f(
         "", "Station address visitors' phones reach (ticket QR codes); empty means server_url."
     )

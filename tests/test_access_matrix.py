@@ -62,6 +62,27 @@ POLICY: dict[tuple[str, str], object] = {
     ("GET", "/api/alerts"): ALL,
     ("POST", "/api/categories"): {M},
     ("POST", "/api/windows"): {M},
+    ("POST", "/api/device/print-jobs/claim"): DEVICE,
+    ("POST", "/api/device/print-jobs/{job_id:str}/done"): DEVICE,
+    ("POST", "/api/device/print-jobs/{job_id:str}/failed"): DEVICE,
+    ("POST", "/api/device/sms/claim"): DEVICE,
+    ("POST", "/api/device/sms/{sms_id:str}/sent"): DEVICE,
+    ("POST", "/api/device/sms/{sms_id:str}/failed"): DEVICE,
+    ("POST", "/api/device/sms/inbound"): DEVICE,
+    ("POST", "/api/device/status"): DEVICE,
+    ("POST", "/api/device/alerts"): DEVICE,
+    ("POST", "/api/device/ratings"): DEVICE,
+    ("GET", "/api/device/events"): DEVICE,
+    ("GET", "/api/print-jobs"): ALL,
+    ("POST", "/api/print-jobs/{job_id:str}/cancel"): {G, W, H, M},
+    ("POST", "/api/print-jobs/{job_id:str}/reprint"): {G, W, H, M},
+    ("POST", "/api/tickets/{ticket_id:str}/reprint"): {G, W, H, M},
+    ("GET", "/api/sms"): ALL,
+    ("POST", "/api/sms/{sms_id:str}/cancel"): {G, W, H, M},
+    ("POST", "/api/sms/{sms_id:str}/retry"): {G, W, H, M},
+    ("GET", "/api/sms-templates"): ALL,
+    ("PUT", "/api/sms-templates/{kind:str}"): {M},
+    ("GET", "/api/devices"): ALL,
 }
 
 PARAMS = {
@@ -70,6 +91,9 @@ PARAMS = {
     "{ticket_id:str}": "no-such-ticket",
     "{staff_id:str}": "no-such-staff",
     "{file_path:path}": "yizhan-missing.css",
+    "{job_id:str}": "no-such-job",
+    "{sms_id:str}": "no-such-sms",
+    "{kind:str}": "no-such-kind",
 }
 
 
@@ -139,7 +163,7 @@ def test_endpoint_role_matrix_r_t1(method: str, path: str, client: TestClient, t
 
     def call(headers: dict[str, str]) -> int:
         kwargs = {"headers": headers}
-        if method == "POST":
+        if method in ("POST", "PUT"):
             kwargs["json"] = {}
         return client.request(method, url, **kwargs).status_code  # type: ignore[arg-type]
 

@@ -56,8 +56,12 @@ def test_every_change_appends_an_event_with_gapless_seq(station: Station) -> Non
     with station.services.db.read() as s:
         events = list(s.exec(select(Event).where(Event.seq > before).order_by(col(Event.seq))))
     types = [e.type for e in events]
-    assert types == ["ticket.issued", "print_job.created", "ticket.called", "ticket.finished"]
-    assert [e.seq for e in events] == list(range(before + 1, before + 5))
+    assert types == [
+        "ticket.issued", "print_job.created", "sms.queued",  # 取号成功 SMS
+        "ticket.called", "sms.queued",  # 请到 1 号窗口
+        "ticket.finished",
+    ]
+    assert [e.seq for e in events] == list(range(before + 1, before + 7))
     issued = json.loads(events[0].payload)
     assert issued["number"] == t.number
     assert issued["phone"] == "138****5678"  # masked in the log (R-I3)

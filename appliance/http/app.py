@@ -14,6 +14,8 @@ from appliance.domain.clock import Clock
 from appliance.services.container import Services, build_services
 from appliance.settings import Settings
 
+from .controllers.devices import DeviceController
+from .controllers.jobs import JobsController
 from .controllers.public import STATIC, PublicController
 from .controllers.queue import TicketController, WindowController
 from .controllers.staff import AlertController, AuthController, StaffController, StationController
@@ -66,6 +68,8 @@ def create_app(
             StaffController,
             AlertController,
             StationController,
+            DeviceController,
+            JobsController,
             create_static_files_router("/static", [STATIC], opt={"public": True}),
         ],
         guards=[role_guard],

@@ -80,3 +80,56 @@ class WindowIn:
     number: int
     name: str = ""
     categories: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ClaimIn:
+    """The hardware service leases work: print jobs (``kinds``) or SMS."""
+
+    limit: int = 5
+    lease_seconds: float = 60.0
+    kinds: list[str] = field(default_factory=lambda: ["receipt"])
+
+
+@dataclass
+class FailedIn:
+    error: str
+    permanent: bool = False
+
+
+@dataclass
+class SentIn:
+    references: list[int] = field(default_factory=list)
+
+
+@dataclass
+class InboundSmsIn:
+    phone: str
+    body: str
+    received_at: str = ""
+
+
+@dataclass
+class DeviceStatusIn:
+    device: str
+    state: str
+    label: str
+    detail: str = ""
+
+
+@dataclass
+class DeviceAlertIn:
+    kind: str
+    message: str = ""
+    active: bool = True
+
+
+@dataclass
+class RatingPressIn:
+    window: str
+    level: int
+
+
+@dataclass
+class TemplateIn:
+    body: str

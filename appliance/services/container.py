@@ -10,7 +10,10 @@ from appliance.domain.wait_estimate import BusinessDay, parse_hhmm
 from appliance.settings import Settings
 from appliance.storage.database import Database
 
+from .device_service import DeviceService
+from .print_jobs import PrintJobService
 from .queue_service import QueueService
+from .sms_service import SmsService
 from .staff_service import StaffService
 from .station_config import StationConfigService
 from .window_service import WindowService
@@ -25,6 +28,9 @@ class Services:
     windows: WindowService
     staff: StaffService
     config: StationConfigService
+    print_jobs: PrintJobService
+    sms: SmsService
+    devices: DeviceService
 
     def close(self) -> None:
         self.db.dispose()
@@ -46,4 +52,7 @@ def build_services(
         windows=WindowService(db, settings, clock, day),
         staff=StaffService(db, settings, clock),
         config=StationConfigService(db, clock),
+        print_jobs=PrintJobService(db, settings, clock),
+        sms=SmsService(db, settings, clock),
+        devices=DeviceService(db, clock, day),
     )

@@ -5,7 +5,6 @@ Every public method is one write transaction that also appends its event(s).
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 from typing import Any
@@ -24,8 +23,9 @@ from appliance.domain.wait_estimate import (
 )
 from appliance.settings import Settings
 from appliance.storage.database import Database, append_event
-from appliance.storage.models import Category, OvertimeLog, PrintJob, ServiceWindow, Ticket
+from appliance.storage.models import Category, OvertimeLog, ServiceWindow, Ticket
 
+from . import queue_notify
 from . import queue_repo as repo
 from .views import TicketView, ticket_view
 
@@ -129,19 +129,7 @@ class QueueService:
             s.flush()
             self._event(s, "ticket.issued", t, now)
             view = self._view(s, t)
-            job = PrintJob(
-                kind="receipt",
-                ticket_id=t.id,
-                payload=json.dumps(
-                    {"station_name": self.settings.station_name, "ticket": view.__dict__},
-                    ensure_ascii=False,
-                    default=str,
-                ),
-                created_at=now,
-            )
-            s.add(job)
-            s.flush()
-            append_event(s, "print_job.created", "print_job", job.id, {"kind": "receipt"}, now)
+            queue_notify.on_issued(s, self.settings, t, view, now)
             return view
 
     # ---- calling (R-Q3, R-Q4) ------------------------------------------------------------
@@ -168,6 +156,7 @@ class QueueService:
         s.add_all([t, win])
         s.flush()
         self._event(s, "ticket.called", t, now, window_number=win.number)
+        queue_notify.on_called(s, self.settings, t, win, now)
         return self._view(s, t)
 
     def call_next(self, window: str, staff_id: str | None = None) -> TicketView:
@@ -203,6 +192,11 @@ class QueueService:
             t = self._find_ticket(s, ticket, now)
             rules.check_transition("call", TicketStatus(t.status), t.number)
             return self._mark_called(s, win, t, staff_id, now)
+
+    def find(self, ref: str) -> TicketView:
+        """A ticket by id or by today's number."""
+        with self.db.read() as s:
+            return self._view(s, self._find_ticket(s, ref, self.clock.now()))
 
     def _find_ticket(self, s: Session, ref: str, now: datetime) -> Ticket:
         t = s.get(Ticket, ref)

@@ -13,7 +13,14 @@ from appliance.domain.queue_rules import PRIORITY_LABELS, Priority, TicketStatus
 from appliance.domain.wait_estimate import BusinessDay
 from appliance.settings import Settings
 from appliance.storage.database import Database, append_event
-from appliance.storage.models import Alert, Category, Event, ServiceWindow, Ticket
+from appliance.storage.models import (
+    Alert,
+    Category,
+    DeviceStatus,
+    Event,
+    ServiceWindow,
+    Ticket,
+)
 
 from . import queue_repo as repo
 from .views import (
@@ -243,6 +250,11 @@ class WindowService:
                 )
             ]
             notices = [f"{w.number} 号窗口暂停服务：{w.pause_reason}" for w in windows if w.paused]
+            printer = s.get(DeviceStatus, "printer.receipt")
+            if printer is not None and printer.state != "ready":
+                notices.append(
+                    f"取号小票暂时无法打印（{printer.label}），号码照常有效，请留意屏幕叫号"
+                )
             return DisplaySnapshot(
                 station_name=self.settings.station_name,
                 windows=shown,

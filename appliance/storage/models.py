@@ -80,6 +80,7 @@ class Ticket(SQLModel, table=True):
     recall_count: int = 0
     no_show_count: int = 0
     rejoin_count: int = 0
+    near_notified: bool = False
 
 
 class Staff(SQLModel, table=True):
@@ -153,9 +154,12 @@ class PrintJob(SQLModel, table=True):
     kind: str
     ticket_id: str | None = None
     payload: str
-    status: str = "pending"
+    status: str = "pending"  # pending | printing | done | cancelled | error
+    copies: int = 1
     attempts: int = 0
     last_error: str | None = None
+    claimed_until: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    cancelled_by: str | None = None
     created_at: datetime = Field(sa_type=UtcDateTime)
     done_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
@@ -170,3 +174,12 @@ class Event(SQLModel, table=True):
     entity_id: str
     payload: str
     occurred_at: datetime = Field(sa_type=UtcDateTime)
+
+
+from .device_models import DeviceStatus, InboundSms, SmsMessage, SmsTemplate  # noqa: E402
+
+__all__ = [
+    "Alert", "Attendance", "Category", "DeviceStatus", "Event", "InboundSms", "OvertimeLog",
+    "PrintJob", "ServiceWindow", "SmsMessage", "SmsTemplate", "Staff", "StaffSession",
+    "Ticket", "WindowCategory",
+]

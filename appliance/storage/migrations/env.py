@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import appliance.storage.models  # noqa: F401  (registers tables)
+import appliance.storage.models  # noqa: F401  (registers all tables, device tables included)
 from appliance.storage.database import Database
 
 config = context.config

@@ -1,0 +1,74 @@
+"""The hardware service's API (``X-Device-Key``): leases, results, states, presses, feed."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from appliance.http.deps import ServicesDep
+from appliance.http.schemas import (
+    ClaimIn,
+    DeviceAlertIn,
+    DeviceStatusIn,
+    FailedIn,
+    InboundSmsIn,
+    RatingPressIn,
+    SentIn,
+)
+from appliance.services.device_service import DeviceView, FeedEvent, RatingPress
+from appliance.services.print_jobs import PrintJobClaim, PrintJobView
+from appliance.services.sms_service import SmsClaim, SmsView
+
+DEVICE = {"device": True}
+
+
+class DeviceController(Controller):
+    path = "/api/device"
+
+    @post("/print-jobs/claim", opt=DEVICE, sync_to_thread=True)
+    def claim_print_jobs(self, data: JSONBody[ClaimIn], services: ServicesDep) -> list[PrintJobClaim]:
+        return services.print_jobs.claim(data.kinds, data.limit, data.lease_seconds)
+
+    @post("/print-jobs/{job_id:str}/done", opt=DEVICE, sync_to_thread=True)
+    def print_done(self, job_id: FromPath[str], services: ServicesDep) -> PrintJobView:
+        return services.print_jobs.mark_done(job_id)
+
+    @post("/print-jobs/{job_id:str}/failed", opt=DEVICE, sync_to_thread=True)
+    def print_failed(
+        self, job_id: FromPath[str], data: JSONBody[FailedIn], services: ServicesDep
+    ) -> PrintJobView:
+        return services.print_jobs.mark_failed(job_id, data.error)
+
+    @post("/sms/claim", opt=DEVICE, sync_to_thread=True)
+    def claim_sms(self, data: JSONBody[ClaimIn], services: ServicesDep) -> list[SmsClaim]:
+        return services.sms.claim(data.limit, data.lease_seconds)
+
+    @post("/sms/{sms_id:str}/sent", opt=DEVICE, sync_to_thread=True)
+    def sms_sent(self, sms_id: FromPath[str], data: JSONBody[SentIn], services: ServicesDep) -> SmsView:
+        return services.sms.mark_sent(sms_id, data.references)
+
+    @post("/sms/{sms_id:str}/failed", opt=DEVICE, sync_to_thread=True)
+    def sms_failed(
+        self, sms_id: FromPath[str], data: JSONBody[FailedIn], services: ServicesDep
+    ) -> SmsView:
+        return services.sms.mark_failed(sms_id, data.error, data.permanent)
+
+    @post("/sms/inbound", opt=DEVICE, sync_to_thread=True)
+    def sms_inbound(self, data: JSONBody[InboundSmsIn], services: ServicesDep) -> dict[str, str]:
+        return {"id": services.sms.store_inbound(data.phone, data.body, data.received_at)}
+
+    @post("/status", opt=DEVICE, sync_to_thread=True)
+    def status(self, data: JSONBody[DeviceStatusIn], services: ServicesDep) -> DeviceView:
+        return services.devices.report(data.device, data.state, data.label, data.detail)
+
+    @post("/alerts", opt=DEVICE, sync_to_thread=True)
+    def alert(self, data: JSONBody[DeviceAlertIn], services: ServicesDep) -> dict[str, bool]:
+        return {"changed": services.devices.set_alert(data.kind, data.message, data.active)}
+
+    @post("/ratings", opt=DEVICE, sync_to_thread=True)
+    def rating(self, data: JSONBody[RatingPressIn], services: ServicesDep) -> RatingPress:
+        return services.devices.rating_press(data.window, data.level)
+
+    @get("/events", opt=DEVICE, sync_to_thread=True)
+    def events(self, services: ServicesDep, after: FromQuery[int] = 0, limit: FromQuery[int] = 100) -> list[FeedEvent]:
+        return services.devices.feed(after, limit)

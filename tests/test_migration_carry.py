@@ -1,0 +1,55 @@
+"""A field database at revision 0001 is carried to head with its data intact (R-N2)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from appliance.domain.clock import FrozenClock
+from appliance.services.container import build_services
+from appliance.settings import load_settings
+from appliance.storage.migrate import upgrade
+
+NOW = "2026-11-23 01:00:00.000000"
+
+V1_ROWS = [
+    "INSERT INTO category (id, prefix, name, prior_minutes, priority_streak, sort, active) VALUES ('c1', 'A', '综合受理', 6.0, 0, 0, 1)",
+    "INSERT INTO service_window (id, number, name, paused, absence_alerted) VALUES ('w1', 1, '1号窗口', 0, 0)",
+    "INSERT INTO window_category (window_id, category_id) VALUES ('w1', 'c1')",
+    f"INSERT INTO ticket (id, business_date, category_id, issue_category_id, seq, number, source, priority, status, queue_at, issued_at, phone, people_ahead, est_wait_min, recall_count, no_show_count, rejoin_count) VALUES ('t1', '2026-11-23', 'c1', 'c1', 1, 'A001', 'kiosk', 'normal', 'waiting', '{NOW}', '{NOW}', '13812345678', 0, 0, 0, 0, 0)",
+    f"INSERT INTO print_job (id, kind, ticket_id, payload, status, attempts, created_at) VALUES ('p1', 'receipt', 't1', '{{}}', 'pending', 2, '{NOW}')",
+    f"INSERT INTO event (seq, id, type, entity, entity_id, payload, occurred_at) VALUES (1, 'e1', 'ticket.issued', 'ticket', 't1', '{{}}', '{NOW}')",
+]
+
+
+def test_0001_database_upgrades_with_data_intact(tmp_path: Path) -> None:
+    settings = load_settings(env={}, data_dir=str(tmp_path), printer_backend="none")
+    url = settings.sqlalchemy_url
+    upgrade(url, "0001")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for sql in V1_ROWS:
+            conn.execute(text(sql))
+    engine.dispose()
+
+    upgrade(url)  # to head
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT number, phone, near_notified FROM ticket")).one() == ("A001", "13812345678", 0)
+        assert conn.execute(text("SELECT status, attempts, copies FROM print_job")).one() == ("pending", 2, 1)
+        kinds = {r[0] for r in conn.execute(text("SELECT kind FROM sms_template"))}
+        assert {"ticket_issued", "queue_near", "ticket_called"} <= kinds
+        assert conn.execute(text("SELECT count(*) FROM event")).scalar() == 1
+    engine.dispose()
+
+    clock = FrozenClock(datetime(2026, 11, 23, 1, 5, tzinfo=UTC))
+    services = build_services(settings, clock)
+    called = services.queue.call_next("1")
+    assert called.number == "A001"
+    assert services.db.last_event_seq() > 1  # the log continues after the old events
+    claims = services.sms.claim()
+    assert [c.body for c in claims] == ["【示范村便民服务站】请 A001 号到 1 号窗口办理。"]
+    services.close()
