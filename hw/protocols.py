@@ -27,6 +27,12 @@ BEEP_PRIORITY: BuzzerPattern = ((0.08, 0.08), (0.08, 0.0))
 BEEP_ERROR: BuzzerPattern = ((0.4, 0.1), (0.4, 0.0))
 """Two long beeps: the ticket could not be issued."""
 
+BEEP_CALL: BuzzerPattern = ((0.2, 0.1), (0.2, 0.1), (0.2, 0.0))
+"""Three medium beeps: a window calls the next visitor (叫号)."""
+
+BEEP_FAULT: BuzzerPattern = ((0.6, 0.2), (0.6, 0.2), (0.6, 0.0))
+"""Three long beeps: a device needs staff (按钮卡住、打印机缺纸等故障)."""
+
 PrinterState = Literal["ready", "offline", "media-empty", "paused"]
 
 PRINTER_STATE_LABELS: dict[PrinterState, str] = {
