@@ -47,11 +47,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from appliance.http.app import create_app
-    from appliance.serve_workers import workers_for
 
     settings = _settings(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    app = create_app(settings, workers=workers_for(settings))
+    app = create_app(settings)
     uvicorn.run(
         app,
         host=args.host or settings.http_host,
@@ -65,6 +64,12 @@ def cmd_tui(args: argparse.Namespace) -> int:
     from tui.app import run_tui
 
     return run_tui(_settings(args))
+
+
+def cmd_hw(args: argparse.Namespace) -> int:
+    from hw.service.main import run_hw
+
+    return run_hw(_settings(args))
 
 
 def cmd_button(args: argparse.Namespace) -> int:
@@ -96,21 +101,35 @@ def cmd_demo(args: argparse.Namespace) -> int:
         server = subprocess.Popen(
             [sys.executable, "-m", "appliance.cli", "serve"], stdout=log, stderr=log, env=os.environ
         )
+    hardware: subprocess.Popen[bytes] | None = None
     try:
         if not _wait_for_server(settings.server_url):
             print(f"服务器未能启动，请查看 {log_path}", file=sys.stderr)
             return 1
+        with open(settings.data_path / "hw.log", "ab") as log:
+            hardware = subprocess.Popen(
+                [sys.executable, "-m", "appliance.cli", "hw"], stdout=log, stderr=log, env=os.environ
+            )
         print(f"大厅叫号屏：{settings.server_url}/display  取号页：{settings.server_url}/kiosk")
         if args.no_tui:
             server.wait()
             return 0
         return cmd_tui(args)
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        for proc in (hardware, server):
+            if proc is None:
+                continue
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from appliance.doctor import doctor_main
+
+    return doctor_main(_settings(args))
 
 
 def cmd_settings_doc(args: argparse.Namespace) -> int:
@@ -129,6 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
 
     sub.add_parser("tui", help="open the staff terminal").set_defaults(func=cmd_tui)
+    sub.add_parser("hw", help="hardware service: printers, SMS, buttons, voice").set_defaults(
+        func=cmd_hw
+    )
     sub.add_parser("button", help="simulated call button: Enter issues a ticket").set_defaults(
         func=cmd_button
     )
@@ -146,6 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = db_sub.add_parser("upgrade", help="apply Alembic migrations")
     p.add_argument("revision", nargs="?", default="head")
     p.set_defaults(func=cmd_db_upgrade)
+
+    sub.add_parser(
+        "doctor", help="self-check: printers, modem, GPIO, voice, clock, disk, database, county"
+    ).set_defaults(func=cmd_doctor)
 
     sub.add_parser("settings-doc", help="print docs/settings.md").set_defaults(
         func=cmd_settings_doc

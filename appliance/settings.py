@@ -65,6 +65,55 @@ class Settings:
     printer_backend: str = _f(
         "simulated", "Receipt printer backend: simulated (files under DATA_DIR) or none."
     )
+    speaker_backend: str = _f(
+        "file",
+        "Voice calling (语音叫号): aplay (audio out via aplay/paplay/play), file "
+        "(DATA_DIR/voice/last-call.wav), fake or none.",
+    )
+    voice_pack_dir: str = _f(
+        "", "Folder of a recorded voice pack (see docs/voice-pack.md); empty means the default."
+    )
+    county_url: str = _f(
+        "", "County centre URL that `yizhan doctor` checks; empty means not configured yet."
+    )
+    build_date: str = _f(
+        "", "Earliest plausible date (YYYY-MM-DD) for the clock check; empty means the release."
+    )
+    disk_warn_mb: int = _f(
+        1024, "`yizhan doctor` warns when the data dir has less free space (MB)."
+    )
+    disk_fail_mb: int = _f(200, "`yizhan doctor` fails when the data dir has less free space (MB).")
+    gpio_backend: str = _f("fake", "GPIO backend: rpi (RPi.GPIO / rpi-lgpio on the Pi) or fake.")
+    gpio_chip: int = _f(-1, "gpiochip number for rpi-lgpio (RPI_LGPIO_CHIP); -1 = library default.")
+    gpio_button_pin: int = _f(17, "BCM pin of the call button (取号按钮).")
+    gpio_button_pull_up: bool = _f(
+        True, "Call button wired to ground with the internal pull-up (pressed = LOW)."
+    )
+    gpio_debounce_ms: int = _f(30, "A button level counts after it is stable this long (去抖), ms.")
+    gpio_button_min_interval_s: float = _f(
+        3.0, "Presses within this many seconds of the last accepted press are ignored."
+    )
+    gpio_long_press_s: float = _f(
+        2.0, "Hold at least this long for a priority ticket (老弱病残孕)."
+    )
+    gpio_stuck_after_s: float = _f(
+        10.0, "A button held longer is stuck: alert, ignored until released."
+    )
+    gpio_buzzer_pin: int = _f(18, "BCM pin of the buzzer (蜂鸣器).")
+    gpio_buzzer_active_high: bool = _f(True, "The buzzer sounds when its pin is HIGH.")
+    gpio_keypad_pins: str = _f(
+        "5,6,13,19,26", "BCM pins of the rating keypad keys (评价器), comma separated."
+    )
+    gpio_keypad_levels: str = _f(
+        "5,4,3,2,1", "Rating level of each keypad pin, in the same order (5 = 非常满意)."
+    )
+    gpio_keypad_pull_up: bool = _f(
+        True, "Keypad keys wired to ground with pull-ups (pressed = LOW)."
+    )
+    gpio_keypad_min_interval_s: float = _f(
+        1.0, "Keypad presses within this many seconds of the last rating are ignored."
+    )
+    gpio_keypad_window: int = _f(1, "Window number (窗口号) the rating keypad belongs to.")
     paper_width_mm: int = _f(58, "Receipt paper width: 58 or 80.")
     display_recent_calls: int = _f(6, "How many recent calls the hall display lists.")
     alert_check_seconds: float = _f(15.0, "How often the server checks for overdue pauses.")

@@ -120,3 +120,17 @@ async def test_open_alerts_show_in_the_status_bar_r_q6(live_server: LiveServer) 
         assert "09:16:00" in text_of(app.screen.query_one("#status-time"))
         station.services.windows.resume("2")
         await wait_for(pilot, lambda: not alerts.display)
+
+
+async def test_printer_state_shows_in_the_status_bar(live_server: LiveServer) -> None:
+    """A receipt printer out of paper is shown to staff; the queue goes on."""
+    station = live_server.station
+    app = make_app(live_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_logged_in(pilot, *WINDOW_CLERK)
+        alerts = app.screen.query_one("#status-alerts")
+        station.services.devices.report("printer.receipt", "media-empty", "打印机缺纸")
+        await wait_for(pilot, lambda: alerts.display)
+        assert text_of(alerts) == "⚠ 小票打印机：打印机缺纸"
+        station.services.devices.report("printer.receipt", "ready", "打印机就绪")
+        await wait_for(pilot, lambda: not alerts.display)

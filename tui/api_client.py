@@ -121,6 +121,11 @@ class StationApi:
     async def alerts(self) -> list[Alert]:
         return [Alert.from_json(a) for a in await self._request("GET", "/api/alerts")]
 
+    async def device_problems(self) -> list[str]:
+        """Devices not ready (printer out of paper, modem without signal…), as status text."""
+        devices = await self._request("GET", "/api/devices")
+        return [f"{d['name']}：{d['label']}" for d in devices if not d.get("ok")]
+
     # ---- calling actions of a window (R-Q3) ----------------------------------------------
     async def _window_action(
         self, window: int | str, action: str, body: dict[str, Any] | None = None

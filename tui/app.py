@@ -65,6 +65,7 @@ class YizhanApp(App[int]):
         self.online: bool | None = None
         self.snapshot: QueueSnapshot | None = None
         self.alerts: list[Alert] = []
+        self.device_problems: list[str] = []
         self._refreshing = asyncio.Lock()
 
     def on_mount(self) -> None:
@@ -83,7 +84,7 @@ class YizhanApp(App[int]):
 
     def status(self) -> Status:
         who = self.session.label if self.session else "未登录"
-        alerts = tuple(a.message for a in self.alerts)
+        alerts = tuple(a.message for a in self.alerts) + tuple(self.device_problems)
         return Status(self.online, self.now_text(), who, alerts)
 
     def publish_status(self) -> None:
@@ -115,10 +116,11 @@ class YizhanApp(App[int]):
         try:
             if self.session is None:
                 await self.api.health()
-                self.snapshot, self.alerts = None, []
+                self.snapshot, self.alerts, self.device_problems = None, [], []
             else:
                 self.snapshot = await self.api.queue()
                 self.alerts = await self.api.alerts()
+                self.device_problems = await self.api.device_problems()
             self.online = True
         except Offline:
             self.online = False

@@ -124,8 +124,12 @@ class PrintJobService:
             append_event(s, "print_job.done", "print_job", job.id, {"kind": job.kind}, now)
             return _view(job)
 
-    def mark_failed(self, job_id: str, error: str) -> PrintJobView:
-        """Back to pending; an event is written only when the reason changes (no flood)."""
+    def mark_failed(self, job_id: str, error: str, permanent: bool = False) -> PrintJobView:
+        """Back to pending; an event is written only when the reason changes (no flood).
+
+        ``permanent`` (the job can never print, e.g. a corrupt payload) parks it as
+        ``error`` for staff to see, so it cannot block the jobs behind it.
+        """
         now = self.clock.now()
         error = (error or "未知错误")[:300]
         with self.db.write() as s:
@@ -133,12 +137,16 @@ class PrintJobService:
             if job.status not in ("printing", "pending"):
                 raise Conflict(f"打印任务状态为 {job.status}，不能标记为失败", "illegal_job_state")
             changed = job.last_error != error
-            job.status, job.claimed_until, job.last_error = "pending", None, error
+            job.status = "error" if permanent else "pending"
+            job.claimed_until, job.last_error = None, error
             job.attempts += 1
             s.add(job)
             s.flush()
-            if changed:
-                append_event(s, "print_job.failed", "print_job", job.id, {"error": error}, now)
+            if changed or permanent:
+                append_event(
+                    s, "print_job.failed", "print_job", job.id,
+                    {"error": error, "permanent": permanent}, now,
+                )
             return _view(job)
 
     def cancel(self, job_id: str, staff_id: str) -> PrintJobView:

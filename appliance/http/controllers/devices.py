@@ -37,7 +37,7 @@ class DeviceController(Controller):
     def print_failed(
         self, job_id: FromPath[str], data: JSONBody[FailedIn], services: ServicesDep
     ) -> PrintJobView:
-        return services.print_jobs.mark_failed(job_id, data.error)
+        return services.print_jobs.mark_failed(job_id, data.error, data.permanent)
 
     @post("/sms/claim", opt=DEVICE, sync_to_thread=True)
     def claim_sms(self, data: JSONBody[ClaimIn], services: ServicesDep) -> list[SmsClaim]:
