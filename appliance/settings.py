@@ -114,6 +114,19 @@ class Settings:
         1.0, "Keypad presses within this many seconds of the last rating are ignored."
     )
     gpio_keypad_window: int = _f(1, "Window number (窗口号) the rating keypad belongs to.")
+    modem_backend: str = _f(
+        "simulated",
+        "SMS modem backend: simulated (DATA_DIR/sms/outbox.log), gsm (a serial GSM modem) or none.",
+    )
+    modem_port: str = _f(
+        "/dev/ttyUSB2",
+        "Serial port of the GSM modem's AT interface; prefer a /dev/serial/by-id/… link.",
+    )
+    modem_baud: int = _f(115200, "Baud rate of the modem's serial port.")
+    modem_timeout: float = _f(5.0, "Seconds to wait for an AT command and for the `> ` prompt.")
+    modem_send_timeout: float = _f(
+        60.0, "Seconds to wait for the network to accept one SMS part after Ctrl-Z."
+    )
     paper_width_mm: int = _f(58, "Receipt paper width: 58 or 80.")
     display_recent_calls: int = _f(6, "How many recent calls the hall display lists.")
     alert_check_seconds: float = _f(15.0, "How often the server checks for overdue pauses.")

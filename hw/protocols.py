@@ -188,8 +188,13 @@ class Modem(Protocol):
         """
         ...
 
-    def read_inbound(self) -> list[InboundSms]:
-        """Read received messages and delete them from the SIM once returned."""
+    def read_inbound(
+        self, handover: Callable[[list[InboundSms]], None] | None = None
+    ) -> list[InboundSms]:
+        """Read received messages; delete them from the SIM after ``handover`` returns.
+
+        ``handover`` stores them durably first; if it raises, nothing is deleted.
+        """
         ...
 
     def status(self) -> ModemStatus: ...

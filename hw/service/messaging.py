@@ -87,10 +87,13 @@ class SmsWorker:
     def poll_inbound(self) -> int:
         """Read the SIM, spool, then hand each message to the server; returns delivered count."""
         pending = self.spool.load()
-        fresh = self.modem.read_inbound()
-        if fresh:
-            pending += fresh
-            self.spool.save(pending)
+
+        def keep(fresh: list[InboundSms]) -> None:
+            # durable before the modem deletes them from the SIM
+            self.spool.save(pending + fresh)
+
+        fresh = self.modem.read_inbound(handover=keep)
+        pending += fresh
         delivered = 0
         while pending:
             m = pending[0]

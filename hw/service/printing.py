@@ -109,7 +109,10 @@ class PrintWorker:
                 self._last_reported[device] = key
 
     def _print(self, job: dict[str, Any]) -> None:
-        payload = json.loads(job["payload"])
+        try:
+            payload = json.loads(job["payload"])
+        except ValueError as exc:
+            raise BadPayload(f"打印内容已损坏：{exc}") from exc
         if job["kind"] == "receipt":
             assert self.receipt is not None
             data, text, title = render_receipt(payload, self.opts)
