@@ -136,8 +136,9 @@ def test_printer_state_shows_on_display_and_to_staff(client: TestClient, dev: di
     h = login(client, *WINDOW_CLERK)
     [dev_state] = client.get("/api/devices", headers=h).json()
     assert dev_state["name"] == "小票打印机" and dev_state["label"] == "打印机缺纸"
-    # the ticket is still issued while the printer is out of paper
+    # the ticket is still issued while the printer is out of paper, and shown in the hall
     assert client.post("/api/kiosk/tickets", json={"category": "A"}).status_code == 201
+    assert "最近取号：A001" in client.get("/api/display").json()["notices"]
     client.post("/api/device/status", headers=dev, json={"device": "printer.receipt", "state": "ready", "label": "打印机就绪"})
     assert client.get("/api/display").json()["notices"] == []
 

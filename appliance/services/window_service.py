@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
@@ -255,6 +255,9 @@ class WindowService:
                 notices.append(
                     f"取号小票暂时无法打印（{printer.label}），号码照常有效，请留意屏幕叫号"
                 )
+                issued = _recent_issued(s, self.clock.now() - timedelta(minutes=15))
+                if issued:
+                    notices.append(f"最近取号：{'、'.join(issued)}")
             return DisplaySnapshot(
                 station_name=self.settings.station_name,
                 windows=shown,
@@ -283,6 +286,17 @@ def _waiting_counts(s: Session) -> dict[str, int]:
         .group_by(col(Ticket.category_id))
     )
     return {c: int(n) for c, n in rows}
+
+
+def _recent_issued(s: Session, since: datetime) -> list[str]:
+    """Numbers issued since ``since`` and still waiting: visitors without a paper ticket."""
+    rows = s.exec(
+        select(Ticket.number)
+        .where(Ticket.status == TicketStatus.WAITING, col(Ticket.issued_at) >= since)
+        .order_by(col(Ticket.issued_at).desc())
+        .limit(8)
+    )
+    return list(reversed(list(rows)))
 
 
 def _last_seq(s: Session) -> int:
