@@ -1,8 +1,9 @@
-"""Receipt printer backends (小票打印机): simulated files, an in-memory fake, and the picker.
+"""Printer backends: receipts (小票打印机) and A4 notices (通知书打印机), and the pickers.
 
-The real backends (CUPS raw queue, LAN ESC/POS on port 9100) come later; they implement the
-same :class:`hw.protocols.ReceiptPrinter` and turn their library errors into
-:class:`hw.protocols.PrinterUnavailable` here, at one place.
+Each kind has a simulated backend (files under DATA_DIR), an in-memory fake for tests and
+the real CUPS backend in :mod:`hw.cups`, which turns pycups errors into
+:class:`hw.protocols.PrinterUnavailable` at one place. Settings pick the backend:
+``printer_backend`` and ``notice_printer_backend`` (``cups``, ``simulated`` or ``none``).
 """
 
 from __future__ import annotations
@@ -14,12 +15,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .protocols import PrinterState, PrinterStatus, PrinterUnavailable, ReceiptPrinter
+from .protocols import (
+    NoticePrinter,
+    PrinterState,
+    PrinterStatus,
+    PrinterUnavailable,
+    ReceiptPrinter,
+)
 
 if TYPE_CHECKING:
     from appliance.settings import Settings
 
-PRINTER_BACKENDS = ("simulated", "none")
+PRINTER_BACKENDS = ("cups", "simulated", "none")
+
+DEFAULT_RECEIPT_QUEUE = "receipt"
+DEFAULT_NOTICE_QUEUE = "notice"
+DEFAULT_STALL_SECONDS = 15.0
 
 _UNSAFE = re.compile(r"[^0-9A-Za-z_.-]+")
 
@@ -122,13 +133,117 @@ class FakeReceiptPrinter:
         return PrinterStatus.of(self.state)
 
 
+class SimulatedNoticePrinter:
+    """Writes each notice as ``<title>-<job_id>.pdf``: the document the A4 printer would get
+    (one file whatever ``copies`` says)."""
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.directory = Path(directory)
+
+    def path_for(self, job_id: str, title: str = "") -> Path:
+        return self.directory / f"{_safe_name(title, 'notice')}-{_safe_name(job_id, 'job')}.pdf"
+
+    def print_pdf(self, pdf: bytes, job_id: str, *, title: str = "", copies: int = 2) -> None:
+        path = self.path_for(job_id, title)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            _write_atomic(path, pdf)
+        except OSError as exc:
+            raise PrinterUnavailable(
+                f"无法写入通知书目录 {self.directory}：{exc.strerror or exc}"
+            ) from exc
+
+    def status(self) -> PrinterStatus:
+        probe = self.directory if self.directory.exists() else self.directory.parent
+        if os.access(probe, os.W_OK):
+            return PrinterStatus.of("ready", f"模拟打印，通知书保存在 {self.directory}")
+        return PrinterStatus.of("offline", f"通知书目录不可写：{self.directory}")
+
+
+@dataclass(frozen=True)
+class PrintedNotice:
+    """One notice the fake A4 printer accepted."""
+
+    job_id: str
+    pdf: bytes
+    title: str
+    copies: int
+
+
+class FakeNoticePrinter:
+    """In-memory A4 printer for tests: records notices and can be driven like the receipt fake."""
+
+    def __init__(self, state: PrinterState = "ready") -> None:
+        self.state: PrinterState = state
+        self.printed: list[PrintedNotice] = []
+        self.attempts = 0
+        self._lock = threading.Lock()
+
+    def set_state(self, state: PrinterState) -> None:
+        self.state = state
+
+    def print_pdf(self, pdf: bytes, job_id: str, *, title: str = "", copies: int = 2) -> None:
+        with self._lock:
+            self.attempts += 1
+            current = self.status()
+            if not current.ready:
+                raise PrinterUnavailable(current.label, current.state)
+            self.printed.append(PrintedNotice(job_id, pdf, title, copies))
+
+    def status(self) -> PrinterStatus:
+        return PrinterStatus.of(self.state)
+
+
+def _cups_settings(settings: Settings) -> tuple[str | None, float]:
+    server = str(getattr(settings, "cups_server", "") or "").strip() or None
+    stall = float(getattr(settings, "cups_stall_seconds", DEFAULT_STALL_SECONDS))
+    return server, stall
+
+
+def _unknown(kind: str, value: str) -> ValueError:
+    return ValueError(f"未知的{kind}类型“{value}”，可选：{'、'.join(PRINTER_BACKENDS)}")
+
+
 def make_receipt_printer(settings: Settings) -> ReceiptPrinter | None:
-    """The receipt printer the settings ask for; ``None`` when printing is switched off."""
+    """The receipt printer the settings ask for; ``None`` when printing is switched off.
+
+    ``cups`` prints to the raw queue ``cups_receipt_queue`` on ``cups_server`` (empty: the
+    system's CUPS).
+    """
     backend = settings.printer_backend.strip().lower()
+    if backend == "cups":
+        from .cups import CupsReceiptPrinter
+
+        server, stall = _cups_settings(settings)
+        queue = str(getattr(settings, "cups_receipt_queue", DEFAULT_RECEIPT_QUEUE))
+        return CupsReceiptPrinter(queue, server, stall_seconds=stall)
     if backend == "simulated":
         return SimulatedReceiptPrinter(settings.data_path / "receipts")
     if backend == "none":
         return None
-    raise ValueError(
-        f"未知的小票打印机类型“{settings.printer_backend}”，可选：{'、'.join(PRINTER_BACKENDS)}"
-    )
+    raise _unknown("小票打印机", settings.printer_backend)
+
+
+def make_notice_printer(settings: Settings) -> NoticePrinter | None:
+    """The A4 notice printer the settings ask for; ``None`` when the station has none.
+
+    ``cups`` prints PDF to ``cups_notice_queue`` (``media=A4``, 2 copies); ``simulated`` writes
+    the PDFs under DATA_DIR/notices. When this returns ``None`` but
+    :func:`make_receipt_printer` does not, the caller prints the condensed receipt version
+    of the notice instead (:func:`hw.notice_pdf.notice_receipt`, i.e.
+    :func:`hw.receipt.build_notice_receipt`), once per copy, and keeps the full PDF with
+    the case.
+    """
+    raw = str(getattr(settings, "notice_printer_backend", "simulated"))
+    backend = raw.strip().lower()
+    if backend == "cups":
+        from .cups import CupsNoticePrinter
+
+        server, stall = _cups_settings(settings)
+        queue = str(getattr(settings, "cups_notice_queue", DEFAULT_NOTICE_QUEUE))
+        return CupsNoticePrinter(queue, server, stall_seconds=stall)
+    if backend == "simulated":
+        return SimulatedNoticePrinter(settings.data_path / "notices")
+    if backend == "none":
+        return None
+    raise _unknown("通知书打印机", raw)

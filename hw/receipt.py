@@ -6,16 +6,20 @@ sends ``FS &`` (see PITFALLS). The byte stream is::
     ESC @, FS &                       initialise, enter Chinese (GB18030) mode
     ESC a 1, ESC E 1, GS ! 0x01       station name, centred, bold, double height
                                       (ESC a only where the alignment changes)
-    GS ! 0x33                         ticket number at 4x width and height
+    GS ! 0x77                         ticket number at 8x width and height (smaller only
+                                      when a long number would not fit on one line)
     ESC a 0                           details, left aligned, GB18030 text
     GS ( k (model, size, ECC, store, print)   QR code of the follow-up URL
     ESC d 4, GS V 66 0                feed and partial cut
+
+:func:`build_notice_receipt` uses the same blocks for the condensed receipt version of an A4
+notice (通知书), for stations whose only printer is the thermal one.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -40,7 +44,8 @@ CUT = GS + b"V\x42\x00"  # feed to the cutter, then partial cut
 
 SIZE_NORMAL = 0x00
 SIZE_TALL = 0x01  # double height
-SIZE_NUMBER = 0x33  # 4x width, 4x height
+SIZE_DOUBLE = 0x11  # double width and height
+SIZE_NUMBER = 0x77  # 8x width, 8x height: the largest GS ! allows
 
 QR_MODEL_2 = GS + b"(k\x04\x00\x31\x41\x32\x00"
 QR_ECC_M = GS + b"(k\x03\x00\x31\x45\x31"
@@ -81,6 +86,13 @@ def wrap(text: str, width: int) -> list[str]:
 def size_command(n: int) -> bytes:
     """``GS ! n``: high nibble is width - 1, low nibble height - 1."""
     return GS + b"!" + bytes([n])
+
+
+def magnified(factor: int) -> int:
+    """The ``GS !`` value for ``factor`` times width and height (1..8)."""
+    if not 1 <= factor <= 8:
+        raise ValueError(f"character magnification must be 1..8, got {factor}")
+    return ((factor - 1) << 4) | (factor - 1)
 
 
 def qr_size(module: int) -> bytes:
@@ -134,6 +146,7 @@ class Line:
     align: Align = "left"
     size: int = SIZE_NORMAL
     bold: bool = False
+    fit: bool = False  # shrink (evenly) until the text fits on one line instead of wrapping
 
 
 @dataclass(frozen=True)
@@ -157,7 +170,7 @@ def receipt_blocks(
         Line(station_name, "center", SIZE_TALL, bold=True),
         Line("排队小票", "center"),
         Rule(),
-        Line(str(ticket["number"]), "center", SIZE_NUMBER, bold=True),
+        Line(str(ticket["number"]), "center", SIZE_NUMBER, bold=True, fit=True),
         Line(f"业务：{ticket['category_name']}", "center"),
     ]
     if ticket.get("priority", "normal") != "normal":
@@ -182,17 +195,72 @@ def _magnification(size: int) -> int:
     return (size >> 4) + 1
 
 
+def effective_size(block: Line, width: int) -> int:
+    """``block.size``, or for a ``fit`` line the largest even size that fits on one line."""
+    if not block.fit:
+        return block.size
+    factor = _magnification(block.size)
+    while factor > 1 and text_width(block.text) * factor > width:
+        factor -= 1
+    return magnified(factor)
+
+
 def _render_text(block: Block, width: int) -> list[str]:
     if isinstance(block, Rule):
         return ["-" * width]
     if isinstance(block, QrCode):
         return ["[二维码]", *wrap(block.url, width)]
     out = []
-    for part in wrap(block.text, width // _magnification(block.size)):
+    for part in wrap(block.text, width // _magnification(effective_size(block, width))):
         if block.align == "center":
             part = " " * ((width - text_width(part)) // 2) + part
         out.append(part.rstrip())
     return out
+
+
+def blocks_to_lines(blocks: Sequence[Block], paper_mm: int = 58) -> list[str]:
+    """Blocks as plain text lines, as wide as the paper (32 or 48 columns)."""
+    width = columns_for(paper_mm)
+    lines: list[str] = []
+    for block in blocks:
+        lines += _render_text(block, width)
+    return lines
+
+
+def _render_bytes(block: Block, width: int, qr_module: int) -> tuple[Align, bytes]:
+    """The block's bytes and the alignment it needs (set by the caller only on change)."""
+    if isinstance(block, Rule):
+        return "left", b"-" * width + b"\n"
+    if isinstance(block, QrCode):
+        return "center", qr_code(block.url, qr_module) + b"\n"
+    size = effective_size(block, width)
+    out = b""
+    if block.bold:
+        out += BOLD_ON
+    if size != SIZE_NORMAL:
+        out += size_command(size)
+    for part in wrap(block.text, width // _magnification(size)):
+        out += part.encode(ENCODING) + b"\n"
+    if size != SIZE_NORMAL:
+        out += size_command(SIZE_NORMAL)
+    if block.bold:
+        out += BOLD_OFF
+    return block.align, out
+
+
+def blocks_to_escpos(blocks: Sequence[Block], paper_mm: int = 58) -> bytes:
+    """Blocks as one ESC/POS job: reset, Chinese mode, content, feed and cut."""
+    width = columns_for(paper_mm)
+    qr_module = PAPER[paper_mm][1]
+    out = INIT + CHINESE_MODE
+    align: Align = "left"  # ESC @ resets to left
+    for block in blocks:
+        wanted, data = _render_bytes(block, width, qr_module)
+        if wanted != align:
+            out += ALIGN_CENTER if wanted == "center" else ALIGN_LEFT
+            align = wanted
+        out += data
+    return out + ESC + b"d\x04" + CUT
 
 
 def receipt_lines(
@@ -204,31 +272,8 @@ def receipt_lines(
     tz: str = DEFAULT_TZ,
 ) -> list[str]:
     """The receipt as plain text lines, as wide as the paper (32 or 48 columns)."""
-    width = columns_for(paper_mm)
-    lines: list[str] = []
-    for block in receipt_blocks(ticket, station_name, follow_url, tz):
-        lines += _render_text(block, width)
-    return lines
-
-
-def _render_bytes(block: Block, width: int, qr_module: int) -> tuple[Align, bytes]:
-    """The block's bytes and the alignment it needs (set by the caller only on change)."""
-    if isinstance(block, Rule):
-        return "left", b"-" * width + b"\n"
-    if isinstance(block, QrCode):
-        return "center", qr_code(block.url, qr_module) + b"\n"
-    out = b""
-    if block.bold:
-        out += BOLD_ON
-    if block.size != SIZE_NORMAL:
-        out += size_command(block.size)
-    for part in wrap(block.text, width // _magnification(block.size)):
-        out += part.encode(ENCODING) + b"\n"
-    if block.size != SIZE_NORMAL:
-        out += size_command(SIZE_NORMAL)
-    if block.bold:
-        out += BOLD_OFF
-    return block.align, out
+    columns_for(paper_mm)
+    return blocks_to_lines(receipt_blocks(ticket, station_name, follow_url, tz), paper_mm)
 
 
 def build_receipt(
@@ -240,14 +285,40 @@ def build_receipt(
     tz: str = DEFAULT_TZ,
 ) -> bytes:
     """The receipt as an ESC/POS byte stream for a 58 mm or 80 mm thermal printer."""
-    width = columns_for(paper_mm)
-    qr_module = PAPER[paper_mm][1]
-    out = INIT + CHINESE_MODE
-    align: Align = "left"  # ESC @ resets to left
-    for block in receipt_blocks(ticket, station_name, follow_url, tz):
-        wanted, data = _render_bytes(block, width, qr_module)
-        if wanted != align:
-            out += ALIGN_CENTER if wanted == "center" else ALIGN_LEFT
-            align = wanted
-        out += data
-    return out + ESC + b"d\x04" + CUT
+    columns_for(paper_mm)
+    return blocks_to_escpos(receipt_blocks(ticket, station_name, follow_url, tz), paper_mm)
+
+
+def notice_receipt_blocks(title: str, lines: Sequence[str], qr_url: str | None) -> list[Block]:
+    """The condensed receipt version of an A4 notice (通知书小票版).
+
+    ``lines`` are the notice's content in reading order (number, rows as ``项目：内容``,
+    body paragraphs, station and date); an empty string prints a blank line and ``"---"``
+    a rule. The full PDF stays with the case; the receipt says so at the bottom.
+    """
+    blocks: list[Block] = [Line(title, "center", SIZE_DOUBLE, bold=True), Rule()]
+    for text in lines:
+        blocks.append(Rule() if text == "---" else Line(text))
+    blocks.append(Rule())
+    if qr_url:
+        blocks += [Line("手机扫码查看办件进度", "center"), QrCode(qr_url)]
+    blocks.append(Line("通知书简版，完整版随案卷保存", "center"))
+    return blocks
+
+
+def build_notice_receipt(
+    title: str, lines: Sequence[str], qr_url: str | None = None, paper_mm: int = 58
+) -> bytes:
+    """ESC/POS bytes of a notice's condensed receipt version, for 58 mm or 80 mm paper.
+
+    Used when a station has no A4 printer (``make_notice_printer`` returns ``None`` while a
+    receipt printer exists). Print it once per copy the notice needs (一式二份: twice).
+    """
+    return blocks_to_escpos(notice_receipt_blocks(title, lines, qr_url), paper_mm)
+
+
+def notice_receipt_lines(
+    title: str, lines: Sequence[str], qr_url: str | None = None, paper_mm: int = 58
+) -> list[str]:
+    """Plain text of :func:`build_notice_receipt` (for logs and the simulated printer)."""
+    return blocks_to_lines(notice_receipt_blocks(title, lines, qr_url), paper_mm)

@@ -8,7 +8,9 @@ import pytest
 
 from hw.receipt import (
     CUT,
+    SIZE_NUMBER,
     build_receipt,
+    magnified,
     progress_url,
     receipt_lines,
     text_width,
@@ -77,12 +79,24 @@ def test_chinese_text_is_gb18030_r_q2() -> None:
     assert b"?" not in data.replace(URL.encode(), b"")  # nothing replaced by "?"
 
 
-def test_ticket_number_is_printed_large_r_q2() -> None:
-    """R-Q2: GS ! 0x33 (4x) right before the number, back to normal size after it."""
-    data = build_receipt(ticket(), STATION, URL)
-    big = b"\x1d!\x33A007\n\x1d!\x00"
-    assert big in data
-    assert data.index(STATION.encode("gb18030")) < data.index(big)
+def test_ticket_number_is_printed_at_8x_r_q2() -> None:
+    """R-Q2 (issue: the number at 8x): GS ! 0x77 right before the number, normal size after."""
+    for mm in (58, 80):
+        data = build_receipt(ticket(), STATION, URL, mm)
+        big = b"\x1d!\x77A007\n\x1d!\x00"
+        assert big in data
+        assert data.index(STATION.encode("gb18030")) < data.index(big)
+        assert "A007" in [line.strip() for line in receipt_lines(ticket(), STATION, paper_mm=mm)]
+
+
+def test_long_ticket_number_shrinks_to_one_line_r_q2() -> None:
+    """R-Q2: a 5-character number cannot fit 58 mm at 8x (40 > 32 columns): 6x, never wrapped."""
+    assert magnified(8) == SIZE_NUMBER == 0x77 and magnified(1) == 0
+    data = build_receipt(ticket(number="AB123"), STATION, URL, 58)
+    assert b"\x1d!\x55AB123\n\x1d!\x00" in data  # 6 x 5 = 30 columns
+    assert b"\x1d!\x77AB123\n" in build_receipt(ticket(number="AB123"), STATION, URL, 80)
+    lines = [line.strip() for line in receipt_lines(ticket(number="AB123"), STATION)]
+    assert "AB123" in lines
 
 
 def test_qr_code_commands_and_lengths_r_q2() -> None:
