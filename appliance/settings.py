@@ -63,7 +63,7 @@ class Settings:
     )
     button_category: str = _f("A", "Category prefix the call button (叫号按钮) issues tickets for.")
     printer_backend: str = _f(
-        "simulated", "Receipt printer backend: simulated (files under DATA_DIR) or none."
+        "simulated", "Receipt printer backend: cups, simulated (files under DATA_DIR) or none."
     )
     speaker_backend: str = _f(
         "file",
@@ -126,6 +126,23 @@ class Settings:
     modem_timeout: float = _f(5.0, "Seconds to wait for an AT command and for the `> ` prompt.")
     modem_send_timeout: float = _f(
         60.0, "Seconds to wait for the network to accept one SMS part after Ctrl-Z."
+    )
+    cups_server: str = _f(
+        "", "CUPS server: a socket path or host[:port]; empty means the system default."
+    )
+    cups_receipt_queue: str = _f(
+        "receipt", "CUPS raw queue of the thermal receipt printer (printer_backend=cups)."
+    )
+    notice_printer_backend: str = _f(
+        "simulated",
+        "A4 notice printer: cups, simulated (PDFs under DATA_DIR/notices) or none (print the "
+        "condensed receipt version on the thermal printer).",
+    )
+    cups_notice_queue: str = _f(
+        "notice", "CUPS queue of the A4 notice printer (PDF, media=A4, 2 copies)."
+    )
+    cups_stall_seconds: float = _f(
+        15.0, "A CUPS job still printing after this many seconds means the printer is offline."
     )
     paper_width_mm: int = _f(58, "Receipt paper width: 58 or 80.")
     display_recent_calls: int = _f(6, "How many recent calls the hall display lists.")

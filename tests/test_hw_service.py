@@ -181,3 +181,36 @@ def test_announcer_calls_by_voice_and_buzzer_r_q3(live_server: LiveServer, api: 
     assert "zaici_hujiao" in speaker.played[1]
     assert buzzer.names == ["issued", "call", "call"]
     assert announcer.run_once() == 0
+
+
+NOTICE = {
+    "title": "受理通知书", "number": "DEMO01-20261123-0001", "station_name": "示范村便民服务站",
+    "date": "2026-11-23", "body": ["您申请的事项已受理。"], "rows": [["事项", "高龄津贴申请"]],
+}
+
+
+def add_notice_job(live: LiveServer) -> None:
+    from appliance.services.print_jobs import add_print_job
+
+    st = live.station
+    with st.services.db.write() as s:
+        add_print_job(s, "notice", {"notice": NOTICE}, st.clock.now(), copies=2)
+
+
+def test_notice_goes_to_the_a4_printer_as_pdf_two_copies_r_k2(live_server: LiveServer, api: DeviceApi) -> None:
+    from hw.printers import FakeNoticePrinter
+
+    notice = FakeNoticePrinter()
+    add_notice_job(live_server)
+    assert PrintWorker(api, FakeReceiptPrinter(), notice, opts(live_server)).run_once() == (1, None)
+    [job] = notice.printed
+    assert job.pdf.startswith(b"%PDF") and job.copies == 2 and job.title == "受理通知书"
+
+
+def test_notice_without_a4_printer_prints_condensed_receipts(live_server: LiveServer, api: DeviceApi) -> None:
+    """Only the thermal printer: one condensed receipt per copy (一式二份)."""
+    printer = FakeReceiptPrinter()
+    add_notice_job(live_server)
+    assert PrintWorker(api, printer, None, opts(live_server)).run_once() == (1, None)
+    assert [p.title for p in printer.printed] == ["受理通知书", "受理通知书"]
+    assert "高龄津贴申请" in printer.printed[0].text

@@ -47,30 +47,30 @@ def render_receipt(payload: dict[str, Any], opts: ReceiptOptions) -> tuple[bytes
         raise BadPayload(f"小票内容无法解析：{exc}") from exc
 
 
-def render_notice(payload: dict[str, Any]) -> tuple[bytes, str]:
-    """PDF bytes and title of a notice payload ``{"notice": {...Notice fields}}``."""
-    from hw.notice_pdf import Notice, render_notice_pdf
+def _notice(payload: dict[str, Any]) -> Any:
+    from hw.notice_pdf import Notice
 
     try:
-        notice = Notice(**payload["notice"])
+        return Notice(**payload["notice"])
     except (KeyError, TypeError) as exc:
         raise BadPayload(f"通知书内容无法解析：{exc}") from exc
-    return render_notice_pdf(notice), notice.title
 
 
-def render_notice_receipt(payload: dict[str, Any], opts: ReceiptOptions) -> tuple[bytes, str]:
-    from hw.receipt import build_notice_receipt
+def render_notice(payload: dict[str, Any]) -> tuple[bytes, str]:
+    """PDF bytes and title of a notice payload ``{"notice": {...Notice fields}}``."""
+    from hw.notice_pdf import render_notice_pdf
 
-    try:
-        notice = payload["notice"]
-        lines = [str(p) for p in notice.get("paragraphs", [])]
-        lines += [f"{k}：{v}" for k, v in notice.get("rows", [])]
-        data = build_notice_receipt(
-            str(notice["title"]), lines, notice.get("qr_url"), opts.paper_mm
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise BadPayload(f"通知书内容无法解析：{exc}") from exc
-    return data, "\n".join([str(notice["title"]), *lines]) + "\n"
+    notice = _notice(payload)
+    return render_notice_pdf(notice), str(notice.title)
+
+
+def render_notice_receipt(payload: dict[str, Any], opts: ReceiptOptions) -> tuple[bytes, str, str]:
+    """The condensed receipt version of a notice, for a station without an A4 printer."""
+    from hw.notice_pdf import notice_receipt
+
+    notice = _notice(payload)
+    data, text = notice_receipt(notice, opts.paper_mm)
+    return data, text, str(notice.title)
 
 
 class PrintWorker:
@@ -120,10 +120,11 @@ class PrintWorker:
         elif self.notice is not None:
             pdf, title = render_notice(payload)
             self.notice.print_pdf(pdf, job["id"], title=title, copies=int(job.get("copies") or 2))
-        else:
+        else:  # thermal only: one condensed receipt per copy; the PDF stays with the case
             assert self.receipt is not None
-            data, text = render_notice_receipt(payload, self.opts)
-            self.receipt.print_receipt(data, text, job["id"], title=str(payload["notice"]["title"]))
+            data, text, title = render_notice_receipt(payload, self.opts)
+            for _ in range(int(job.get("copies") or 1)):
+                self.receipt.print_receipt(data, text, job["id"], title=title)
 
     def run_once(self, max_jobs: int = 20) -> tuple[int, str | None]:
         """Print what is due, one lease at a time so a refusal strands no other job.
