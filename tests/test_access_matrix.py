@@ -62,6 +62,7 @@ POLICY: dict[tuple[str, str], object] = {
     ("GET", "/api/alerts"): ALL,
     ("POST", "/api/categories"): {M},
     ("POST", "/api/windows"): {M},
+    ("POST", "/api/device/button-press"): DEVICE,
     ("POST", "/api/device/print-jobs/claim"): DEVICE,
     ("POST", "/api/device/print-jobs/{job_id:str}/done"): DEVICE,
     ("POST", "/api/device/print-jobs/{job_id:str}/failed"): DEVICE,

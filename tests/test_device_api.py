@@ -196,6 +196,8 @@ def test_inbound_sms_stored_as_event(client: TestClient, station: Station, dev: 
         ("/api/device/print-jobs/claim", {"limit": 0}),
         ("/api/device/sms/claim", {"limit": 99}),
         ("/api/device/alerts", {"kind": "", "message": "x"}),
+        ("/api/device/button-press", {"lease_seconds": 0}),
+        ("/api/device/button-press", {"priority": "vip"}),
     ],
 )
 def test_bad_device_input_refused(client: TestClient, station: Station, dev: dict[str, str], url: str, body: dict[str, Any]) -> None:

@@ -214,3 +214,24 @@ def test_notice_without_a4_printer_prints_condensed_receipts(live_server: LiveSe
     assert PrintWorker(api, printer, None, opts(live_server)).run_once() == (1, None)
     assert [p.title for p in printer.printed] == ["受理通知书", "受理通知书"]
     assert "高龄津贴申请" in printer.printed[0].text
+
+
+def test_button_press_prints_its_receipt_at_once_r_q1(live_server: LiveServer, api: DeviceApi) -> None:
+    """The press path prints without waiting for the poll; the job ends done."""
+    printer = FakeReceiptPrinter()
+    worker = PrintWorker(api, printer, None, opts(live_server))
+    bridge = ButtonBridge(api, None, None, printer=worker)
+    answer = bridge.pressed("short")
+    assert answer is not None and answer["ticket"]["source"] == "button"
+    assert [p.title for p in printer.printed] == ["A001"]
+    assert job_states(live_server) == ["done"]
+
+
+def test_button_receipt_left_for_the_loop_when_printer_out(live_server: LiveServer, api: DeviceApi) -> None:
+    printer = FakeReceiptPrinter()
+    printer.go_offline()
+    worker = PrintWorker(api, printer, None, opts(live_server))
+    ButtonBridge(api, None, None, printer=worker).pressed("long")
+    assert job_states(live_server) == ["pending"]  # the ticket exists; its receipt waits
+    printer.restore()
+    assert worker.run_once() == (1, None)

@@ -133,3 +133,12 @@ class RatingPressIn:
 @dataclass
 class TemplateIn:
     body: str
+
+
+@dataclass
+class ButtonPressIn:
+    """The call button: category defaults to the configured one; the receipt is leased."""
+
+    category: str | None = None
+    priority: str = "normal"
+    lease_seconds: float = 60.0

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from appliance.domain.queue_rules import TicketStatus
 from appliance.settings import Settings
-from appliance.storage.models import Category, ServiceWindow, Ticket
+from appliance.storage.models import Category, PrintJob, ServiceWindow, Ticket
 
 from .print_jobs import add_print_job
 from .sms_service import queue_sms
@@ -20,16 +20,27 @@ def _values(settings: Settings, t: Ticket, category: str, **extra: Any) -> dict[
     return {"station": settings.station_name, "number": t.number, "category": category, **extra}
 
 
-def on_issued(s: Session, settings: Settings, t: Ticket, view: TicketView, now: datetime) -> None:
-    """Receipt print job, and the 取号成功 SMS when the visitor left a phone number."""
+def on_issued(
+    s: Session, settings: Settings, t: Ticket, view: TicketView, now: datetime,
+    lease_s: float | None = None,
+) -> PrintJob:
+    """Receipt print job, and the 取号成功 SMS when the visitor left a phone number.
+
+    With ``lease_s`` the job is leased to the caller at once (the button path prints it
+    without waiting for a poll); if the caller dies, the lease runs out and it is retried.
+    """
     payload = {"station_name": settings.station_name, "ticket": view.__dict__}
-    add_print_job(s, "receipt", payload, now, ticket_id=t.id)
+    job = add_print_job(s, "receipt", payload, now, ticket_id=t.id)
+    if lease_s is not None:
+        job.status, job.claimed_until = "printing", now + timedelta(seconds=lease_s)
+        s.add(job)
     if t.phone:
         values = _values(settings, t, view.category_name, ahead=t.people_ahead, wait=t.est_wait_min)
         queue_sms(s, "ticket_issued", t.phone, values, now, ticket_id=t.id)
         if t.people_ahead <= settings.sms_notify_ahead:
             t.near_notified = True  # already told how many are ahead
             s.add(t)
+    return job
 
 
 def on_called(s: Session, settings: Settings, t: Ticket, win: ServiceWindow, now: datetime) -> None:

@@ -27,6 +27,7 @@ from appliance.storage.models import Category, OvertimeLog, ServiceWindow, Ticke
 
 from . import queue_notify
 from . import queue_repo as repo
+from .print_jobs import PrintJobClaim
 from .views import TicketView, ticket_view
 
 PHONE_RE = re.compile(r"^1\d{10}$")
@@ -85,6 +86,27 @@ class QueueService:
         phone: str | None = None,
         issued_by: str | None = None,
     ) -> TicketView:
+        return self._issue(category, source, priority, phone, issued_by)[0]
+
+    def issue_from_button(
+        self, category: str, priority: str, lease_seconds: float
+    ) -> tuple[TicketView, PrintJobClaim]:
+        """叫号按钮: the receipt job comes back already leased, so it prints at once."""
+        if not 1 <= lease_seconds <= 600:
+            raise Invalid("小票租约须在 1–600 秒之间", "bad_lease")
+        view, job = self._issue(category, TicketSource.BUTTON, priority, lease_s=lease_seconds)
+        assert job is not None
+        return view, job
+
+    def _issue(
+        self,
+        category: str,
+        source: str,
+        priority: str = "normal",
+        phone: str | None = None,
+        issued_by: str | None = None,
+        lease_s: float | None = None,
+    ) -> tuple[TicketView, PrintJobClaim | None]:
         try:
             src = TicketSource(source)
         except ValueError:
@@ -129,8 +151,10 @@ class QueueService:
             s.flush()
             self._event(s, "ticket.issued", t, now)
             view = self._view(s, t)
-            queue_notify.on_issued(s, self.settings, t, view, now)
-            return view
+            job = queue_notify.on_issued(s, self.settings, t, view, now, lease_s)
+            if lease_s is None:
+                return view, None
+            return view, PrintJobClaim(job.id, job.kind, job.payload, job.copies, job.attempts)
 
     # ---- calling (R-Q3, R-Q4) ------------------------------------------------------------
     def _window_for_call(self, s: Session, window: str) -> ServiceWindow:

@@ -61,6 +61,12 @@ class DeviceApi:
         result: dict[str, Any] = self._call("POST", "/api/device/tickets", json=body)
         return result
 
+    def button_press(self, long: bool = False, lease_seconds: float = 60) -> dict[str, Any]:
+        """Issue a button ticket; the answer carries its receipt job, leased to us."""
+        body = {"priority": "vulnerable" if long else "normal", "lease_seconds": lease_seconds}
+        result: dict[str, Any] = self._call("POST", "/api/device/button-press", json=body)
+        return result
+
     def rating(self, window: int, level: int) -> dict[str, Any]:
         result: dict[str, Any] = self._call(
             "POST", "/api/device/ratings", json={"window": str(window), "level": level}

@@ -126,6 +126,20 @@ class PrintWorker:
             for _ in range(int(job.get("copies") or 1)):
                 self.receipt.print_receipt(data, text, job["id"], title=title)
 
+    def print_claimed(self, job: dict[str, Any]) -> bool:
+        """Print one job we already hold a lease on; False leaves it for the retry loop."""
+        try:
+            self._print(job)
+        except BadPayload as exc:
+            self.api.print_failed(job["id"], str(exc), permanent=True)
+            return False
+        except PrinterUnavailable as exc:
+            self.api.print_failed(job["id"], exc.reason)
+            self.report_states()
+            return False
+        self.api.print_done(job["id"])
+        return True
+
     def run_once(self, max_jobs: int = 20) -> tuple[int, str | None]:
         """Print what is due, one lease at a time so a refusal strands no other job.
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from appliance.http.deps import ServicesDep
 from appliance.http.schemas import (
+    ButtonPressIn,
     ClaimIn,
     DeviceAlertIn,
     DeviceStatusIn,
@@ -18,12 +21,26 @@ from appliance.http.schemas import (
 from appliance.services.device_service import DeviceView, FeedEvent, RatingPress
 from appliance.services.print_jobs import PrintJobClaim, PrintJobView
 from appliance.services.sms_service import SmsClaim, SmsView
+from appliance.services.views import TicketView
 
 DEVICE = {"device": True}
 
 
+@dataclass
+class ButtonTicket:
+    ticket: TicketView
+    print_job: PrintJobClaim
+
+
 class DeviceController(Controller):
     path = "/api/device"
+
+    @post("/button-press", opt=DEVICE, sync_to_thread=True)
+    def button_press(self, data: JSONBody[ButtonPressIn], services: ServicesDep) -> ButtonTicket:
+        """叫号按钮: the ticket, with its receipt job already leased to the caller."""
+        category = data.category or services.settings.button_category
+        ticket, job = services.queue.issue_from_button(category, data.priority, data.lease_seconds)
+        return ButtonTicket(ticket, job)
 
     @post("/print-jobs/claim", opt=DEVICE, sync_to_thread=True)
     def claim_print_jobs(self, data: JSONBody[ClaimIn], services: ServicesDep) -> list[PrintJobClaim]:
