@@ -134,3 +134,24 @@ async def test_printer_state_shows_in_the_status_bar(live_server: LiveServer) ->
         assert text_of(alerts) == "⚠ 小票打印机：打印机缺纸"
         station.services.devices.report("printer.receipt", "ready", "打印机就绪")
         await wait_for(pilot, lambda: not alerts.display)
+
+
+async def test_reprint_a_receipt(live_server: LiveServer) -> None:
+    """y asks for a number (补打小票) and queues a new receipt job; an unknown number is refused."""
+    station = live_server.station
+    station.services.queue.issue("A", "kiosk")
+    app = make_app(live_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_logged_in(pilot, *WINDOW_CLERK)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.screen.query("#answer"))
+        await type_text(pilot, "a001")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: has_notification(app, "A001 号小票已加入打印队列"))
+        assert [j.title for j in station.services.print_jobs.list_jobs()] == ["A001", "A001"]
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.screen.query("#answer"))
+        await type_text(pilot, "b404")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: has_notification(app, "今日没有 B404 号"))
+        assert len(station.services.print_jobs.list_jobs()) == 2

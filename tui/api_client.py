@@ -135,6 +135,11 @@ class StationApi:
     async def call_next(self, window: int | str) -> Ticket:
         return Ticket.from_json(await self._window_action(window, "call-next"))
 
+    async def reprint(self, ticket: str) -> str:
+        """补打小票: a new print job for today's ticket; returns its title (the number)."""
+        job = await self._request("POST", f"/api/tickets/{ticket}/reprint")
+        return str(job["title"])
+
     async def call_ticket(self, window: int | str, ticket: str) -> Ticket:
         return Ticket.from_json(await self._window_action(window, "call", {"ticket": ticket}))
 

@@ -49,6 +49,7 @@ class QueueScreen(AppScreen):
         Binding("j", "rejoin", "过号重排"),
         Binding("i", "issue", "代取号"),
         Binding("b", "press_button", "模拟叫号按钮"),
+        Binding("y", "reprint", "补打小票"),
         Binding("k", "clock_in", "签到"),
         Binding("o", "clock_out", "签退"),
         Binding("x", "logout", "退出登录"),
@@ -188,6 +189,14 @@ class QueueScreen(AppScreen):
             return
         call = self.yz.api.issue(request.category, request.priority, request.phone)
         await self._do(call, _issued_message)
+
+    def action_reprint(self) -> None:
+        dialog = PromptDialog("补打小票", "要补打的号码：", "如 A003")
+        self.app.push_screen(dialog, self._reprint)
+
+    async def _reprint(self, number: str | None) -> None:
+        if number:
+            await self._do(self.yz.api.reprint(number.upper()), lambda title: f"{title} 号小票已加入打印队列")
 
     async def action_press_button(self) -> None:
         await self._do(self.yz.api.press_button(), lambda t: f"叫号按钮取号：{_issued_message(t)}")
