@@ -29,8 +29,8 @@ def test_simulated_modem_writes_the_outbox_r_q3(tmp_path: Path) -> None:
     lines = (tmp_path / "sms" / "outbox.log").read_text(encoding="utf-8").splitlines()
     records = [json.loads(line) for line in lines]
     assert [(r["phone"], r["text"], r["parts"]) for r in records] == [
-        ("+8613812345678", WAITING, 1),
-        ("+8613900001111", CALLING * 3, 2),
+        ("138****5678", WAITING, 1),  # masked on disk (R-I3)
+        ("139****1111", CALLING * 3, 2),
     ]
     assert "前面还有 3 人" in lines[0]  # readable Chinese, not \\u escapes
     with pytest.raises(SmsFailed) as caught:

@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from appliance.domain.masking import mask_phone
 from hw.protocols import InboundSms, Modem, ModemState, ModemStatus, SmsFailed
 
 from .pdu import PduError, encode_submit, parse_number
@@ -59,7 +60,8 @@ class SimulatedModem:
         parts = _check(phone, text)
         record = {
             "at": datetime.now().astimezone().isoformat(timespec="seconds"),
-            "phone": str(parse_number(phone)),
+            # a log on disk: the number is masked (R-I3)
+            "phone": mask_phone(parse_number(phone).local),
             "parts": parts,
             "text": text,
         }

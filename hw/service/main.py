@@ -137,6 +137,7 @@ class HardwareService:
 
 def run_hw(settings: Any) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # no line per poll
     api = DeviceApi(settings.server_url, settings.device_key)
     opts = ReceiptOptions(
         settings.station_name, settings.visitor_url, settings.paper_width_mm, settings.timezone
