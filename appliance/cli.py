@@ -69,7 +69,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
 def cmd_hw(args: argparse.Namespace) -> int:
     from hw.service.main import run_hw
 
-    return run_hw(_settings(args))
+    return run_hw(_settings(args), keyboard=args.keyboard)
 
 
 def cmd_button(args: argparse.Namespace) -> int:
@@ -148,9 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
 
     sub.add_parser("tui", help="open the staff terminal").set_defaults(func=cmd_tui)
-    sub.add_parser("hw", help="hardware service: printers, SMS, buttons, voice").set_defaults(
-        func=cmd_hw
+    p = sub.add_parser("hw", help="hardware service: printers, SMS, buttons, voice")
+    p.add_argument(
+        "--keyboard", action="store_true", help="drive the fake GPIO pins from this terminal"
     )
+    p.set_defaults(func=cmd_hw)
     sub.add_parser("button", help="simulated call button: Enter issues a ticket").set_defaults(
         func=cmd_button
     )

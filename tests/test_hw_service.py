@@ -235,3 +235,30 @@ def test_button_receipt_left_for_the_loop_when_printer_out(live_server: LiveServ
     assert job_states(live_server) == ["pending"]  # the ticket exists; its receipt waits
     printer.restore()
     assert worker.run_once() == (1, None)
+
+
+def test_service_wires_the_button_to_print_at_once(live_server: LiveServer, api: DeviceApi, tmp_path: Path) -> None:
+    """Build the whole service from fakes, drive the fake GPIO pin, get a printed receipt."""
+    import time
+
+    from hw.gpio.config import GpioConfig
+    from hw.gpio.factory import make_backend, make_button
+    from hw.service.main import Devices, HardwareService
+
+    cfg = GpioConfig()
+    pins = make_backend("fake")
+    printer = FakeReceiptPrinter()
+    devices = Devices(receipt=printer, button=make_button(cfg, pins), pins=pins, gpio_config=cfg)
+    service = HardwareService(api, devices, opts(live_server), tmp_path)
+    service.start()
+    try:
+        pins.drive(cfg.button_pin, 0)  # pressed (pull-up wiring)
+        time.sleep(0.1)
+        pins.drive(cfg.button_pin, 1)
+        deadline = time.monotonic() + 5
+        while not printer.printed and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        service.stop()
+    assert [p.title for p in printer.printed] == ["A001"]
+    assert job_states(live_server) == ["done"]

@@ -59,7 +59,13 @@ class ButtonBridge:
 
     def on_device_press(self, kind: PressKind) -> None:
         """Button callback: hand the press to the worker thread."""
-        self._work.submit(self.pressed, kind)
+        self._work.submit(self._pressed_logged, kind)
+
+    def _pressed_logged(self, kind: PressKind) -> None:
+        try:
+            self.pressed(kind)
+        except Exception:  # the executor would swallow it silently
+            log.exception("handling a button press failed")
 
     def _fail(self, message: str) -> None:
         self.last_error = message

@@ -40,6 +40,8 @@ class Devices:
     buzzer: Buzzer | None = None
     keypad: RatingKeypad | None = None
     keypad_window: int = 1
+    pins: Any = None  # the GPIO pin backend (FakePins for the keyboard simulator)
+    gpio_config: Any = None
     problems: list[str] = field(default_factory=list)
 
 
@@ -70,6 +72,7 @@ def build_devices(settings: Any) -> Devices:
         devices.buzzer = make_buzzer(cfg, pins)
         devices.keypad = make_keypad(cfg, pins)
         devices.keypad_window = cfg.keypad_window
+        devices.pins, devices.gpio_config = pins, cfg
     except Exception as exc:
         devices.problems.append(f"gpio: {exc}")
     return devices
@@ -91,7 +94,12 @@ class HardwareService:
             else None
         )
         self.buttons = ButtonBridge(
-            api, devices.button, devices.buzzer, devices.keypad, devices.keypad_window
+            api,
+            devices.button,
+            devices.buzzer,
+            devices.keypad,
+            devices.keypad_window,
+            printer=self.printing if devices.receipt is not None else None,
         )
         self.announcer: Announcer | None = None
         self.threads: list[threading.Thread] = []
@@ -135,20 +143,40 @@ class HardwareService:
             t.join(timeout=5)
 
 
-def run_hw(settings: Any) -> int:
+def run_keyboard(devices: Devices) -> None:
+    """``yizhan hw --keyboard``: drive the fake GPIO pins from this terminal (make run)."""
+    from hw.gpio.fake_rpi_gpio import FakePins
+    from hw.gpio.keyboard_sim import KeyboardSim, run_keyboard_sim
+    from hw.gpio.timing import ThreadScheduler
+
+    if not isinstance(devices.pins, FakePins):
+        print("键盘模拟只用于 gpio_backend = fake")
+        return
+    scheduler = ThreadScheduler()
+    try:
+        run_keyboard_sim(KeyboardSim(devices.pins, devices.gpio_config, scheduler))
+    finally:
+        scheduler.close()
+
+
+def run_hw(settings: Any, keyboard: bool = False) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # no line per poll
     api = DeviceApi(settings.server_url, settings.device_key)
     opts = ReceiptOptions(
         settings.station_name, settings.visitor_url, settings.paper_width_mm, settings.timezone
     )
-    service = HardwareService(api, build_devices(settings), opts, Path(settings.data_dir))
+    devices = build_devices(settings)
+    service = HardwareService(api, devices, opts, Path(settings.data_dir))
     done = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: done.set())
     service.start()
     log.info("hardware service running against %s", settings.server_url)
-    done.wait()
+    if keyboard:
+        run_keyboard(devices)
+    else:
+        done.wait()
     service.stop()
     api.close()
     return 0
