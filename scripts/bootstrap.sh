@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 DEB_PACKAGES=(python3-venv python3-dev gcc chromium fonts-wqy-zenhei poppler-utils
-    cups cups-filters cups-bsd libcups2-dev espeak-ng sox)
+    cups cups-filters cups-bsd libcups2-dev espeak-ng sox postgresql)
 VENV=.venv
 STAMP="$VENV/.installed"
 

@@ -1,0 +1,205 @@
+"""The station ↔ county wire protocol (version 1). Both sides import only this module.
+
+Up-sync (store-and-forward):
+    POST {county}/sync/v1/batches
+      header  X-Yizhan-Batch:     base64(canonical JSON of BatchHeader)
+      header  X-Yizhan-Signature: base64(Ed25519 signature over those header bytes)
+      body    gzip(JSON Lines of events, one canonical JSON object per line)
+    The header covers the body's SHA-256, so one signature covers everything.
+    Reply 200: AckReply JSON. 4xx: {"error", "message"} and nothing was written.
+    Timeouts and 5xx mean "unknown": the station retries the same events (idempotent).
+
+Down-sync (reference data):
+    GET {county}/sync/v1/reference?since=REV&limit=N  (X-Yizhan-Station, X-Yizhan-Key-Id)
+    Reply 200: SignedPage JSON {"page": {...}, "signature": b64} signed by the county key
+    pinned at enrolment; 410 {"error": "snapshot_required"} when REV is too old, then
+    GET {county}/sync/v1/snapshot gives the same shape with "snapshot": true.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .canonical import canonical_json, sha256_hex
+
+PROTOCOL_VERSION = 1
+BATCH_HEADER = "X-Yizhan-Batch"
+SIGNATURE_HEADER = "X-Yizhan-Signature"
+STATION_HEADER = "X-Yizhan-Station"
+KEY_ID_HEADER = "X-Yizhan-Key-Id"
+DEFAULT_MAX_BODY = 1024 * 1024  # compressed bytes the county accepts in one batch
+DEFAULT_MAX_INFLATED = 16 * 1024 * 1024  # a gzip bomb stops here
+EVENT_STATUSES = ("accepted", "duplicate", "conflict", "rejected")
+
+
+class BatchRejected(Exception):
+    """A whole batch is refused; ``code`` is machine-readable, ``message`` Chinese."""
+
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class WireEvent:
+    """One station event as it travels; ``hash`` covers every other field."""
+
+    seq: int
+    id: str
+    type: str
+    entity: str
+    entity_id: str
+    payload: dict[str, Any]
+    occurred_at: str
+    hash: str = ""
+
+    def body(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("hash")
+        return d
+
+    def computed_hash(self) -> str:
+        return sha256_hex(canonical_json(self.body()))
+
+    def sealed(self) -> WireEvent:
+        """The same event with its hash filled in."""
+        return WireEvent(**{**self.body(), "hash": self.computed_hash()})
+
+
+@dataclass(frozen=True)
+class BatchHeader:
+    protocol: int
+    station_id: str
+    batch_id: str
+    first_seq: int
+    last_seq: int
+    count: int
+    body_sha256: str
+    key_id: str
+    created_at: str
+    compression: str = "gzip"
+
+    def to_bytes(self) -> bytes:
+        return canonical_json(asdict(self))
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> BatchHeader:
+        try:
+            data = json.loads(raw)
+            header = cls(**data)
+        except (ValueError, TypeError) as exc:
+            raise BatchRejected("bad_header", "批次头格式不正确") from exc
+        if header.protocol != PROTOCOL_VERSION:
+            raise BatchRejected("bad_protocol", f"不支持的协议版本 {header.protocol}")
+        if header.compression != "gzip":
+            raise BatchRejected("bad_compression", "只支持 gzip 压缩")
+        return header
+
+
+def encode_body(events: list[WireEvent]) -> bytes:
+    lines = b"".join(canonical_json(asdict(e.sealed())) + b"\n" for e in events)
+    return gzip.compress(lines, compresslevel=6, mtime=0)
+
+
+def decode_body(body: bytes, header: BatchHeader, max_inflated: int = DEFAULT_MAX_INFLATED) -> list[WireEvent]:
+    """Check hash, size, count and order; never inflates past ``max_inflated`` (gzip bomb)."""
+    if sha256_hex(body) != header.body_sha256:
+        raise BatchRejected("bad_body_hash", "批次内容校验失败（可能已截断或损坏）")
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as gz:
+            raw = gz.read(max_inflated + 1)
+    except (OSError, EOFError) as exc:
+        raise BatchRejected("bad_gzip", "批次内容无法解压") from exc
+    if len(raw) > max_inflated:
+        raise BatchRejected("too_large", "批次解压后过大，已拒收", 413)
+    events = []
+    try:
+        for line in raw.splitlines():
+            if line.strip():
+                events.append(WireEvent(**json.loads(line)))
+    except (ValueError, TypeError) as exc:
+        raise BatchRejected("bad_event", "批次中有无法解析的记录") from exc
+    if len(events) != header.count:
+        raise BatchRejected("bad_count", "批次记录数与批次头不符")
+    seqs = [e.seq for e in events]
+    if seqs != sorted(seqs) or len(set(seqs)) != len(seqs):
+        raise BatchRejected("bad_order", "批次记录序号乱序或重复")
+    if events and (seqs[0] != header.first_seq or seqs[-1] != header.last_seq):
+        raise BatchRejected("bad_range", "批次记录序号与批次头不符")
+    return events
+
+
+@dataclass
+class EventResult:
+    event_id: str
+    seq: int
+    status: str  # accepted | duplicate | conflict | rejected
+    reason: str = ""
+
+
+@dataclass
+class AckReply:
+    """The county's answer to a batch."""
+
+    batch_id: str
+    results: list[EventResult]
+    acked_through_seq: int  # every event ≤ this seq is stored at the county
+    backlog: int = 0  # events held back behind a gap
+    max_batch_bytes: int = DEFAULT_MAX_BODY
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AckReply:
+        return cls(
+            batch_id=str(data["batch_id"]),
+            results=[EventResult(**r) for r in data["results"]],
+            acked_through_seq=int(data["acked_through_seq"]),
+            backlog=int(data.get("backlog", 0)),
+            max_batch_bytes=int(data.get("max_batch_bytes", DEFAULT_MAX_BODY)),
+        )
+
+
+@dataclass
+class ReferenceRow:
+    """One row of a reference table (catalogue, holidays, staff, settings, bookings)."""
+
+    table: str
+    id: str
+    rev: int
+    deleted: bool
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ReferencePage:
+    rows: list[ReferenceRow]
+    next_rev: int  # ask with since=next_rev for more
+    more: bool
+    snapshot: bool = False
+    table_hashes: dict[str, str] = field(default_factory=dict)  # drift check, see table_hash
+
+    def to_bytes(self) -> bytes:
+        return canonical_json(asdict(self))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ReferencePage:
+        return cls(
+            rows=[ReferenceRow(**r) for r in data["rows"]],
+            next_rev=int(data["next_rev"]),
+            more=bool(data["more"]),
+            snapshot=bool(data.get("snapshot", False)),
+            table_hashes=dict(data.get("table_hashes", {})),
+        )
+
+
+def table_hash(pairs: list[tuple[str, int]]) -> str:
+    """Hash of (id, rev) over a table's live rows: equal hashes mean no drift."""
+    return sha256_hex(canonical_json(sorted([i, r] for i, r in pairs)))
