@@ -103,7 +103,12 @@ def test_sms_retry_backoff_and_permanent_failure(client: TestClient, station: St
     h = login(client, *WINDOW_CLERK)
     [shown] = client.get("/api/sms?status=failed", headers=h).json()
     assert shown["last_error"] == "号码无效"
+    # staff see it in every terminal's status bar until they act
+    assert [a["message"] for a in client.get("/api/alerts", headers=h).json()] == [
+        "有 1 条短信发送失败，请核对号码后重发或取消"
+    ]
     assert client.post(f"/api/sms/{sms['id']}/retry", headers=h).json()["status"] == "pending"
+    assert client.get("/api/alerts", headers=h).json() == []
     assert len(claim(client, dev, "sms")) == 1
 
 

@@ -14,7 +14,7 @@ from appliance.domain.errors import Conflict, Invalid, NotFound
 from appliance.domain.masking import mask_phone
 from appliance.settings import Settings
 from appliance.storage.database import Database, append_event
-from appliance.storage.models import InboundSms, SmsMessage, SmsTemplate
+from appliance.storage.models import Alert, InboundSms, SmsMessage, SmsTemplate
 
 
 @dataclass
@@ -51,13 +51,24 @@ class TemplateView:
 
 def _view(m: SmsMessage) -> SmsView:
     return SmsView(
-        m.id, m.kind, mask_phone(m.phone), m.body, m.status, m.attempts, m.last_error,
-        m.created_at, m.sent_at,
+        m.id,
+        m.kind,
+        mask_phone(m.phone),
+        m.body,
+        m.status,
+        m.attempts,
+        m.last_error,
+        m.created_at,
+        m.sent_at,
     )
 
 
 def queue_sms(
-    s: Session, kind: str, phone: str, values: dict[str, Any], now: datetime,
+    s: Session,
+    kind: str,
+    phone: str,
+    values: dict[str, Any],
+    now: datetime,
     ticket_id: str | None = None,
 ) -> SmsMessage | None:
     """Queue one SMS inside the caller's transaction; a missing template queues nothing."""
@@ -65,16 +76,51 @@ def queue_sms(
     if template is None:
         return None
     msg = SmsMessage(
-        kind=kind, phone=phone, body=sms_templates.render(template.body, values),
-        ticket_id=ticket_id, next_attempt_at=now, created_at=now,
+        kind=kind,
+        phone=phone,
+        body=sms_templates.render(template.body, values),
+        ticket_id=ticket_id,
+        next_attempt_at=now,
+        created_at=now,
     )
     s.add(msg)
     s.flush()
     append_event(
-        s, "sms.queued", "sms", msg.id,
-        {"kind": kind, "phone": mask_phone(phone), "ticket_id": ticket_id}, now,
+        s,
+        "sms.queued",
+        "sms",
+        msg.id,
+        {"kind": kind, "phone": mask_phone(phone), "ticket_id": ticket_id},
+        now,
     )
     return msg
+
+
+FAILED_ALERT = "sms_failed"
+
+
+def refresh_failed_alert(s: Session, now: datetime) -> None:
+    """Keep one open alert while permanently failed SMS wait for staff (shown in the TUI)."""
+    failed = len(s.exec(select(SmsMessage.id).where(SmsMessage.status == "failed")).all())
+    alert = s.exec(
+        select(Alert).where(Alert.kind == FAILED_ALERT, col(Alert.cleared_at).is_(None))
+    ).first()
+    message = f"有 {failed} 条短信发送失败，请核对号码后重发或取消"
+    if failed and alert is None:
+        alert = Alert(kind=FAILED_ALERT, message=message, raised_at=now)
+        s.add(alert)
+        s.flush()
+        append_event(
+            s, "alert.raised", "alert", alert.id, {"kind": FAILED_ALERT, "message": message}, now
+        )
+    elif failed and alert is not None and alert.message != message:
+        alert.message = message
+        s.add(alert)
+    elif not failed and alert is not None:
+        alert.cleared_at = now
+        s.add(alert)
+        s.flush()
+        append_event(s, "alert.cleared", "alert", alert.id, {"kind": FAILED_ALERT}, now)
 
 
 class SmsService:
@@ -98,8 +144,14 @@ class SmsService:
             due = s.exec(
                 select(SmsMessage)
                 .where(
-                    ((col(SmsMessage.status) == "pending") & (col(SmsMessage.next_attempt_at) <= now))
-                    | ((col(SmsMessage.status) == "sending") & (col(SmsMessage.claimed_until) < now))
+                    (
+                        (col(SmsMessage.status) == "pending")
+                        & (col(SmsMessage.next_attempt_at) <= now)
+                    )
+                    | (
+                        (col(SmsMessage.status) == "sending")
+                        & (col(SmsMessage.claimed_until) < now)
+                    )
                 )
                 .order_by(col(SmsMessage.created_at))
                 .limit(limit)
@@ -123,7 +175,9 @@ class SmsService:
             msg.references = ",".join(str(r) for r in references)
             s.add(msg)
             s.flush()
-            append_event(s, "sms.sent", "sms", msg.id, {"kind": msg.kind, "parts": len(references)}, now)
+            append_event(
+                s, "sms.sent", "sms", msg.id, {"kind": msg.kind, "parts": len(references)}, now
+            )
             return _view(msg)
 
     def mark_failed(self, sms_id: str, error: str, permanent: bool) -> SmsView:
@@ -144,9 +198,15 @@ class SmsService:
             s.add(msg)
             s.flush()
             append_event(
-                s, "sms.failed", "sms", msg.id,
-                {"kind": msg.kind, "permanent": permanent, "error": msg.last_error}, now,
+                s,
+                "sms.failed",
+                "sms",
+                msg.id,
+                {"kind": msg.kind, "permanent": permanent, "error": msg.last_error},
+                now,
             )
+            if permanent:
+                refresh_failed_alert(s, now)
             return _view(msg)
 
     def cancel(self, sms_id: str, staff_id: str) -> SmsView:
@@ -159,6 +219,7 @@ class SmsService:
             s.add(msg)
             s.flush()
             append_event(s, "sms.cancelled", "sms", msg.id, {"by": staff_id}, now)
+            refresh_failed_alert(s, now)
             return _view(msg)
 
     def retry(self, sms_id: str, staff_id: str) -> SmsView:
@@ -172,6 +233,7 @@ class SmsService:
             s.add(msg)
             s.flush()
             append_event(s, "sms.retried", "sms", msg.id, {"by": staff_id}, now)
+            refresh_failed_alert(s, now)
             return _view(msg)
 
     def list_messages(self, status: str | None = None, limit: int = 100) -> list[SmsView]:
@@ -191,8 +253,12 @@ class SmsService:
             s.add(row)
             s.flush()
             append_event(
-                s, "sms.inbound", "inbound_sms", row.id,
-                {"phone": mask_phone(phone), "body": body[:1000]}, now,
+                s,
+                "sms.inbound",
+                "inbound_sms",
+                row.id,
+                {"phone": mask_phone(phone), "body": body[:1000]},
+                now,
             )
             return row.id
 
