@@ -74,7 +74,23 @@ class Settings:
         "", "Folder of a recorded voice pack (see docs/voice-pack.md); empty means the default."
     )
     county_url: str = _f(
-        "", "County centre URL that `yizhan doctor` checks; empty means not configured yet."
+        "",
+        "County centre URL (县级中心): sync target and `yizhan doctor` check; empty means not "
+        "configured yet.",
+    )
+    sync_interval_s: float = _f(
+        60.0, "Seconds between sync rounds when caught up (上传事件、下载参考数据)."
+    )
+    sync_batch_events: int = _f(
+        200, "Events in the first sync batch; grows on success, shrinks on 413 or timeouts."
+    )
+    sync_batch_bytes: int = _f(
+        256 * 1024,
+        "Compressed bytes of the first sync batch; never above the county's advertised maximum.",
+    )
+    sync_timeout_s: float = _f(30.0, "HTTP timeout of one sync request, in seconds.")
+    sync_backoff_max_s: float = _f(
+        900.0, "Longest wait between sync retries after failures (exponential backoff, jitter)."
     )
     build_date: str = _f(
         "", "Earliest plausible date (YYYY-MM-DD) for the clock check; empty means the release."

@@ -126,6 +126,18 @@ class StationApi:
         devices = await self._request("GET", "/api/devices")
         return [f"{d['name']}：{d['label']}" for d in devices if not d.get("ok")]
 
+    async def sync_status(self) -> tuple[str, list[str]] | None:
+        """同步状态: (status-bar line, problem lines); None if this server has no sync API."""
+        try:
+            data = await self._request("GET", "/api/sync/status")
+        except ApiError as exc:
+            if exc.status in (404, 405):
+                return None
+            raise
+        if not isinstance(data, dict):
+            return None
+        return str(data.get("summary") or ""), [str(p) for p in data.get("problems") or []]
+
     # ---- calling actions of a window (R-Q3) ----------------------------------------------
     async def _window_action(
         self, window: int | str, action: str, body: dict[str, Any] | None = None

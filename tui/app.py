@@ -66,6 +66,8 @@ class YizhanApp(App[int]):
         self.snapshot: QueueSnapshot | None = None
         self.alerts: list[Alert] = []
         self.device_problems: list[str] = []
+        self.sync_line = ""
+        self.sync_problems: list[str] = []
         self._refreshing = asyncio.Lock()
 
     def on_mount(self) -> None:
@@ -84,8 +86,12 @@ class YizhanApp(App[int]):
 
     def status(self) -> Status:
         who = self.session.label if self.session else "未登录"
-        alerts = tuple(a.message for a in self.alerts) + tuple(self.device_problems)
-        return Status(self.online, self.now_text(), who, alerts)
+        alerts = (
+            tuple(a.message for a in self.alerts)
+            + tuple(self.device_problems)
+            + tuple(self.sync_problems)
+        )
+        return Status(self.online, self.now_text(), who, alerts, self.sync_line)
 
     def publish_status(self) -> None:
         status = self.status()
@@ -117,10 +123,13 @@ class YizhanApp(App[int]):
             if self.session is None:
                 await self.api.health()
                 self.snapshot, self.alerts, self.device_problems = None, [], []
+                self.sync_line, self.sync_problems = "", []
             else:
                 self.snapshot = await self.api.queue()
                 self.alerts = await self.api.alerts()
                 self.device_problems = await self.api.device_problems()
+                sync = await self.api.sync_status()
+                self.sync_line, self.sync_problems = sync or ("", [])
             self.online = True
         except Offline:
             self.online = False

@@ -1,4 +1,4 @@
-"""状态栏: server state, time, who is logged in at which window, and open alerts."""
+"""状态栏: server state, who is logged in at which window, county sync, time, open alerts."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ class Status:
     time_text: str
     who: str
     alerts: tuple[str, ...] = ()
+    sync: str = ""  # 同步状态 line, e.g. "同步正常 · 上次成功 11-20 09:12"; empty = hidden
 
 
 class StatusSource(Protocol):
@@ -36,12 +37,19 @@ def _net_text(online: bool | None) -> Text:
 class StatusBar(Vertical):
     """Docked at the top of every screen; the app pushes a fresh ``Status`` every poll."""
 
+    DEFAULT_CSS = """
+    StatusBar #status-sync {
+        width: auto;
+        padding: 0 1;
+    }
+    """
     _shown: Status | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="status-line"):
             yield Static(id="status-net")
             yield Static(id="status-who")
+            yield Static(id="status-sync")
             yield Static(id="status-time")
         yield Static(id="status-alerts")
 
@@ -58,6 +66,9 @@ class StatusBar(Vertical):
         self.query_one("#status-net", Static).update(_net_text(status.online))
         self.query_one("#status-who", Static).update(Text(status.who))
         self.query_one("#status-time", Static).update(Text(status.time_text))
+        sync = self.query_one("#status-sync", Static)
+        sync.update(Text(status.sync))
+        sync.display = bool(status.sync)
         alerts = self.query_one("#status-alerts", Static)
         alerts.update(Text("\n".join(f"⚠ {message}" for message in status.alerts)))
         alerts.display = bool(status.alerts)

@@ -177,9 +177,10 @@ class Event(SQLModel, table=True):
 
 
 from .device_models import DeviceStatus, InboundSms, SmsMessage, SmsTemplate  # noqa: E402
+from .sync_models import ReferenceRow, SyncQuarantine, SyncState  # noqa: E402
 
 __all__ = [
     "Alert", "Attendance", "Category", "DeviceStatus", "Event", "InboundSms", "OvertimeLog",
-    "PrintJob", "ServiceWindow", "SmsMessage", "SmsTemplate", "Staff", "StaffSession",
-    "Ticket", "WindowCategory",
+    "PrintJob", "ReferenceRow", "ServiceWindow", "SmsMessage", "SmsTemplate", "Staff",
+    "StaffSession", "SyncQuarantine", "SyncState", "Ticket", "WindowCategory",
 ]
