@@ -132,6 +132,24 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return doctor_main(_settings(args))
 
 
+def cmd_sync_status(args: argparse.Namespace) -> int:
+    from sync.station.cli import sync_status_main
+
+    return sync_status_main(_settings(args))
+
+
+def cmd_sync_run(args: argparse.Namespace) -> int:
+    from sync.station.cli import sync_run_main
+
+    return sync_run_main(_settings(args), once=args.once)
+
+
+def cmd_sync_enrol(args: argparse.Namespace) -> int:
+    from sync.station.cli import sync_enrol_main
+
+    return sync_enrol_main(_settings(args), args.code, force=args.force)
+
+
 def cmd_settings_doc(args: argparse.Namespace) -> int:
     sys.stdout.write(settings_markdown())
     return 0
@@ -174,6 +192,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "doctor", help="self-check: printers, modem, GPIO, voice, clock, disk, database, county"
     ).set_defaults(func=cmd_doctor)
+
+    sync = sub.add_parser("sync", help="store-and-forward sync with the county centre")
+    sync_sub = sync.add_subparsers(dest="sync_command", required=True)
+    sync_sub.add_parser("status", help="what the TUI status bar shows").set_defaults(
+        func=cmd_sync_status
+    )
+    p = sync_sub.add_parser("run", help="send events and fetch reference data")
+    p.add_argument("--once", action="store_true", help="one round, then exit")
+    p.set_defaults(func=cmd_sync_run)
+    p = sync_sub.add_parser("enrol", help="enrol this station with a one-time county code")
+    p.add_argument("code")
+    p.add_argument("--force", action="store_true", help="enrol again with a new key")
+    p.set_defaults(func=cmd_sync_enrol)
 
     sub.add_parser("settings-doc", help="print docs/settings.md").set_defaults(
         func=cmd_settings_doc

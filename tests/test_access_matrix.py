@@ -84,6 +84,7 @@ POLICY: dict[tuple[str, str], object] = {
     ("GET", "/api/sms-templates"): ALL,
     ("PUT", "/api/sms-templates/{kind:str}"): {M},
     ("GET", "/api/devices"): ALL,
+    ("GET", "/api/sync/status"): ALL,
 }
 
 PARAMS = {

@@ -19,6 +19,7 @@ from .controllers.jobs import JobsController
 from .controllers.public import STATIC, PublicController
 from .controllers.queue import TicketController, WindowController
 from .controllers.staff import AlertController, AuthController, StaffController, StationController
+from .controllers.sync import SyncController
 from .guards import EXCEPTION_HANDLERS, provide_principal, provide_services, role_guard
 
 log = logging.getLogger("yizhan.server")
@@ -70,6 +71,7 @@ def create_app(
             StationController,
             DeviceController,
             JobsController,
+            SyncController,
             create_static_files_router("/static", [STATIC], opt={"public": True}),
         ],
         guards=[role_guard],
