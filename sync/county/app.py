@@ -1,0 +1,136 @@
+"""``create_county_app()``: the county server's sync endpoints, wired from settings.
+
+Every route declares who may call it: ``opt={"public": True}``, ``opt={"station": "batch"}``
+(the signed batch header authenticates inside the inbox), ``opt={"station": "signed"}``
+(down-sync: signed request headers, see ``station_auth``) or ``opt={"roles": {...}}``
+(dashboard; fail closed until the dashboard adds its login). A route that says none is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, TypeAlias
+
+from litestar import Controller, Litestar, Request, get, post
+from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency, Provide
+from litestar.handlers.base import BaseRouteHandler
+from litestar.params import FromQuery, JSONBody, RawBody
+
+from appliance.domain.clock import Clock
+from appliance.domain.errors import NotAllowed
+from sync.protocol import (
+    BATCH_HEADER,
+    KEY_ID_HEADER,
+    PROTOCOL_VERSION,
+    SIGNATURE_HEADER,
+    STATION_HEADER,
+)
+
+from .enrolment import enrol
+from .errors import EXCEPTION_HANDLERS
+from .ingest import IncomingBatch, ingest_batch
+from .models import Station
+from .reference import reference_page, reference_snapshot, signed_page
+from .services import CountyServices, build_county_services
+from .settings import CountySettings
+from .station_auth import authenticate_station
+
+ServicesDep: TypeAlias = NamedDependency[CountyServices]
+StationDep: TypeAlias = NamedDependency[Station]
+
+
+def county_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    opt = handler.opt
+    if opt.get("public") or opt.get("station") == "batch":
+        return
+    if opt.get("station") == "signed":
+        services: CountyServices = connection.app.state.services
+        h = connection.headers
+        connection.state.station = authenticate_station(
+            services, h.get(STATION_HEADER), h.get(KEY_ID_HEADER), h.get(SIGNATURE_HEADER),
+            connection.url.path, dict(connection.query_params),
+        )
+        return
+    raise NotAllowed("该接口未配置访问权限", "no_policy")
+
+
+def provide_station(request: Request[Any, Any, Any]) -> Station:
+    station: Station = request.state.station
+    return station
+
+
+@dataclass
+class EnrolRequest:
+    code: str
+    station_id: str
+    public_key: str
+
+
+class SyncController(Controller):
+    path = "/sync/v1"
+
+    @get("/health", opt={"public": True}, sync_to_thread=False)
+    def health(self, services: ServicesDep) -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "protocol": PROTOCOL_VERSION,
+            "max_batch_bytes": services.settings.max_batch_bytes,
+            "county_key_id": services.keys.key_id,
+        }
+
+    @post("/enrol", opt={"public": True}, status_code=200, sync_to_thread=True)
+    def enrol(self, data: JSONBody[EnrolRequest], services: ServicesDep) -> dict[str, Any]:
+        return asdict(enrol(services, data.code, data.station_id, data.public_key))
+
+    @post("/batches", opt={"station": "batch"}, status_code=200, sync_to_thread=True)
+    def batches(
+        self, request: Request[Any, Any, Any], body: RawBody, services: ServicesDep
+    ) -> dict[str, Any]:
+        length = request.headers.get("content-length")
+        batch = IncomingBatch(
+            header_b64=request.headers.get(BATCH_HEADER),
+            signature=request.headers.get(SIGNATURE_HEADER),
+            body=body,
+            content_length=int(length) if length and length.isdigit() else None,
+        )
+        return ingest_batch(services, batch).to_json()
+
+    @get("/reference", opt={"station": "signed"}, sync_to_thread=True)
+    def reference(
+        self,
+        services: ServicesDep,
+        station: StationDep,
+        since: FromQuery[int] = 0,
+        limit: FromQuery[int | None] = None,
+    ) -> dict[str, Any]:
+        return signed_page(services, reference_page(services, since, limit))
+
+    @get("/snapshot", opt={"station": "signed"}, sync_to_thread=True)
+    def snapshot(self, services: ServicesDep, station: StationDep) -> dict[str, Any]:
+        return signed_page(services, reference_snapshot(services))
+
+
+def create_county_app(
+    settings: CountySettings,
+    clock: Clock | None = None,
+    services: CountyServices | None = None,
+) -> Litestar:
+    services = services or build_county_services(settings, clock)
+    app = Litestar(
+        route_handlers=[SyncController],
+        guards=[county_guard],
+        dependencies={
+            "services": Provide(lambda: services, sync_to_thread=False),
+            "station": Provide(provide_station, sync_to_thread=False),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=settings.max_batch_bytes,
+        on_shutdown=[services.close],
+        openapi_config=None,
+    )
+    app.state.services = services
+    return app
+
+
+__all__ = ["create_county_app"]

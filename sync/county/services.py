@@ -1,0 +1,31 @@
+"""``CountyServices``: what every county handler and command needs, built from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from appliance.domain.clock import Clock, SystemClock
+
+from .db import CountyDatabase
+from .keys import CountyKeys, load_or_create_keys
+from .settings import CountySettings
+
+
+@dataclass
+class CountyServices:
+    settings: CountySettings
+    db: CountyDatabase
+    keys: CountyKeys
+    clock: Clock
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def build_county_services(settings: CountySettings, clock: Clock | None = None) -> CountyServices:
+    return CountyServices(
+        settings=settings,
+        db=CountyDatabase(settings.database_url),
+        keys=load_or_create_keys(settings),
+        clock=clock or SystemClock(),
+    )
