@@ -35,7 +35,7 @@ test: bootstrap
 
 check: bootstrap
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy appliance
+	$(VENV)/bin/mypy appliance hw sync
 	$(VENV)/bin/pytest -q
 
 # Every bench/*.py that is a script (has a __main__ block); each must end with a JSON line.
@@ -52,6 +52,7 @@ bench: bootstrap
 
 docs: bootstrap
 	$(YIZHAN) settings-doc > docs/settings.md
+	$(YIZHAN) county settings-doc > docs/county-settings.md
 	YIZHAN_UPDATE_DOCS=1 $(VENV)/bin/pytest -q tests/test_pages_browser.py -k screenshots
 
 clean:

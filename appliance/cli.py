@@ -206,6 +206,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="enrol again with a new key")
     p.set_defaults(func=cmd_sync_enrol)
 
+    from sync.county.cli import add_county_commands
+
+    add_county_commands(sub)
+
     sub.add_parser("settings-doc", help="print docs/settings.md").set_defaults(
         func=cmd_settings_doc
     )

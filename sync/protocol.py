@@ -21,6 +21,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -107,7 +108,9 @@ def encode_body(events: list[WireEvent]) -> bytes:
     return gzip.compress(lines, compresslevel=6, mtime=0)
 
 
-def decode_body(body: bytes, header: BatchHeader, max_inflated: int = DEFAULT_MAX_INFLATED) -> list[WireEvent]:
+def decode_body(
+    body: bytes, header: BatchHeader, max_inflated: int = DEFAULT_MAX_INFLATED
+) -> list[WireEvent]:
     """Check hash, size, count and order; never inflates past ``max_inflated`` (gzip bomb)."""
     if sha256_hex(body) != header.body_sha256:
         raise BatchRejected("bad_body_hash", "批次内容校验失败（可能已截断或损坏）")
@@ -198,6 +201,16 @@ class ReferencePage:
             snapshot=bool(data.get("snapshot", False)),
             table_hashes=dict(data.get("table_hashes", {})),
         )
+
+
+def reference_request_bytes(
+    station_id: str, key_id: str, path: str, query: Mapping[str, str]
+) -> bytes:
+    """What a signed down-sync GET's ``X-Yizhan-Signature`` covers: canonical JSON of the
+    station, its key id, the path and the query values exactly as sent (strings)."""
+    return canonical_json(
+        {"station_id": station_id, "key_id": key_id, "path": path, "query": dict(query)}
+    )
 
 
 def table_hash(pairs: list[tuple[str, int]]) -> str:

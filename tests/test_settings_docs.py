@@ -40,3 +40,10 @@ def test_bad_settings_are_refused_clearly(tmp_path: Path) -> None:
         load_settings(env={"YIZHAN_HTTP_PORT": "eighty"})
     with pytest.raises(ValueError, match="no_show_rejoin"):
         load_settings(env={"YIZHAN_NO_SHOW_REJOIN": "sometimes"})
+
+
+def test_docs_county_settings_md_is_current() -> None:
+    from sync.county.settings import county_settings_markdown
+
+    doc = (ROOT / "docs" / "county-settings.md").read_text(encoding="utf-8")
+    assert doc == county_settings_markdown(), "run `make docs` to regenerate docs/county-settings.md"

@@ -19,6 +19,7 @@ from litestar.params import FromQuery, JSONBody, RawBody
 
 from appliance.domain.clock import Clock
 from appliance.domain.errors import NotAllowed
+from sync.county.dashboard import dashboard_route_handlers, is_dashboard_route
 from sync.protocol import (
     BATCH_HEADER,
     KEY_ID_HEADER,
@@ -42,14 +43,18 @@ StationDep: TypeAlias = NamedDependency[Station]
 
 def county_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     opt = handler.opt
-    if opt.get("public") or opt.get("station") == "batch":
-        return
+    if opt.get("public") or opt.get("station") == "batch" or is_dashboard_route(opt):
+        return  # dashboard routes check the login session and role themselves
     if opt.get("station") == "signed":
         services: CountyServices = connection.app.state.services
         h = connection.headers
         connection.state.station = authenticate_station(
-            services, h.get(STATION_HEADER), h.get(KEY_ID_HEADER), h.get(SIGNATURE_HEADER),
-            connection.url.path, dict(connection.query_params),
+            services,
+            h.get(STATION_HEADER),
+            h.get(KEY_ID_HEADER),
+            h.get(SIGNATURE_HEADER),
+            connection.url.path,
+            dict(connection.query_params),
         )
         return
     raise NotAllowed("该接口未配置访问权限", "no_policy")
@@ -118,7 +123,7 @@ def create_county_app(
 ) -> Litestar:
     services = services or build_county_services(settings, clock)
     app = Litestar(
-        route_handlers=[SyncController],
+        route_handlers=[SyncController, *dashboard_route_handlers(settings)],
         guards=[county_guard],
         dependencies={
             "services": Provide(lambda: services, sync_to_thread=False),

@@ -3,7 +3,7 @@
 Headers: ``X-Yizhan-Station``, ``X-Yizhan-Key-Id`` and ``X-Yizhan-Signature`` = Ed25519 by
 the station key over ``reference_request_bytes(station, key_id, path, query)`` — canonical
 JSON of those four, query values as the strings sent. A replayed GET only returns data the
-eavesdropper already saw, so no nonce is needed. ``reference_request_bytes`` belongs in
+eavesdropper already saw, so no nonce is needed. ``reference_request_bytes`` lives in
 ``sync/protocol.py`` once the station side uses it.
 """
 
@@ -13,19 +13,11 @@ from collections.abc import Mapping
 
 from appliance.domain.errors import Unauthenticated
 from sync import crypto
-from sync.canonical import canonical_json
+from sync.protocol import reference_request_bytes
 
 from .enrolment import usable_station
 from .models import Station
 from .services import CountyServices
-
-
-def reference_request_bytes(
-    station_id: str, key_id: str, path: str, query: Mapping[str, str]
-) -> bytes:
-    return canonical_json(
-        {"station_id": station_id, "key_id": key_id, "path": path, "query": dict(query)}
-    )
 
 
 def authenticate_station(
@@ -38,8 +30,9 @@ def authenticate_station(
 ) -> Station:
     """The enrolled, unrevoked station making a down-sync request, or a refusal."""
     if not station_id or not key_id:
-        raise Unauthenticated("缺少站点编码或密钥编号（X-Yizhan-Station / X-Yizhan-Key-Id）",
-                              "no_station")
+        raise Unauthenticated(
+            "缺少站点编码或密钥编号（X-Yizhan-Station / X-Yizhan-Key-Id）", "no_station"
+        )
     with svc.db.tx() as s:
         station = usable_station(s, station_id, key_id)
     if svc.settings.require_signed_reads:

@@ -19,7 +19,6 @@ Signed GET requests (down-sync) carry three headers:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +26,6 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync import crypto
-from sync.canonical import canonical_json
 from sync.protocol import (
     BATCH_HEADER,
     KEY_ID_HEADER,
@@ -35,6 +33,7 @@ from sync.protocol import (
     STATION_HEADER,
     AckReply,
     BatchHeader,
+    reference_request_bytes,
 )
 
 BATCHES_PATH = "/sync/v1/batches"
@@ -69,15 +68,6 @@ class StationIdentity:
     station_id: str
     key_id: str
     key: Ed25519PrivateKey
-
-
-def reference_request_bytes(
-    station_id: str, key_id: str, path: str, query: Mapping[str, str]
-) -> bytes:
-    """The bytes a signed GET's ``X-Yizhan-Signature`` covers (see module docstring)."""
-    return canonical_json(
-        {"station_id": station_id, "key_id": key_id, "path": path, "query": dict(query)}
-    )
 
 
 def _refusal(response: httpx.Response) -> CountyRefused:
