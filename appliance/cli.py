@@ -150,6 +150,18 @@ def cmd_sync_enrol(args: argparse.Namespace) -> int:
     return sync_enrol_main(_settings(args), args.code, force=args.force)
 
 
+def cmd_sync_export(args: argparse.Namespace) -> int:
+    from sync.station.usb import usb_export_main
+
+    return usb_export_main(_settings(args), args.path)
+
+
+def cmd_sync_import(args: argparse.Namespace) -> int:
+    from sync.station.usb import usb_import_main
+
+    return usb_import_main(_settings(args), args.path)
+
+
 def cmd_settings_doc(args: argparse.Namespace) -> int:
     sys.stdout.write(settings_markdown())
     return 0
@@ -205,6 +217,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code")
     p.add_argument("--force", action="store_true", help="enrol again with a new key")
     p.set_defaults(func=cmd_sync_enrol)
+    p = sync_sub.add_parser("export", help="write pending batches to a USB stick (sneakernet)")
+    p.add_argument("path")
+    p.set_defaults(func=cmd_sync_export)
+    p = sync_sub.add_parser("import", help="apply the county's answer from a USB stick")
+    p.add_argument("path")
+    p.set_defaults(func=cmd_sync_import)
 
     from sync.county.cli import add_county_commands
 

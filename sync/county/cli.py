@@ -113,6 +113,12 @@ def cmd_county_create_admin(args: argparse.Namespace) -> int:
     return _run(args, action)
 
 
+def cmd_county_import_usb(args: argparse.Namespace) -> int:
+    from sync.county.usb import county_usb_import_main
+
+    return county_usb_import_main(_settings(args), args.path)
+
+
 def cmd_county_settings_doc(args: argparse.Namespace) -> int:
     print(county_settings_markdown(), end="")
     return 0
@@ -131,6 +137,11 @@ def add_county_commands(sub: Any) -> None:
     p = db_sub.add_parser("upgrade", help="apply the county Alembic migrations")
     p.add_argument("revision", nargs="?", default="head")
     p.set_defaults(func=cmd_county_db_upgrade)
+    p = csub.add_parser(
+        "import-usb", help="import station batches from a USB stick, write answers back"
+    )
+    p.add_argument("path")
+    p.set_defaults(func=cmd_county_import_usb)
     p = csub.add_parser("create-station", help="register a station; prints its enrolment code")
     p.add_argument("code", help="station code (站点编码)")
     p.add_argument("name", help="station name")
