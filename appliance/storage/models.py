@@ -176,11 +176,15 @@ class Event(SQLModel, table=True):
     occurred_at: datetime = Field(sa_type=UtcDateTime)
 
 
+from .catalogue_models import (  # noqa: E402
+    CalendarDay, CalendarYear, CatalogueItem, CatalogueMaterial, CatalogueVersion,
+)
 from .device_models import DeviceStatus, InboundSms, SmsMessage, SmsTemplate  # noqa: E402
 from .sync_models import ReferenceRow, SyncQuarantine, SyncState  # noqa: E402
 
 __all__ = [
-    "Alert", "Attendance", "Category", "DeviceStatus", "Event", "InboundSms", "OvertimeLog",
+    "Alert", "Attendance", "CalendarDay", "CalendarYear", "CatalogueItem",
+    "CatalogueMaterial", "CatalogueVersion", "Category", "DeviceStatus", "Event", "InboundSms", "OvertimeLog",
     "PrintJob", "ReferenceRow", "ServiceWindow", "SmsMessage", "SmsTemplate", "Staff",
     "StaffSession", "SyncQuarantine", "SyncState", "Ticket", "WindowCategory",
 ]
