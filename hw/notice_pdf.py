@@ -206,13 +206,14 @@ def render_notice_pdf(notice: Notice) -> bytes:
     story += [_p(paragraph, st["body"]) for paragraph in notice.body]
     if notice.rows:
         story += [Spacer(1, 5 * mm), _rows_table(notice.rows, st)]
-    story += [Spacer(1, 10 * mm), KeepTogether([_closing(notice, font, st)])]
-    if notice.footer:
-        story += [
+    closing: list[Flowable] = [_closing(notice, font, st)]
+    if notice.footer:  # kept with the seal block so the footer never sits alone on a page
+        closing += [
             Spacer(1, 6 * mm),
             HRFlowable(width="100%", thickness=0.4, color=colors.grey),
             _p(notice.footer, st["footer"]),
         ]
+    story += [Spacer(1, 10 * mm), KeepTogether(closing)]
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out,

@@ -1,0 +1,352 @@
+"""Notice content builders (hw.notices): every kind rendered to A4 PDF and read back with
+pdftotext (R-K2 decisions and their notices, R-K6 pickup notice, R-C4 一次性告知单)."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from hw.notice_pdf import Notice, notice_receipt, render_notice_pdf
+from hw.notices import (
+    NOTICE_KINDS,
+    PROVISIONAL_MARK,
+    CorrectionData,
+    Deadline,
+    Material,
+    RefusalData,
+    SpecialProcedure,
+    build_acceptance,
+    build_notice,
+    kind_for_title,
+)
+from hw.notices.samples import (
+    ACCEPTANCE,
+    CORRECTION,
+    GUIDE,
+    INFORM,
+    PICKUP,
+    RECEIPT,
+    REFUSAL,
+    SAMPLES,
+    TOLERANT,
+    ZHANG,
+)
+
+needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing")
+FOOTER = "本通知书一式二份，申请人、受理单位各执一份。"
+FULL_IDS = ["410101194403150021", "41010119800101003X", "410101196203040048", "410101197005060033"]
+
+
+def flat(text: str) -> str:
+    return "".join(text.split())  # table cells and lines wrap where the page is full
+
+
+def pdf_text(notice: Notice, tmp_path: Path) -> str:
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(render_notice_pdf(notice))
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
+    return flat(out.stdout)
+
+
+def pages(notice: Notice, tmp_path: Path) -> int:
+    path = tmp_path / "pages.pdf"
+    path.write_bytes(render_notice_pdf(notice))
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def assert_has(text: str, *parts: str) -> None:
+    for part in parts:
+        assert flat(part) in text, part
+
+
+def test_registry_covers_every_kind_r_k2() -> None:
+    """R-K2, R-K6, R-C4: one builder per notice, looked up by kind or by Chinese title."""
+    assert {k.title for k in NOTICE_KINDS.values()} == {
+        "受理通知书",
+        "收件凭证",
+        "补正通知书",
+        "不予受理通知书",
+        "容缺受理承诺书",
+        "告知承诺书",
+        "取件通知",
+        "一次性告知单",
+    }
+    assert set(SAMPLES) == set(NOTICE_KINDS)
+    assert kind_for_title("一次性告知书").kind == "correction"
+    assert kind_for_title("受理通知书").kind == "acceptance"
+    for kind, data in SAMPLES.items():
+        assert build_notice(kind, data).title == NOTICE_KINDS[kind].title
+    with pytest.raises(TypeError, match="补正通知书需要 CorrectionData"):
+        build_notice("correction", ACCEPTANCE)
+    with pytest.raises(KeyError):
+        build_notice("nonsense", ACCEPTANCE)
+
+
+@needs_poppler
+@pytest.mark.parametrize("kind", sorted(SAMPLES))
+def test_every_notice_renders_with_its_essentials_r_k2(kind: str, tmp_path: Path) -> None:
+    """R-K2 / HN-3 6.5.4: title, number, item, applicant, receiver, station, date, seal area,
+    QR caption and footer are in the PDF; the full ID number never is (masked 6+4)."""
+    notice = build_notice(kind, SAMPLES[kind])
+    text = pdf_text(notice, tmp_path)
+    assert_has(text, notice.title, f"编号：{notice.number}", notice.station_name, "（盖章）")
+    for full in FULL_IDS:
+        assert full not in text
+        assert full not in flat(notice_receipt(notice)[1])
+    if kind == "guide":
+        assert_has(text, "高龄津贴申请", "窗口不会要求提交清单以外的材料")
+        return
+    case = SAMPLES[kind].case  # type: ignore[attr-defined]
+    assert notice.number == case.case_number
+    assert notice.qr_url == f"http://192.168.10.2:8080/cases/{case.case_number}"
+    assert_has(
+        text, case.item_name, case.applicant.name, "李四（1号窗口）", FOOTER, "手机扫码查询办件进度"
+    )
+    if case.applicant.id_number:
+        id_number = case.applicant.id_number
+        assert_has(text, id_number[:6] + "*" * 8 + id_number[-4:])
+
+
+@needs_poppler
+@pytest.mark.parametrize(
+    "kind", ["acceptance", "receipt", "correction", "refusal", "tolerant_commitment", "pickup"]
+)
+def test_everyday_notices_fit_one_page(kind: str, tmp_path: Path) -> None:
+    """The notices handed out daily print on one A4 sheet with the seal beside the content."""
+    assert pages(build_notice(kind, SAMPLES[kind]), tmp_path) == 1
+
+
+@needs_poppler
+def test_acceptance_lists_materials_and_provisional_deadline_r_k2(tmp_path: Path) -> None:
+    text = pdf_text(build_notice("acceptance", ACCEPTANCE), tmp_path)
+    assert_has(
+        text,
+        "受理通知书",
+        "张桂兰",
+        "本站决定予以受理",
+        "15个工作日",
+        "2027年1月11日前" + PROVISIONAL_MARK,
+        "高龄津贴申请审批表（原件1份）",
+        "王建国（身份证号码：410101********0033）",
+        "2026年12月21日",
+    )
+    assert all("高龄津贴申请申请" not in line for line in build_acceptance(ACCEPTANCE).body)
+
+
+@needs_poppler
+def test_special_procedures_are_marked_r_k2(tmp_path: Path) -> None:
+    """R-K2: 检验/专家评审/听证 are marked, and their time does not count toward the limit."""
+    case = dataclasses.replace(
+        ACCEPTANCE.case,
+        special_procedures=[SpecialProcedure("专家评审"), SpecialProcedure("听证")],
+    )
+    text = pdf_text(build_acceptance(dataclasses.replace(ACCEPTANCE, case=case)), tmp_path)
+    assert_has(text, "特别程序", "专家评审（所需时间不计入承诺时限，期间暂停计时）", "听证")
+    text = pdf_text(build_notice("receipt", RECEIPT), tmp_path)
+    assert_has(
+        text,
+        "收件凭证",
+        "现场勘验（所需时间不计入承诺时限",
+        "城关镇人民政府农业综合服务中心",
+        "不代表申请已被受理",
+        "申请材料共5种5份",
+    )
+
+
+@needs_poppler
+def test_correction_lists_every_missing_and_defective_material_r_k2(tmp_path: Path) -> None:
+    """R-K2: a 补正通知书 lists ALL missing or defective items and the deadline, in writing."""
+    text = pdf_text(build_notice("correction", CORRECTION), tmp_path)
+    assert_has(
+        text,
+        "补正通知书",
+        "一次性告知您需补齐补正的全部内容共3项",
+        "第二代中华人民共和国残疾人证（原件及复印件1份）（缺少）",
+        "最低生活保障证（复印件1份）（缺少）",
+        "银行卡（折）（复印件1份）（需补正：复印件模糊不清，卡号无法辨认）",
+        "补正期限",
+        "2026年12月7日前",
+        "视为申请人撤回申请",
+    )
+    once = dataclasses.replace(
+        CORRECTION, title="一次性告知书", deadline=Deadline(date(2027, 1, 4), provisional=True)
+    )
+    text = pdf_text(build_notice("correction", once), tmp_path)
+    assert_has(text, "一次性告知书", "2027年1月4日前" + PROVISIONAL_MARK)
+    with pytest.raises(ValueError):
+        CorrectionData(case=CORRECTION.case, missing=[], defective=[], deadline=CORRECTION.deadline)
+
+
+@needs_poppler
+def test_refusal_gives_reason_and_rights_r_k2(tmp_path: Path) -> None:
+    """R-K2 / XC: the reason, and 依法享有申请行政复议或提起行政诉讼的权利 (60 days / 6 months)."""
+    text = pdf_text(build_notice("refusal", REFUSAL), tmp_path)
+    assert_has(
+        text,
+        "不予受理通知书",
+        "刘秀英",
+        "不予受理理由",
+        "申请人户籍所在地为示范县东关镇，不属于本站受理范围",
+        "《最低生活保障审核确认办法》第八条",
+        "户籍所在地东关镇人民政府",
+        "依法享有申请行政复议或提起行政诉讼的权利",
+        "六十日内向示范县人民政府申请行政复议",
+        "六个月内向示范县人民法院提起行政诉讼",
+        "退还材料",
+    )
+    with pytest.raises(ValueError):
+        RefusalData(case=REFUSAL.case, reason=" ")
+
+
+@needs_poppler
+def test_tolerant_commitment_lists_missing_and_deadline_r_k2(tmp_path: Path) -> None:
+    text = pdf_text(build_notice("tolerant_commitment", TOLERANT), tmp_path)
+    assert_has(
+        text,
+        "容缺受理承诺书",
+        "王五",
+        "已收主要材料",
+        "容缺材料",
+        "户口簿（原件及复印件1份）",
+        "本人社会保障卡或银行卡（折）（复印件1份）",
+        "2026年12月9日前补齐补正",
+        "不再适用容缺办理",
+        "不予批准",
+        "承诺人签名",
+    )
+
+
+@needs_poppler
+def test_inform_commitment_covers_xc_points_a_to_d_r_k2(tmp_path: Path) -> None:
+    """R-K2 / XC 告知承诺制度 a–d, and the applicant's written commitment."""
+    text = pdf_text(build_notice("inform_commitment", INFORM), tmp_path)
+    assert_has(
+        text,
+        "告知承诺书",
+        # a) laws, regulations, rules and their articles
+        "一、事项依据",
+        "《社会救助暂行办法》第九条至第十六条",
+        # b) conditions, standards, time limit, materials, consequences of false commitments
+        "二、办理条件、标准、时限和材料",
+        "共同生活的家庭成员人均收入低于当地最低生活保障标准",
+        "自受理之日起30个工作日内审核确认",
+        "家庭经济状况声明及核对授权书",
+        "以下证明材料以本承诺代替",
+        "三、未履行承诺、虚假承诺的法律后果",
+        # c) services, consultation, supervision, responsibilities
+        "四、服务与监管",
+        "咨询方式：示范县城关镇示范村便民服务站1号窗口，电话0371-12345678",
+        "监管方式",
+        "本站责任",
+        # d) breach procedure and standard, rectification, credit grading, remedy channels
+        "五、失信认定与救济",
+        "认定程序和标准",
+        "整改期限",
+        "失信等级",
+        "信用修复",
+        "愿意承担不实承诺的法律责任",
+        "承诺人签名",
+    )
+
+
+@needs_poppler
+def test_pickup_notice_r_k6(tmp_path: Path) -> None:
+    """R-K6: what to collect, where, when, what to bring, and the mail option."""
+    text = pdf_text(build_notice("pickup", PICKUP), tmp_path)
+    assert_has(
+        text,
+        "取件通知",
+        "已办理完毕",
+        "高龄津贴享受证1本",
+        "示范县城关镇示范村便民服务站1号窗口",
+        "身份证原件和受理通知书",
+        "2027年2月8日前" + PROVISIONAL_MARK,
+        "如需邮寄送达",
+    )
+    refused = dataclasses.replace(PICKUP, approved=False, result="不予批准决定书1份")
+    assert_has(
+        pdf_text(build_notice("pickup", refused), tmp_path),
+        "不予批准：不予批准决定书1份",
+        "申请行政复议",
+    )
+
+
+@needs_poppler
+def test_guide_sheet_r_c4(tmp_path: Path) -> None:
+    """R-C4: name, legal basis, conditions, complete materials (original/copy, count), time
+    limit, fees, window, phone, and related items."""
+    text = pdf_text(build_notice("guide", GUIDE), tmp_path)
+    assert_has(
+        text,
+        "一次性告知单",
+        "高龄津贴申请",
+        "设定依据",
+        "《中华人民共和国老年人权益保障法》第三十三条",
+        "年满80周岁",
+        "近期一寸免冠照片：原件2份（必要）",
+        "代办人身份证：原件1份（非必要）；委托他人代办时提供",
+        "承诺15个工作日办结",
+        "法定20个工作日",
+        "不收费",
+        "1号综合窗口",
+        "0371-12345678",
+        "关联事项",
+        "老年人优待证办理",
+        "城乡居民基本养老保险待遇领取",
+        "可容缺受理",
+        "手机扫码查看办事指南",
+    )
+
+
+@pytest.mark.parametrize("kind", sorted(SAMPLES))
+def test_condensed_receipt_keeps_the_essentials_r_k2(kind: str) -> None:
+    """The thermal receipt version (hw.notice_pdf.notice_receipt) carries title, number,
+    item, deadline and footer, and never the full ID number."""
+    notice = build_notice(kind, SAMPLES[kind])
+    data, text = notice_receipt(notice)
+    assert data
+    text = flat(text)
+    assert_has(text, notice.title, notice.number)
+    for full in FULL_IDS:
+        assert full not in text
+    if kind == "guide":
+        assert_has(text, "高龄津贴申请", "1号综合窗口")
+        return
+    assert_has(text, SAMPLES[kind].case.item_name, FOOTER)  # type: ignore[attr-defined]
+    if kind == "acceptance":
+        assert_has(text, "张桂兰", "2027年1月11日前" + PROVISIONAL_MARK)
+    if kind == "correction":
+        assert_has(text, "残疾人证", "最低生活保障证", "模糊不清", "2026年12月7日前")
+    if kind == "refusal":
+        assert_has(text, "不属于本站受理范围", "行政复议", "行政诉讼")
+
+
+def test_organisation_is_addressed_as_such() -> None:
+    """An organisation applicant: 贵单位, its credit code masked like an ID number."""
+    org = dataclasses.replace(
+        ZHANG,
+        name="示范村农民专业合作社",
+        id_number="93410101MA1234567X",
+        kind="organisation",
+        agent_name="",
+    )
+    notice = build_acceptance(
+        dataclasses.replace(ACCEPTANCE, case=dataclasses.replace(ACCEPTANCE.case, applicant=org))
+    )
+    joined = "".join(notice.body) + "".join(v for _, v in notice.rows)
+    assert "贵单位于" in joined
+    assert "统一社会信用代码：934101********567X" in joined
+    assert "93410101MA1234567X" not in joined
+    assert notice.addressee == "示范村农民专业合作社"
+
+
+def test_immediate_case_and_material_defaults() -> None:
+    notice = build_acceptance(dataclasses.replace(ACCEPTANCE, immediate=True))
+    assert "本事项为即办件，当日办结。" in notice.body[1]
+    assert Material("户口簿").describe() == "户口簿（复印件1份）"
