@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 from appliance.domain.cases import commands as c
 from appliance.domain.cases.case import CaseFile, open_case
+from appliance.domain.cases.machine import perform
 from appliance.domain.cases.materials import (
     ItemKind,
     ItemRules,
@@ -14,7 +15,6 @@ from appliance.domain.cases.materials import (
     MaterialStatus,
     SpecialProcedure,
 )
-from appliance.domain.cases.machine import perform
 from appliance.domain.cases.records import (
     Applicant,
     ApplicantKind,

@@ -40,7 +40,7 @@ def _accept_guard(case: CaseFile) -> tuple[str, str] | None:
     missing = missing_required(case.materials)
     if missing:
         return (
-            f"必需材料不齐全（缺少或有瑕疵：{names(missing)}），不能受理；"
+            f"必需材料不齐全（缺少或有瑕疵：{names(missing)}）；"
             "请一次性告知补正，或按容缺受理 / 告知承诺办理",
             "materials_incomplete",
         )
@@ -53,7 +53,7 @@ def _tolerant_guard(case: CaseFile) -> tuple[str, str] | None:
     main = missing_main(case.materials)
     if main:
         return (
-            f"主要申请材料不齐全（{names(main)}），不能容缺受理",
+            f"主要申请材料不齐全（{names(main)}）",
             "main_materials_incomplete",
         )
     if not correction_list(case.materials):
@@ -109,17 +109,22 @@ def _blocked(case: CaseFile, action: Action) -> tuple[str, str] | None:
     return guard(case) if guard else None
 
 
-def legal_actions(case: CaseFile) -> list[Action]:
+def legal_actions(case: CaseFile, *, include_system: bool = False) -> list[Action]:
     """The next legal actions for this case (the TUI's action list), in table order.
 
-    Time-dependent conditions (a deadline not yet passed) are checked by ``perform``
-    and are not reflected here.
+    System actions (视为受理, taken by a sweep, see ``deadlines.auto_acceptance``) are left
+    out unless asked for. Time-dependent conditions (a deadline not yet passed) are
+    checked by ``perform`` and are not reflected here.
     """
-    return [r.action for r in rows_from(case.state) if _blocked(case, r.action) is None]
+    return [
+        r.action
+        for r in rows_from(case.state)
+        if (include_system or not r.system) and _blocked(case, r.action) is None
+    ]
 
 
 def describe_legal(case: CaseFile) -> str:
-    """Chinese list of the legal next actions, for messages."""
+    """Chinese list of the legal next actions (staff actions), for messages."""
     acts = legal_actions(case)
     if not acts:
         return "该办件已终结，无后续操作"
@@ -148,8 +153,8 @@ def _row(case: CaseFile, action: Action) -> Row:
     if blocked is not None:
         message, code = blocked
         raise Conflict(
-            f"办件 {case.number}（{STATE_LABELS[case.state]}）不能{ACTION_LABELS[action]}："
-            f"{message}。{describe_legal(case)}",
+            f"办件 {case.number} 当前状态为“{STATE_LABELS[case.state]}”，"
+            f"不能{ACTION_LABELS[action]}：{message}。{describe_legal(case)}",
             code,
         )
     return row

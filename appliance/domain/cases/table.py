@@ -53,6 +53,7 @@ class Row:
     to: CaseState | None
     notices: tuple[Notice, ...] = ()
     sms: bool = False
+    system: bool = False  # taken by the station's sweep, not offered to staff
 
 
 N = Notice
@@ -61,7 +62,7 @@ _ACCEPTING = (S.ACCEPTED, S.COMMITMENT_ACCEPTED)
 _ROWS: list[Row] = [
     # 收件 → decisions (R-K2)
     Row(S.RECEIVED, A.ACCEPT, S.ACCEPTED, (N.ACCEPTANCE,), sms=True),
-    Row(S.RECEIVED, A.AUTO_ACCEPT, S.ACCEPTED, (N.ACCEPTANCE,), sms=True),
+    Row(S.RECEIVED, A.AUTO_ACCEPT, S.ACCEPTED, (N.ACCEPTANCE,), sms=True, system=True),
     Row(S.RECEIVED, A.REQUEST_CORRECTION, S.CORRECTION_REQUESTED, (N.CORRECTION,), sms=True),
     Row(S.RECEIVED, A.REFUSE, S.REFUSED, (N.REFUSAL,), sms=True),
     Row(S.RECEIVED, A.ACCEPT_TOLERANT, S.TOLERANT_ACCEPTED, (N.TOLERANT, N.ACCEPTANCE), sms=True),
