@@ -13,6 +13,7 @@ from appliance.domain.cases.case import AcceptMode, mark_materials
 from appliance.domain.cases.machine import legal_actions, perform
 from appliance.domain.cases.materials import (
     ItemKind,
+    SpecialProcedure,
     correction_list,
     main_materials_complete,
     missing_required,
@@ -258,7 +259,7 @@ def test_rejection_needs_reason_and_contact_and_carries_rights() -> None:
 
 
 def test_special_procedure_must_be_one_of_the_item() -> None:
-    cmd = c.StartSpecial(procedure=c.SpecialProcedure.EXPERT_REVIEW, reason="评审")
+    cmd = c.StartSpecial(procedure=SpecialProcedure.EXPERT_REVIEW, reason="评审")
     assert "专家评审" in refused_with(accepted(), cmd, "special_not_allowed")
     item = dataclasses.replace(ITEM, special_procedures=frozenset())
     case = run(new_case(ALL_RECEIVED, item=item), c.Accept())
@@ -267,7 +268,7 @@ def test_special_procedure_must_be_one_of_the_item() -> None:
 
 def test_special_procedure_resumes_where_it_stopped() -> None:
     case = run(accepted(), forward_cmd())
-    hearing = c.StartSpecial(procedure=c.SpecialProcedure.HEARING, reason="听证")
+    hearing = c.StartSpecial(procedure=SpecialProcedure.HEARING, reason="听证")
     stopped = run(case, hearing, days=1)
     assert stopped.state is CaseState.SPECIAL_PROCEDURE and legal_actions(stopped) == [
         Action.END_SPECIAL

@@ -3,6 +3,7 @@ a valid command for every action. No tests here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from appliance.domain.cases import commands as c
@@ -125,7 +126,7 @@ def case_in(state: CaseState, action: Action | None = None) -> CaseFile:
     s = CaseState
     if state is s.RECEIVED:
         return new_case(ALL_RECEIVED if action is Action.ACCEPT else INCOME_MISSING)
-    builders = {
+    builders: dict[CaseState, Callable[[], CaseFile]] = {
         s.CORRECTION_REQUESTED: lambda: run(
             new_case(), c.RequestCorrection(deadline=D0 + timedelta(days=3))
         ),
