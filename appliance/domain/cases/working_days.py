@@ -27,6 +27,28 @@ class WorkingDays(Protocol):
         ...
 
 
+class DateCoverage(Protocol):
+    """A calendar that reports coverage per date (``appliance.domain.calendar.WorkingCalendar``)."""
+
+    def is_workday(self, d: date) -> bool: ...
+
+    def is_covered(self, d: date) -> bool: ...
+
+
+@dataclass(frozen=True)
+class ByDateCoverage:
+    """Adapts a ``DateCoverage`` calendar to ``WorkingDays`` (a year is covered when its
+    first day is)."""
+
+    inner: DateCoverage
+
+    def is_workday(self, day: date) -> bool:
+        return self.inner.is_workday(day)
+
+    def covered(self, year: int) -> bool:
+        return self.inner.is_covered(date(year, 1, 1))
+
+
 class WeekendsOnly:
     """Monday to Friday are working days; no holiday data for any year."""
 
@@ -62,7 +84,8 @@ class Stop:
 
     Working days from ``start`` up to the day before ``end`` do not count: the day
     a special procedure starts is not counted, the day the case resumes is.
-    ``end`` is None while the procedure runs.
+    ``end`` is None while the procedure runs. In the calendar module's terms this is
+    the inclusive pause ``(start, end - 1 day)``.
     """
 
     start: date
