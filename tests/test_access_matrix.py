@@ -85,6 +85,8 @@ POLICY: dict[tuple[str, str], object] = {
     ("PUT", "/api/sms-templates/{kind:str}"): {M},
     ("GET", "/api/devices"): ALL,
     ("GET", "/api/sync/status"): ALL,
+    ("GET", "/api/catalogue/items"): ALL,
+    ("GET", "/api/catalogue/items/{code:str}"): PUBLIC,
 }
 
 PARAMS = {
@@ -96,6 +98,7 @@ PARAMS = {
     "{job_id:str}": "no-such-job",
     "{sms_id:str}": "no-such-sms",
     "{kind:str}": "no-such-kind",
+    "{code:str}": "no-such-item",
 }
 
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from .errors import Invalid
@@ -235,8 +235,11 @@ def parse_item(raw: RawItem) -> ItemSpec:
     )
 
 
-def parse_items(raws: Sequence[RawItem]) -> list[ItemSpec]:
-    """Every item, or ``CatalogueInvalid`` for the first bad one (the file is refused whole)."""
+def parse_items(raws: Sequence[RawItem], drop_unknown_related: bool = False) -> list[ItemSpec]:
+    """Every item, or ``CatalogueInvalid`` for the first bad one (the file is refused whole).
+
+    ``drop_unknown_related`` (county publications) drops a related code that names no item
+    instead of refusing: a withdrawn item must not freeze every station's catalogue."""
     if not raws:
         raise CatalogueInvalid("事项目录中没有任何事项", "empty_catalogue")
     if len(raws) > MAX_ITEMS:
@@ -249,6 +252,11 @@ def parse_items(raws: Sequence[RawItem]) -> list[ItemSpec]:
             raise _fail(raw.where, f"事项编码“{item.code}”与{seen[item.code]}重复")
         seen[item.code] = raw.where
         items.append(item)
+    if drop_unknown_related:
+        items = [
+            replace(i, related_codes=tuple(c for c in i.related_codes if c in seen and c != i.code))
+            for i in items
+        ]
     for raw, item in zip(raws, items, strict=True):
         for rel in item.related_codes:
             if rel not in seen:

@@ -257,7 +257,7 @@ def apply_catalogue_reference(db: Database, clock: Clock) -> ReferenceApplied:
         try:
             docs = [{**json.loads(r.data), "code": r.id} for r in rows]
             raws, _ = _json_document(docs, "")
-            items = parse_items(raws)
+            items = parse_items(raws, drop_unknown_related=True)
         except (CatalogueInvalid, json.JSONDecodeError) as exc:
             reason = exc.message if isinstance(exc, Invalid) else "不是有效的 JSON"
             return ReferenceApplied("catalogue", False, f"县级事项目录有误，未应用：{reason}")

@@ -207,7 +207,7 @@ class CatalogueService:
             score = match_score(query, r.name, r.name_initials, keywords,
                                 r.keyword_initials.split(), r.code)
             if score > 0:
-                scored.append((-score, len(r.name), r.sort, r, keywords))
+                scored.append((-score, len(r.name) if query else 0, r.sort, r, keywords))
         scored.sort(key=lambda t: t[:3])
         return [
             ItemSummary(r.code, r.name, r.type, r.kind, r.promised_days, r.category_prefix, kw)

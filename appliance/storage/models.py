@@ -177,7 +177,11 @@ class Event(SQLModel, table=True):
 
 
 from .catalogue_models import (  # noqa: E402
-    CalendarDay, CalendarYear, CatalogueItem, CatalogueMaterial, CatalogueVersion,
+    CalendarDay,
+    CalendarYear,
+    CatalogueItem,
+    CatalogueMaterial,
+    CatalogueVersion,
 )
 from .device_models import DeviceStatus, InboundSms, SmsMessage, SmsTemplate  # noqa: E402
 from .sync_models import ReferenceRow, SyncQuarantine, SyncState  # noqa: E402
