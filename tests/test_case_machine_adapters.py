@@ -60,6 +60,7 @@ def test_the_station_calendar_plugs_in() -> None:
     assert mine.due == date(2026, 12, 2) and not mine.provisional
     assert cal.add_working_days(fri, 3).date == mine.due
     # A stop [start, end) is the calendar's inclusive pause (start, end - 1 day).
-    stop = Stop(date(2026, 11, 30), date(2026, 12, 3))
-    theirs = cal.deadline_with_pauses(fri, 3, [(stop.start, stop.end - timedelta(days=1))])
+    start, end = date(2026, 11, 30), date(2026, 12, 3)
+    stop = Stop(start, end)
+    theirs = cal.deadline_with_pauses(fri, 3, [(start, end - timedelta(days=1))])
     assert compute_due(days, fri, ItemKind.PROMISED, 3, (stop,)).due == theirs.date

@@ -9,6 +9,8 @@ Modules:
 - ``table``: the transition table as data;
 - ``machine``: ``perform``, ``legal_actions``;
 - ``deadlines``: due dates, stops, extensions, reminders, overdue, auto-acceptance;
-- ``working_days``: the ``WorkingDays`` protocol and a weekends-only calendar;
-- ``case_number``: ``DEMO01-20261123-0007`` formatting and parsing.
+- ``working_days``: the ``WorkingDays`` protocol, a weekends-only calendar and the
+  ``ByDateCoverage`` adapter for ``appliance.domain.calendar.WorkingCalendar``;
+- ``case_number``: ``DEMO01-20261123-0007`` formatting and parsing;
+- ``item_view``: a catalogue ``ItemSpec`` → ``ItemRules``.
 """
