@@ -24,7 +24,7 @@ def imported_roots(path: Path) -> set[str]:
 
 
 def test_domain_imports_no_io_library() -> None:
-    files = list((ROOT / "appliance" / "domain").glob("*.py"))
+    files = list((ROOT / "appliance" / "domain").rglob("*.py"))
     assert files
     for f in files:
         bad = imported_roots(f) & FORBIDDEN
