@@ -162,6 +162,18 @@ def cmd_sync_import(args: argparse.Namespace) -> int:
     return usb_import_main(_settings(args), args.path)
 
 
+def cmd_catalogue_import(args: argparse.Namespace) -> int:
+    from appliance.services.catalogue_import import catalogue_import_main
+
+    return catalogue_import_main(_settings(args), args.path)
+
+
+def cmd_calendar_import(args: argparse.Namespace) -> int:
+    from appliance.services.catalogue_import import calendar_import_main
+
+    return calendar_import_main(_settings(args), args.path)
+
+
 def cmd_settings_doc(args: argparse.Namespace) -> int:
     sys.stdout.write(settings_markdown())
     return 0
@@ -223,6 +235,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sync_sub.add_parser("import", help="apply the county's answer from a USB stick")
     p.add_argument("path")
     p.set_defaults(func=cmd_sync_import)
+
+    p = sub.add_parser("catalogue", help="service catalogue (事项清单)")
+    cat_sub = p.add_subparsers(dest="catalogue_command", required=True)
+    p = cat_sub.add_parser("import", help="replace the catalogue from a JSON or XLSX file")
+    p.add_argument("path")
+    p.set_defaults(func=cmd_catalogue_import)
+    p = sub.add_parser("calendar", help="working-day calendar (节假日与调休)")
+    cal_sub = p.add_subparsers(dest="calendar_command", required=True)
+    p = cal_sub.add_parser("import", help="replace or extend years from a JSON file")
+    p.add_argument("path")
+    p.set_defaults(func=cmd_calendar_import)
 
     from sync.county.cli import add_county_commands
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import sqlite3
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -38,11 +41,30 @@ class Station:
 
 def make_station(tmp_path: Path, **overrides: object) -> Station:
     settings = load_settings(env={}, data_dir=str(tmp_path), printer_backend="none", **overrides)
-    upgrade(settings.sqlalchemy_url)
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_seeded_template(), tmp_path / "station.db")
     clock = FrozenClock(T0)
     services = build_services(settings, clock)
-    seed_demo(services)
     return Station(settings, services, clock, tmp_path)
+
+
+_TEMPLATE: list[Path] = []
+
+
+def _seeded_template() -> Path:
+    """Migrate and seed the demo station once per test session; tests get a copy."""
+    if not _TEMPLATE:
+        directory = Path(tempfile.mkdtemp(prefix="yizhan-template-"))
+        settings = load_settings(env={}, data_dir=str(directory), printer_backend="none")
+        upgrade(settings.sqlalchemy_url)
+        services = build_services(settings, FrozenClock(T0))
+        seed_demo(services)
+        services.close()
+        con = sqlite3.connect(directory / "station.db")
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.close()
+        _TEMPLATE.append(directory / "station.db")
+    return _TEMPLATE[0]
 
 
 @pytest.fixture

@@ -205,3 +205,15 @@ def test_a_station_clock_years_off_is_data_not_control(county: County) -> None: 
     assert county.scalar("SELECT occurred_at FROM inbox_event") == old
     offset = station_health(county.services)[0].clock_offset_s or 0.0
     assert offset < -365 * 86400 * 7
+
+
+def test_overlong_fields_are_rejected_not_a_server_error(county: County) -> None:  # noqa: F811
+    """A station event with a 200-character entity id is quarantined; the batch goes on."""
+    st = county.enrol()
+    events = st.events(3)
+    long = WireEvent(**{**events[1].body(), "entity_id": "x" * 200}).sealed()
+    sent = [events[0], long, events[2]]
+    ack = _ack(county.send(st, sent))
+    assert _statuses(ack) == ["accepted", "rejected", "accepted"]
+    assert ack.acked_through_seq == 3
+    assert list_quarantine(county.services)[0]["reason"] == "field_too_long"

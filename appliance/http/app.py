@@ -14,6 +14,7 @@ from appliance.domain.clock import Clock
 from appliance.services.container import Services, build_services
 from appliance.settings import Settings
 
+from .controllers.catalogue import CatalogueController
 from .controllers.devices import DeviceController
 from .controllers.jobs import JobsController
 from .controllers.public import STATIC, PublicController
@@ -72,6 +73,7 @@ def create_app(
             DeviceController,
             JobsController,
             SyncController,
+            CatalogueController,
             create_static_files_router("/static", [STATIC], opt={"public": True}),
         ],
         guards=[role_guard],

@@ -147,7 +147,8 @@ def replace_years(
     for e in entries:
         s.add(CalendarDay(day=e.day.isoformat(), kind=e.kind, name=e.name, source=source))
     s.flush()
-    append_event(s, "calendar.replaced", "calendar", ",".join(map(str, sorted(years))),
+    span = f"{min(years)}-{max(years)}" if years else "none"
+    append_event(s, "calendar.replaced", "calendar", span,
                  {"years": sorted(years), "entries": len(entries), "source": source}, now)
     return True
 

@@ -33,6 +33,9 @@ DEMO_STAFF = [
 
 def seed_demo(services: Services) -> bool:
     """Seed once; returns False when the station already has categories."""
+    from .catalogue_import import seed_demo_catalogue
+
+    seed_demo_catalogue(services, services.clock)  # runs once; also fills the calendar
     with services.db.read() as s:
         if s.exec(select(Category)).first() is not None:
             return False

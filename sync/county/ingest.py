@@ -46,6 +46,7 @@ INBOX = InboxEvent.__table__  # type: ignore[attr-defined]
 REASONS = {
     "hash_mismatch": "记录内容与其校验值不符",
     "bad_time": "记录时间格式不正确",
+    "field_too_long": "记录的类型或对象编号超过 64 个字符",
     "hash_conflict": "同一记录编号已收到内容不同的版本",
     "seq_taken": "该序号已被另一条记录占用",
     "apply_failed": "记录无法入账",
@@ -177,6 +178,8 @@ def _store_and_apply(
             status[i] = ("rejected", "hash_mismatch")
         elif at is None:
             status[i] = ("rejected", "bad_time")
+        elif max(len(e.type), len(e.entity), len(e.entity_id)) > 64:
+            status[i] = ("rejected", "field_too_long")  # never a database error mid-batch
         else:
             rows.append((i, e, _row(station_id, header.batch_id, e, at, now)))
     inserted: set[str] = set()

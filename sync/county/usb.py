@@ -22,7 +22,7 @@ from appliance.domain.errors import DomainError
 from sync import crypto
 from sync.canonical import sha256_hex
 from sync.protocol import AckReply, BatchHeader, BatchRejected, ReferencePage
-from sync.station.usb import (
+from sync.usb_format import (
     ACK_SUFFIX,
     BATCH_SUFFIX,
     IN_DIR,

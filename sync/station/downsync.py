@@ -150,6 +150,14 @@ def _record_drift(db: Database, tables: list[str], now: datetime) -> None:
             s.add(state)
 
 
+def apply_to_station_tables(db: Database, now: datetime) -> list[str]:
+    """Copy the reference rows into the station's own tables (catalogue, holidays; R-S2)."""
+    from appliance.domain.clock import FrozenClock
+    from appliance.services.catalogue_import import apply_county_reference
+
+    return [r.message for r in apply_county_reference(db, FrozenClock(now)) if r.message]
+
+
 class DownSync:
     """One round of down-sync with an already signed-in ``CountyClient``."""
 
@@ -185,6 +193,9 @@ class DownSync:
                 if snap.more:
                     snap = self._pull(now, result)
                 _record_drift(self.db, drifting_tables(self.db, snap.table_hashes), now)
+        if result.rows:
+            for message in apply_to_station_tables(self.db, now):
+                log.info("reference data: %s", message)
         return result
 
     def _pull(self, now: datetime, result: DownResult) -> ReferencePage:
