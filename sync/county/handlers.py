@@ -12,7 +12,7 @@ from sqlalchemy import case, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session
 
-from .apply import StoredEvent, handles
+from .apply import StoredEvent, handles, handles_batch
 from .projections import DeviceState, RatingPress, TicketFact
 
 TICKET_TIME = {
@@ -23,43 +23,94 @@ TICKET_TIME = {
     "ticket.finished": "finished_at",
 }
 _FIRST = ("issued_at", "called_at", "started_at")  # keep the first time; finished_at keeps the last
-_LATEST_WINS = ("number", "category_id", "business_date", "priority", "source", "status",
-                "window_number")
+_LATEST_WINS = (
+    "number",
+    "category_id",
+    "business_date",
+    "priority",
+    "source",
+    "status",
+    "window_number",
+)
 
 
 def _text(value: Any, limit: int) -> str:
     return "" if value is None else str(value)[:limit]
 
 
-@handles(
-    "ticket.issued", "ticket.called", "ticket.recalled", "ticket.started", "ticket.finished",
-    "ticket.no_show", "ticket.transferred", "ticket.rejoined", "ticket.cancelled",
+TICKET_TYPES = (
+    "ticket.issued",
+    "ticket.called",
+    "ticket.recalled",
+    "ticket.started",
+    "ticket.finished",
+    "ticket.no_show",
+    "ticket.transferred",
+    "ticket.rejoined",
+    "ticket.cancelled",
 )
-def ticket_fact(s: Session, ev: StoredEvent) -> None:
-    """One row per ticket (号票): the newest event (by seq) sets the status."""
+_TEXT_LIMITS = {
+    "number": 16,
+    "category_id": 64,
+    "business_date": 10,
+    "priority": 32,
+    "source": 32,
+    "status": 32,
+    "window_number": 16,
+}
+_TIMES = ("issued_at", "called_at", "started_at", "finished_at")
+
+
+def _fact(ev: StoredEvent) -> dict[str, Any]:
+    """The columns one event knows; absent payload keys stay empty (keep what is known)."""
     p = ev.payload
-    window = p.get("window_number")
-    values: dict[str, Any] = {
+    empty = {name: ("" if name != "window_number" else None) for name in _LATEST_WINS}
+    row: dict[str, Any] = {
         "station_id": ev.station_id,
         "ticket_id": ev.entity_id,
-        "number": _text(p.get("number"), 16),
-        "category_id": _text(p.get("category_id"), 64),
-        "business_date": _text(p.get("business_date"), 10),
-        "priority": _text(p.get("priority"), 32),
-        "source": _text(p.get("source"), 32),
-        "status": _text(p.get("status"), 32),
-        "window_number": None if window is None else _text(window, 16),
         "last_seq": ev.seq,
+        **empty,
+        **dict.fromkeys(_TIMES),
     }
+    for name in _LATEST_WINS:
+        if name in p and p[name] is not None:
+            row[name] = _text(p[name], _TEXT_LIMITS[name])
     column = TICKET_TIME.get(ev.type)
     if column:
-        values[column] = ev.occurred_at
+        row[column] = ev.occurred_at
+    return row
+
+
+def _fold(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several events of one ticket, in seq order, folded the way the upsert merges them."""
+    out = dict(rows[0])
+    for row in rows[1:]:
+        for name in _LATEST_WINS:
+            if row[name]:  # "" or None: this event did not say
+                out[name] = row[name]
+        for name in _FIRST:
+            out[name] = out[name] or row[name]
+        out["finished_at"] = row["finished_at"] or out["finished_at"]
+        out["last_seq"] = max(out["last_seq"], row["last_seq"])
+    return out
+
+
+@handles_batch(*TICKET_TYPES)
+def ticket_facts(s: Session, events: list[StoredEvent]) -> None:
+    """One row per ticket (号票): the newest event (by seq) sets the status. One statement."""
+    per_ticket: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for ev in sorted(events, key=lambda e: (e.station_id, e.seq)):
+        per_ticket.setdefault((ev.station_id, ev.entity_id), []).append(_fact(ev))
+    rows = [_fold(group) for group in per_ticket.values()]
     table = TicketFact.__table__  # type: ignore[attr-defined]
-    stmt = pg_insert(table).values(**values)
+    stmt = pg_insert(table).values(rows)
     newer = stmt.excluded.last_seq > table.c.last_seq
-    present = [name for name in _LATEST_WINS if name in p]  # absent keys keep what is known
     update: dict[str, Any] = {
-        name: case((newer, stmt.excluded[name]), else_=table.c[name]) for name in present
+        name: case(
+            (newer & (func.coalesce(stmt.excluded[name], "") != ""), stmt.excluded[name]),
+            else_=table.c[name],
+        )
+        for name in _LATEST_WINS
     }
     update["last_seq"] = func.greatest(table.c.last_seq, stmt.excluded.last_seq)
     for name in _FIRST:
