@@ -151,11 +151,19 @@ def _record_drift(db: Database, tables: list[str], now: datetime) -> None:
 
 
 def apply_to_station_tables(db: Database, now: datetime) -> list[str]:
-    """Copy the reference rows into the station's own tables (catalogue, holidays; R-S2)."""
+    """Copy the reference rows into the station's own tables (catalogue, holidays, staff)."""
     from appliance.domain.clock import FrozenClock
     from appliance.services.catalogue_import import apply_county_reference
+    from appliance.services.staff_reference import apply_staff_reference
 
-    return [r.message for r in apply_county_reference(db, FrozenClock(now)) if r.message]
+    clock = FrozenClock(now)
+    messages = [r.message for r in apply_county_reference(db, clock) if r.message]
+    with db.read() as s:
+        state = s.get(SyncState, SYNC_STATE_ID)
+    if state is not None:
+        staff = apply_staff_reference(db, clock, state.station_id)
+        messages += [staff.message] if staff.message else []
+    return messages
 
 
 class DownSync:
