@@ -49,8 +49,6 @@ import shutil  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from typing import Any  # noqa: E402
 
 import cups  # noqa: E402
 
@@ -61,13 +59,13 @@ from bench.common import (  # noqa: E402
     print_result,
 )
 from bench.cups_fixture import CupsServer, ReceiptListener, private_cupsd, raw_queue  # noqa: E402
-from hw.cups import CupsReceiptPrinter  # noqa: E402
+from bench.press_parts import PressSample, SignallingWorker, TimedApi, TimedReceiptPrinter  # noqa: E402
 from hw.gpio.call_button import CallButton  # noqa: E402
 from hw.gpio.fake_rpi_gpio import FakePins  # noqa: E402
 from hw.protocols import PressKind  # noqa: E402
 from hw.service.api import DeviceApi  # noqa: E402
 from hw.service.buttons import ButtonBridge  # noqa: E402
-from hw.service.printing import PrintWorker, ReceiptOptions  # noqa: E402
+from hw.service.printing import ReceiptOptions  # noqa: E402
 
 PIN = 17
 HOLD_S = 0.060
@@ -78,61 +76,6 @@ now = time.perf_counter
 
 
 # ---- instrumented parts (subclasses only add timestamps) ----------------------------------
-class TimedApi(DeviceApi):
-    """The device API; remembers when the last button-press request started and returned."""
-
-    http_start = 0.0
-    http_end = 0.0
-
-    def button_press(self, long: bool = False, lease_seconds: float = 60) -> dict[str, Any]:
-        self.http_start = now()
-        try:
-            return super().button_press(long, lease_seconds)
-        finally:
-            self.http_end = now()
-
-
-class TimedReceiptPrinter(CupsReceiptPrinter):
-    """The CUPS receipt printer; remembers the bytes and when the submission ran."""
-
-    enter = 0.0
-    accepted = 0.0
-    data = b""
-
-    def print_receipt(self, data: bytes, text: str, job_id: str, *, title: str = "") -> None:
-        self.enter = now()
-        super().print_receipt(data, text, job_id, title=title)
-        self.accepted = now()  # submit() returned: cupsd answered the job's last IPP request
-        self.data = data
-
-
-class SignallingWorker(PrintWorker):
-    """The print worker; sets an event once a claimed job is printed and reported done."""
-
-    def __init__(self, *args: Any, **kw: Any) -> None:
-        super().__init__(*args, **kw)
-        self.done = threading.Event()
-        self.result: bool | None = None
-
-    def print_claimed(self, job: dict[str, Any]) -> bool:
-        try:
-            self.result = super().print_claimed(job)
-            return self.result
-        finally:
-            self.done.set()
-
-
-@dataclass
-class PressSample:
-    total: float  # release edge → CUPS accepted
-    debounce: float  # release edge → press decided (callback)
-    handoff: float  # press decided → HTTP request starts on the bridge's worker thread
-    http: float  # /api/device/button-press round trip
-    render: float  # HTTP answer → print_receipt entered (ESC/POS bytes built)
-    submit: float  # CupsReceiptPrinter.print_receipt (state check + create/send job)
-
-
-# ---- the rig ------------------------------------------------------------------------------
 class Rig:
     def __init__(self, cupsd: CupsServer, queue: str, listener: ReceiptListener, url: str):
         from appliance.settings import load_settings
