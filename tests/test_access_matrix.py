@@ -87,6 +87,10 @@ POLICY: dict[tuple[str, str], object] = {
     ("GET", "/api/sync/status"): ALL,
     ("GET", "/api/catalogue/items"): ALL,
     ("GET", "/api/catalogue/items/{code:str}"): PUBLIC,
+    ("POST", "/api/cases"): WINDOW_OPS,
+    ("GET", "/api/cases"): ALL,
+    ("GET", "/api/cases/{case_number:str}"): ALL,
+    ("POST", "/api/cases/{case_number:str}/actions/{action:str}"): WINDOW_OPS,
 }
 
 PARAMS = {
@@ -99,6 +103,8 @@ PARAMS = {
     "{sms_id:str}": "no-such-sms",
     "{kind:str}": "no-such-kind",
     "{code:str}": "no-such-item",
+    "{case_number:str}": "DEMO01-20261123-9999",
+    "{action:str}": "accept",
 }
 
 

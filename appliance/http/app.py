@@ -14,6 +14,7 @@ from appliance.domain.clock import Clock
 from appliance.services.container import Services, build_services
 from appliance.settings import Settings
 
+from .controllers.cases import CaseController
 from .controllers.catalogue import CatalogueController
 from .controllers.devices import DeviceController
 from .controllers.jobs import JobsController
@@ -74,6 +75,7 @@ def create_app(
             JobsController,
             SyncController,
             CatalogueController,
+            CaseController,
             create_static_files_router("/static", [STATIC], opt={"public": True}),
         ],
         guards=[role_guard],

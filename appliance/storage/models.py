@@ -176,6 +176,7 @@ class Event(SQLModel, table=True):
     occurred_at: datetime = Field(sa_type=UtcDateTime)
 
 
+from .case_models import CaseRecord, CaseTransitionRecord  # noqa: E402
 from .catalogue_models import (  # noqa: E402
     CalendarDay,
     CalendarYear,
@@ -187,7 +188,7 @@ from .device_models import DeviceStatus, InboundSms, SmsMessage, SmsTemplate  # 
 from .sync_models import ReferenceRow, SyncQuarantine, SyncState  # noqa: E402
 
 __all__ = [
-    "Alert", "Attendance", "CalendarDay", "CalendarYear", "CatalogueItem",
+    "Alert", "Attendance", "CalendarDay", "CalendarYear", "CaseRecord", "CaseTransitionRecord", "CatalogueItem",
     "CatalogueMaterial", "CatalogueVersion", "Category", "DeviceStatus", "Event", "InboundSms", "OvertimeLog",
     "PrintJob", "ReferenceRow", "ServiceWindow", "SmsMessage", "SmsTemplate", "Staff",
     "StaffSession", "SyncQuarantine", "SyncState", "Ticket", "WindowCategory",

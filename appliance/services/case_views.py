@@ -1,0 +1,135 @@
+"""What the case API returns: summaries, the case with its timeline, one step's result."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from appliance.domain.cases.item_view import rules_from_item
+from appliance.domain.cases.materials import (
+    ItemRules,
+    MaterialMark,
+)
+from appliance.domain.cases.records import (
+    Applicant,
+)
+
+from .catalogue_service import ItemDetail
+
+# ---- views --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionView:
+    action: str
+    label: str
+
+
+@dataclass(frozen=True)
+class TransitionView:
+    seq: int
+    action: str
+    action_label: str
+    from_state: str
+    to_state: str
+    who: str
+    at: datetime
+    why: str
+    details: dict[str, str]
+
+
+@dataclass(frozen=True)
+class MaterialLineView:
+    code: str
+    name: str
+    required: bool
+    tolerable: bool
+    status: str
+    status_label: str
+    note: str
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    case_number: str
+    item_code: str
+    item_name: str
+    state: str
+    state_label: str
+    applicant_name: str
+    phone: str  # masked
+    due_on: str | None
+    due_provisional: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    case_number: str
+    item_code: str
+    item_name: str
+    state: str
+    state_label: str
+    channel: str
+    applicant: dict[str, Any]
+    materials: list[MaterialLineView]
+    received_on: date
+    accepted_on: date | None
+    due_on: str | None
+    due_provisional: bool
+    ticket_id: str | None
+    timeline: list[TransitionView]
+    legal_actions: list[ActionView]
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What one action did: the case after it, the notices queued, whether an SMS went."""
+
+    case: CaseDetail
+    notices: list[str]
+    print_job_ids: list[str]
+    sms_queued: bool
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A catalogue ``ItemDetail`` shaped as ``item_view.ItemLike``."""
+
+    code: str
+    name: str
+    kind: str
+    promised_days: int
+    allows_tolerant: bool
+    allows_notify_commit: bool
+    special_procedures: tuple[str, ...]
+    department: str
+    materials: Sequence[Any]
+
+
+def item_rules(detail: ItemDetail) -> ItemRules:
+    return rules_from_item(
+        _Item(
+            detail.code, detail.name, detail.kind, detail.promised_days, detail.allows_tolerant,
+            detail.allows_notify_commit, tuple(detail.special_procedures), detail.department,
+            detail.materials,
+        )
+    )
+
+
+def applicant_json(a: Applicant) -> dict[str, Any]:
+    return {
+        "kind": a.kind.value, "name": a.name, "id_number": a.id_number, "phone": a.phone,
+        "agent": None if a.agent is None else {
+            "name": a.agent.name, "id_number": a.agent.id_number, "phone": a.agent.phone,
+        },
+    }
+
+
+def materials_json(lines: Sequence[MaterialMark]) -> list[dict[str, Any]]:
+    return [
+        {"code": m.rule.code, "name": m.rule.name, "status": m.status.value, "note": m.note}
+        for m in lines
+    ]

@@ -1,0 +1,58 @@
+"""Tables of case handling (办件, R-K1–R-K8).
+
+``case_file.data`` is the whole serialized ``CaseFile`` (the source of truth the service
+loads and stores); the other columns are projections for listing and lookup. Every
+decision also leaves one ``case_transition`` row (who, when, why, what: R-K2).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from appliance.domain.ids import new_id
+
+from .types import UtcDateTime
+
+
+class CaseRecord(SQLModel, table=True):
+    """办件: one row per case; ``data`` holds the domain ``CaseFile`` as JSON."""
+
+    __tablename__ = "case_file"
+    __table_args__ = (UniqueConstraint("business_date", "seq", name="uq_case_file_day_seq"),)
+    id: str = Field(default_factory=new_id, primary_key=True)
+    case_number: str = Field(unique=True)
+    business_date: str  # YYYY-MM-DD (local day of receipt)
+    seq: int  # daily sequence of the case number
+    item_code: str = Field(index=True)
+    item_name: str
+    state: str = Field(index=True)
+    applicant: str = Field(sa_type=Text)  # JSON: kind, name, id_number, phone, agent
+    channel: str
+    materials: str = Field(sa_type=Text)  # JSON: the checklist (code, name, status, note)
+    data: str = Field(sa_type=Text)  # JSON: the serialized domain CaseFile
+    due_on: str | None = Field(default=None, index=True)  # 办结期限 (YYYY-MM-DD)
+    due_provisional: bool = False
+    ticket_id: str | None = None
+    staff_id: str = Field(index=True)  # 经办人 (opened the case)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    updated_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class CaseTransitionRecord(SQLModel, table=True):
+    """流转记录: one decision on a case (R-K2)."""
+
+    __tablename__ = "case_transition"
+    __table_args__ = (UniqueConstraint("case_id", "seq", name="uq_case_transition_seq"),)
+    id: str = Field(default_factory=new_id, primary_key=True)
+    case_id: str = Field(foreign_key="case_file.id", index=True)
+    seq: int
+    action: str
+    from_state: str
+    to_state: str
+    who: str
+    at: datetime = Field(sa_type=UtcDateTime)
+    why: str = ""
+    details: str = Field(default="{}", sa_type=Text)  # JSON object of strings
