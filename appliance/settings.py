@@ -163,10 +163,22 @@ class Settings:
     paper_width_mm: int = _f(58, "Receipt paper width: 58 or 80.")
     display_recent_calls: int = _f(6, "How many recent calls the hall display lists.")
     alert_check_seconds: float = _f(15.0, "How often the server checks for overdue pauses.")
+    case_reminder_working_days: int = _f(
+        1, "Remind staff this many working days before a case's 办结期限 (R-K3)."
+    )
+    case_sweep_seconds: float = _f(
+        300.0, "How often the server sweeps cases: auto-accept, reminders, overdue (0 = never)."
+    )
+    station_phone: str = _f("", "Station phone number printed on notices (咨询电话).")
 
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir)
+
+    @property
+    def case_notice_path(self) -> Path:
+        """Where the PDFs of the notices issued on cases are kept (one folder per case)."""
+        return self.data_path / "case-notices"
 
     @property
     def visitor_url(self) -> str:

@@ -1,4 +1,9 @@
-"""SMS templates (短信模板) are data: one per kind, with a fixed set of placeholders."""
+"""SMS templates (短信模板) are data: one per kind, with a fixed set of placeholders.
+
+Queue SMS use {station} {number} {category} {ahead} {wait} {window}; case SMS (办件短信)
+use {station} {case} {item} {deadline} {reason} ({number}/{category} stay accepted there
+as the case number / item name, as the first case templates used them).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,10 @@ PLACEHOLDERS = {
     "ahead": "前面人数",
     "wait": "预计等候分钟",
     "window": "窗口号",
+    "case": "办件编号",
+    "item": "事项名称",
+    "deadline": "期限日期",
+    "reason": "理由",
 }
 
 DEFAULT_TEMPLATES: dict[str, str] = {
@@ -28,6 +37,13 @@ TEMPLATE_LABELS = {
     "ticket_issued": "取号成功",
     "queue_near": "即将叫到",
     "ticket_called": "叫号",
+    "case_accepted": "办件受理",
+    "case_correction": "办件补正",
+    "case_refused": "不予受理",
+    "case_decided": "办件办结",
+    "case_pickup": "取件通知",
+    "case_extended": "办件延期",
+    "case_lapsed": "容缺逾期",
 }
 
 MAX_TEMPLATE_LENGTH = 300

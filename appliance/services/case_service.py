@@ -22,7 +22,14 @@ from sqlmodel import Session, col, func, select
 from appliance.domain.cases import commands as cmds
 from appliance.domain.cases.case import CaseFile, open_case
 from appliance.domain.cases.case_number import format_case_number
-from appliance.domain.cases.deadlines import acceptance_deadline, case_deadline
+from appliance.domain.cases.deadlines import (
+    DUE_STATUS_LABELS,
+    DueStatus,
+    DueView,
+    acceptance_deadline,
+    case_deadline,
+    due_view,
+)
 from appliance.domain.cases.machine import Step, legal_actions, perform
 from appliance.domain.cases.materials import (
     MATERIAL_STATUS_LABELS,
@@ -69,6 +76,10 @@ from .catalogue_service import CatalogueService
 from .print_jobs import add_print_job
 from .sms_service import queue_sms
 
+# Finished cases: left out of "my cases" unless asked for.
+DONE_STATES = frozenset({CaseState.REFUSED, CaseState.DELIVERED, CaseState.CLOSED})
+SOON_WORKING_DAYS = 2  # amber in "my cases" (issue 5: due within 2 working days)
+
 SMS_KINDS: dict[Action, str] = {
     Action.ACCEPT: "case_accepted",
     Action.AUTO_ACCEPT: "case_accepted",
@@ -79,6 +90,8 @@ SMS_KINDS: dict[Action, str] = {
     Action.APPROVE: "case_decided",
     Action.REJECT: "case_decided",
     Action.NOTIFY_PICKUP: "case_pickup",
+    Action.EXTEND: "case_extended",
+    Action.LAPSE: "case_lapsed",
 }
 
 
@@ -228,8 +241,11 @@ class CaseService:
             s.add(row)
             s.flush()
             append_event(s, "case.opened", "case", row.id, {
-                "case_number": number, "item_code": rules.code, "ticket_id": ticket_id,
-                "actor": actor, "phone": mask_phone(applicant.phone),
+                "case_number": number, "item_code": rules.code, "item_name": rules.name,
+                "ticket_id": ticket_id, "actor": actor, "phone": mask_phone(applicant.phone),
+                "state": case.state.value, "channel": channel.value, "due_on": row.due_on,
+                "staff_id": staff_id, "received_on": day,
+                "other_place": None if other is None else other.kind.value,
             }, now)
             return self._detail(s, row, case)
 
@@ -262,36 +278,49 @@ class CaseService:
             sms = False
             kind = SMS_KINDS.get(action)
             if step.sms and kind and new.applicant.phone:
-                sms = queue_sms(s, kind, new.applicant.phone, {
-                    "station": self.settings.station_name, "number": new.number,
-                    "category": new.item.name,
-                }, now) is not None
+                sms = queue_sms(s, kind, new.applicant.phone, _sms_values(
+                    self.settings.station_name, new, row.due_on, t.reason, today
+                ), now) is not None
             append_event(s, f"case.{action.value}", "case", row.id, {
                 "case_number": new.number, "from": t.from_state.value, "to": t.to_state.value,
                 "actor": actor, "reason": t.reason, "notices": [n.value for n in step.notices],
-                "sms": sms,
+                "sms": sms, "item_code": new.item.code, "due_on": row.due_on,
+                "due_provisional": row.due_provisional, "staff_id": row.staff_id,
             }, now)
             s.flush()
             return StepResult(self._detail(s, row, new), [n.value for n in step.notices], jobs, sms)
 
     # ---- reads ---------------------------------------------------------------------------
-    def list_mine(self, staff_id: str | None, limit: int = 200) -> list[CaseSummary]:
-        """Cases (of one staff member, or all), nearest deadline first."""
+    def list_mine(
+        self, staff_id: str | None, limit: int = 200, include_done: bool = False
+    ) -> list[CaseSummary]:
+        """Cases (of one staff member, or all), nearest deadline first.
+
+        Finished cases (不予受理, 已送达, 已关闭) are left out unless ``include_done``.
+        ``urgency`` is ``overdue`` past the 办结期限 and ``soon`` within 2 working days.
+        """
         q = select(CaseRecord)
         if staff_id is not None:
             q = q.where(CaseRecord.staff_id == staff_id)
+        if not include_done:
+            q = q.where(col(CaseRecord.state).not_in([s.value for s in DONE_STATES]))
         q = q.order_by(
             col(CaseRecord.due_on).is_(None), col(CaseRecord.due_on), col(CaseRecord.created_at)
         ).limit(max(1, min(limit, 1000)))
         with self.db.read() as s:
             rows = s.exec(q).all()
+        cal = self._calendar()
+        today = self.clock.now().astimezone(self.tz).date()
         out = []
         for r in rows:
             app = json.loads(r.applicant)
+            view = due_view(decode_case(r.data), today, cal, self.settings.case_reminder_working_days)
             out.append(CaseSummary(
                 r.case_number, r.item_code, r.item_name, r.state,
                 _state_label(r.state), app.get("name", ""),
                 mask_phone(app.get("phone") or ""), r.due_on, r.due_provisional, r.created_at,
+                view.status.value, DUE_STATUS_LABELS[view.status], view.working_days_left,
+                _urgency(view),
             ))
         return out
 
@@ -299,6 +328,38 @@ class CaseService:
         with self.db.read() as s:
             row = self._get_row(s, case_number)
             return self._detail(s, row, decode_case(row.data))
+
+
+def _sms_values(
+    station: str, case: CaseFile, due_on: str | None, reason: str, today: date
+) -> dict[str, Any]:
+    """Placeholders of a case SMS: {case} {item} {deadline} {reason} (+ legacy names)."""
+    deadline = due_on or ""
+    if case.state is CaseState.CORRECTION_REQUESTED and case.correction is not None:
+        deadline = case.correction.deadline.isoformat()
+    elif case.state is CaseState.TOLERANT_ACCEPTED and case.tolerant is not None:
+        deadline = due_on or case.tolerant.deadline.isoformat()
+    if deadline:
+        deadline = chinese_day(date.fromisoformat(deadline))
+    return {
+        "station": station, "case": case.number, "number": case.number,
+        "item": case.item.name, "category": case.item.name, "deadline": deadline,
+        "reason": reason or "见通知书",
+    }
+
+
+def chinese_day(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _urgency(view: DueView) -> str:
+    if view.status is DueStatus.OVERDUE:
+        return "overdue"
+    if view.status in (DueStatus.ON_TRACK, DueStatus.DUE_SOON) and (
+        view.working_days_left is not None and view.working_days_left <= SOON_WORKING_DAYS
+    ):
+        return "soon"
+    return ""
 
 
 def _state_label(value: str) -> str:

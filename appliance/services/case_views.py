@@ -63,6 +63,10 @@ class CaseSummary:
     due_on: str | None
     due_provisional: bool
     created_at: datetime
+    due_status: str = "not_running"  # domain.cases.deadlines.DueStatus
+    due_status_label: str = ""
+    working_days_left: int | None = None  # negative when overdue
+    urgency: str = ""  # overdue (red) / soon (amber: ≤ 2 working days) / "" (normal)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Text, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from appliance.domain.ids import new_id
@@ -21,7 +21,10 @@ class CaseRecord(SQLModel, table=True):
     """办件: one row per case; ``data`` holds the domain ``CaseFile`` as JSON."""
 
     __tablename__ = "case_file"
-    __table_args__ = (UniqueConstraint("business_date", "seq", name="uq_case_file_day_seq"),)
+    __table_args__ = (
+        UniqueConstraint("business_date", "seq", name="uq_case_file_day_seq"),
+        Index("ix_case_file_staff_due", "staff_id", "due_on"),
+    )
     id: str = Field(default_factory=new_id, primary_key=True)
     case_number: str = Field(unique=True)
     business_date: str  # YYYY-MM-DD (local day of receipt)
@@ -56,3 +59,25 @@ class CaseTransitionRecord(SQLModel, table=True):
     at: datetime = Field(sa_type=UtcDateTime)
     why: str = ""
     details: str = Field(default="{}", sa_type=Text)  # JSON object of strings
+
+
+class CaseNoticeRecord(SQLModel, table=True):
+    """A notice issued on a case (受理通知书, 收件凭证 …), its PDF kept with the case.
+
+    The PDF itself is a file under ``Settings.notice_dir`` (``path`` is relative to it),
+    written and fsync'ed before the row commits; ``sha256`` proves it unchanged.
+    ``transition_seq`` is the decision that issued it (0 = the 收件凭证 of opening).
+    """
+
+    __tablename__ = "case_notice"
+    id: str = Field(default_factory=new_id, primary_key=True)
+    case_id: str = Field(foreign_key="case_file.id", index=True)
+    case_number: str = Field(index=True)
+    transition_seq: int = 0
+    kind: str  # hw.notices.NOTICE_KINDS key (acceptance, receipt, …)
+    title: str
+    path: str
+    sha256: str
+    size: int
+    print_job_id: str | None = None
+    created_at: datetime = Field(sa_type=UtcDateTime)

@@ -55,10 +55,14 @@ class CaseController(Controller):
 
     @get("/", opt=READ, sync_to_thread=True)
     def list_cases(
-        self, services: ServicesDep, principal: PrincipalDep, mine: FromQuery[int] = 1
+        self, services: ServicesDep, principal: PrincipalDep, mine: FromQuery[int] = 1,
+        done: FromQuery[int] = 0,
     ) -> list[CaseSummary]:
-        """My cases (``mine=1``, default) or all cases (``mine=0``), nearest deadline first."""
-        return _cases(services).list_mine(principal.staff_id if mine else None)
+        """My cases (``mine=1``, default) or all cases (``mine=0``), nearest deadline first;
+        finished ones (不予受理, 已送达, 已关闭) only with ``done=1``."""
+        return _cases(services).list_mine(
+            principal.staff_id if mine else None, include_done=bool(done)
+        )
 
     @get("/{case_number:str}", opt=READ, sync_to_thread=True)
     def detail(self, case_number: FromPath[str], services: ServicesDep) -> CaseDetail:
