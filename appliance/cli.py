@@ -29,6 +29,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 def cmd_demo_seed(args: argparse.Namespace) -> int:
     from appliance.services.container import build_services
+    from appliance.services.demo_cases import seed_demo_cases
     from appliance.services.demo_seed import seed_demo
     from appliance.storage.migrate import upgrade
 
@@ -37,9 +38,10 @@ def cmd_demo_seed(args: argparse.Namespace) -> int:
     services = build_services(settings)
     try:
         seeded = seed_demo(services)
+        cases = seed_demo_cases(services) if seeded else 0
     finally:
         services.close()
-    print("已写入演示数据" if seeded else "已有数据，未重复写入演示数据")
+    print(f"已写入演示数据（含演示办件 {cases} 件）" if seeded else "已有数据，未重复写入演示数据")
     return 0
 
 
@@ -174,6 +176,13 @@ def cmd_calendar_import(args: argparse.Namespace) -> int:
     return calendar_import_main(_settings(args), args.path)
 
 
+def cmd_cases_sweep(args: argparse.Namespace) -> int:
+    from appliance.domain.clock import SystemClock
+    from appliance.services.case_sweep import sweep_main
+
+    return sweep_main(_settings(args), SystemClock())
+
+
 def cmd_settings_doc(args: argparse.Namespace) -> int:
     sys.stdout.write(settings_markdown())
     return 0
@@ -246,6 +255,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = cal_sub.add_parser("import", help="replace or extend years from a JSON file")
     p.add_argument("path")
     p.set_defaults(func=cmd_calendar_import)
+    p = sub.add_parser("cases", help="case handling (办件)")
+    cases_sub = p.add_subparsers(dest="cases_command", required=True)
+    cases_sub.add_parser(
+        "sweep", help="one sweep: auto-accept, lapse, reminders, overdue (prints what it did)"
+    ).set_defaults(func=cmd_cases_sweep)
 
     from sync.county.cli import add_county_commands
 

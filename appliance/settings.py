@@ -170,6 +170,18 @@ class Settings:
         300.0, "How often the server sweeps cases: auto-accept, reminders, overdue (0 = never)."
     )
     station_phone: str = _f("", "Station phone number printed on notices (咨询电话).")
+    case_query_ip_max_failures: int = _f(
+        10, "Failed progress queries (办件进度查询) one client address may make per window (R-K7)."
+    )
+    case_query_ip_window_minutes: int = _f(
+        10, "Window, in minutes, over which one client address's failed queries are counted."
+    )
+    case_query_case_max_failures: int = _f(
+        5, "Failed progress queries allowed on one case number per window (R-K7)."
+    )
+    case_query_case_window_minutes: int = _f(
+        60, "Window, in minutes, over which one case number's failed queries are counted."
+    )
 
     @property
     def data_path(self) -> Path:

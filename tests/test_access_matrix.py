@@ -91,6 +91,15 @@ POLICY: dict[tuple[str, str], object] = {
     ("GET", "/api/cases"): ALL,
     ("GET", "/api/cases/{case_number:str}"): ALL,
     ("POST", "/api/cases/{case_number:str}/actions/{action:str}"): WINDOW_OPS,
+    ("GET", "/api/cases/{case_number:str}/notices"): ALL,
+    ("GET", "/api/cases/{case_number:str}/notices/{notice_id:str}/pdf"): ALL,
+    ("POST", "/api/cases/{case_number:str}/notices/{notice_id:str}/reprint"): WINDOW_OPS,
+    ("GET", "/api/device/case-notices/{notice_id:str}/pdf"): DEVICE,
+    ("GET", "/api/catalogue/items/{code:str}/guide.pdf"): PUBLIC,
+    ("POST", "/api/catalogue/items/{code:str}/guide/print"): ALL,
+    ("POST", "/api/public/case-query"): PUBLIC,
+    ("GET", "/cases"): PUBLIC,
+    ("GET", "/cases/{case_number:str}"): PUBLIC,
 }
 
 PARAMS = {
@@ -105,6 +114,7 @@ PARAMS = {
     "{code:str}": "no-such-item",
     "{case_number:str}": "DEMO01-20261123-9999",
     "{action:str}": "accept",
+    "{notice_id:str}": "no-such-notice",
 }
 
 

@@ -51,7 +51,9 @@ def test_happy_path_open_accept_notice_sms_events(client: TestClient, station: S
     ]
 
     jobs = rows(station, "SELECT kind, copies, payload FROM print_job WHERE kind = 'notice'")
-    assert len(jobs) == 1 and jobs[0][1] == 2
+    titles = sorted(json.loads(j[2])["notice"]["title"] for j in jobs)
+    assert titles == ["受理通知书", "收件凭证"] and all(j[1] == 2 for j in jobs)  # 收件 + 受理
+    jobs = [j for j in jobs if json.loads(j[2])["notice"]["title"] == "受理通知书"]
     notice = json.loads(jobs[0][2])["notice"]
     assert notice["title"] == "受理通知书" and notice["number"] == number
     from hw.service.printing import render_notice
@@ -147,4 +149,15 @@ def test_missing_command_field_and_unknown_action(client: TestClient, station: S
     assert r.status_code == 404 and "没有名为" in r.text
     r = client.post("/api/cases/DEMO01-20261123-0999/actions/accept", json={}, headers=clerk)
     assert r.status_code == 404 and "找不到办件" in r.text
+    assert fingerprint(station.services.db) == before
+
+
+def test_staff_cannot_take_the_system_auto_accept(client: TestClient, station: Station) -> None:
+    """R-K2: 视为受理 is the sweep's, after the acceptance deadline; staff get a 403/409."""
+    clerk = login(client, *WINDOW_CLERK)
+    number = client.post("/api/cases", json=open_body(), headers=clerk).json()["case_number"]
+    before = fingerprint(station.services.db)
+    r = client.post(f"/api/cases/{number}/actions/auto_accept", json={"reason": "x"}, headers=clerk)
+    assert r.status_code in (403, 409), r.text
+    assert "由系统" in r.text and "不能手动操作" in r.text
     assert fingerprint(station.services.db) == before

@@ -23,7 +23,8 @@ from tests.test_county_dashboard_support import (  # noqa: F401  (fixtures)
 from tests.test_county_fixtures import T0, County, FakeStation
 
 PAGES = ("health", "oversight", "followups", "figures", "quarantine", "publish")
-EXPORTS = ("health.csv", "health.xlsx", "figures.csv", "figures-daily.csv", "figures.xlsx")
+EXPORTS = ("health.csv", "health.xlsx", "figures.csv", "figures-daily.csv", "figures-cases.csv",
+           "figures.xlsx")
 CATALOGUE = [
     {"id": "hukou", "name": "户口迁移", "limit_days": 5},
     {"id": "yibao", "name": "医保缴费", "limit_days": 0},
@@ -163,7 +164,7 @@ def test_figures_page_has_svg_charts_and_the_right_numbers(dash: County) -> None
     _synced_station(dash)
     login(dash.client)
     page = dash.client.get(f"{PREFIX}/figures").text
-    assert page.count("<svg") == 3 and "每日取号数" in page and "<polyline" in page
+    assert page.count("<svg") == 4 and "每日取号数" in page and "<polyline" in page
     row = page.split('data-station="ST01"')[1].split("</tr>")[0]
     assert ">3<" in row and "6.0 分钟" in row and "7.0 分钟" in row and "50.0%" in row
 

@@ -27,7 +27,9 @@ from hw.notices import (
 from hw.notices.samples import (
     ACCEPTANCE,
     CORRECTION,
+    EXTENSION,
     GUIDE,
+    HANDOVER,
     INFORM,
     PICKUP,
     RECEIPT,
@@ -39,6 +41,7 @@ from hw.notices.samples import (
 
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing")
 FOOTER = "本通知书一式二份，申请人、受理单位各执一份。"
+HANDOVER_FOOTER = "本交接单一式二份，移交单位、接收单位各执一份，随办件归档。"
 FULL_IDS = ["410101194403150021", "41010119800101003X", "410101196203040048", "410101197005060033"]
 
 
@@ -76,6 +79,8 @@ def test_registry_covers_every_kind_r_k2() -> None:
         "告知承诺书",
         "取件通知",
         "一次性告知单",
+        "交接单",
+        "延期告知书",
     }
     assert set(SAMPLES) == set(NOTICE_KINDS)
     assert kind_for_title("一次性告知书").kind == "correction"
@@ -106,7 +111,12 @@ def test_every_notice_renders_with_its_essentials_r_k2(kind: str, tmp_path: Path
     assert notice.number == case.case_number
     assert notice.qr_url == f"http://192.168.10.2:8080/cases/{case.case_number}"
     assert_has(
-        text, case.item_name, case.applicant.name, "李四（1号窗口）", FOOTER, "手机扫码查询办件进度"
+        text,
+        case.item_name,
+        case.applicant.name,
+        "李四（1号窗口）",
+        HANDOVER_FOOTER if kind == "handover" else FOOTER,
+        "手机扫码查询办件进度",
     )
     if case.applicant.id_number:
         id_number = case.applicant.id_number
@@ -115,7 +125,17 @@ def test_every_notice_renders_with_its_essentials_r_k2(kind: str, tmp_path: Path
 
 @needs_poppler
 @pytest.mark.parametrize(
-    "kind", ["acceptance", "receipt", "correction", "refusal", "tolerant_commitment", "pickup"]
+    "kind",
+    [
+        "acceptance",
+        "receipt",
+        "correction",
+        "refusal",
+        "tolerant_commitment",
+        "pickup",
+        "handover",
+        "extension",
+    ],
 )
 def test_everyday_notices_fit_one_page(kind: str, tmp_path: Path) -> None:
     """The notices handed out daily print on one A4 sheet with the seal beside the content."""
@@ -278,6 +298,51 @@ def test_pickup_notice_r_k6(tmp_path: Path) -> None:
 
 
 @needs_poppler
+def test_handover_record_r_k4(tmp_path: Path) -> None:
+    """R-K4: the receiving body, who handed over and who received, the materials, the date,
+    and a signature line for each side."""
+    text = pdf_text(build_notice("handover", HANDOVER), tmp_path)
+    assert_has(
+        text,
+        "交接单",
+        "示范县残疾人联合会：",
+        "接收单位",
+        "移交人",
+        "李四（1号窗口）",
+        "接收人",
+        "赵敏（县残联康复科）",
+        "移交材料",
+        "残疾人两项补贴申请审批表（原件1份）",
+        "申请材料共5种5份",
+        "2026年11月27日",
+        "签名：",
+        "办结期限",
+        "2026年12月23日前",
+    )
+    with pytest.raises(ValueError):
+        dataclasses.replace(HANDOVER, materials=[])
+
+
+@needs_poppler
+def test_extension_notice_r_k3(tmp_path: Path) -> None:
+    """R-K3: an extension only with its reason told to the applicant, and the new deadline."""
+    text = pdf_text(build_notice("extension", EXTENSION), tmp_path)
+    assert_has(
+        text,
+        "延期告知书",
+        "张桂兰",
+        "需县民政局核对申请人户籍迁移前的年龄记录",
+        "延长10个工作日",
+        "原办结期限",
+        "2027年1月11日前" + PROVISIONAL_MARK,
+        "新办结期限",
+        "2027年1月25日前" + PROVISIONAL_MARK,
+    )
+    with pytest.raises(ValueError):
+        dataclasses.replace(EXTENSION, reason=" ")
+
+
+@needs_poppler
 def test_guide_sheet_r_c4(tmp_path: Path) -> None:
     """R-C4: name, legal basis, conditions, complete materials (original/copy, count), time
     limit, fees, window, phone, and related items."""
@@ -318,7 +383,8 @@ def test_condensed_receipt_keeps_the_essentials_r_k2(kind: str) -> None:
     if kind == "guide":
         assert_has(text, "高龄津贴申请", "1号综合窗口")
         return
-    assert_has(text, SAMPLES[kind].case.item_name, FOOTER)  # type: ignore[attr-defined]
+    footer = HANDOVER_FOOTER if kind == "handover" else FOOTER
+    assert_has(text, SAMPLES[kind].case.item_name, footer)  # type: ignore[attr-defined]
     if kind == "acceptance":
         assert_has(text, "张桂兰", "2027年1月11日前" + PROVISIONAL_MARK)
     if kind == "correction":

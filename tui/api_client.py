@@ -8,9 +8,11 @@ reached is ``Offline``. Screens never see an ``httpx`` exception.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import httpx
 
+from .case_models import CaseDetail, CaseNotice, CaseSummary, ItemGuide, ItemHit, StepResult
 from .models import Alert, Login, QueueSnapshot, Staff, Ticket, WindowInfo, WindowState
 
 DEFAULT_TIMEOUT = 3.0
@@ -210,3 +212,34 @@ class StationApi:
 
     async def clock_out(self) -> Staff:
         return Staff.from_json(await self._request("POST", "/api/staff/me/clock-out"))
+
+    # ---- catalogue and cases (R-S3, R-K1–R-K6) -------------------------------------------
+    async def search_items(self, query: str, limit: int = 8) -> list[ItemHit]:
+        """事项检索 by name, keyword or pinyin initials (``gljt`` → 高龄津贴申请)."""
+        params = urlencode({"q": query, "limit": limit})
+        hits = await self._request("GET", f"/api/catalogue/items?{params}")
+        return [ItemHit.from_json(h) for h in hits]
+
+    async def item_guide(self, code: str) -> ItemGuide:
+        return ItemGuide.from_json(await self._request("GET", f"/api/catalogue/items/{quote(code)}"))
+
+    async def open_case(self, body: dict[str, Any]) -> CaseDetail:
+        """收件: open a case (``ticket_id`` links it to the ticket being served)."""
+        return CaseDetail.from_json(await self._request("POST", "/api/cases", body))
+
+    async def case_action(self, number: str, action: str, body: dict[str, Any]) -> StepResult:
+        """One decision (受理、补正、不予受理 … 送达) with the fields it needs."""
+        path = f"/api/cases/{quote(number)}/actions/{quote(action)}"
+        return StepResult.from_json(await self._request("POST", path, body))
+
+    async def my_cases(self) -> list[CaseSummary]:
+        """我的办件, nearest deadline first."""
+        return [CaseSummary.from_json(c) for c in await self._request("GET", "/api/cases?mine=1")]
+
+    async def case(self, number: str) -> CaseDetail:
+        return CaseDetail.from_json(await self._request("GET", f"/api/cases/{quote(number)}"))
+
+    async def case_notices(self, number: str) -> list[CaseNotice]:
+        """Notices kept with the case and their print state (通知书)."""
+        notices = await self._request("GET", f"/api/cases/{quote(number)}/notices")
+        return [CaseNotice.from_json(n) for n in notices]

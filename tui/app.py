@@ -23,7 +23,7 @@ from .screens.lock import LockScreen
 from .screens.login import LoginScreen
 from .screens.queue import QueueScreen
 from .session import Session
-from .status_bar import Status, StatusBar
+from .status_bar import Status, StatusBar, case_summary, is_case_alert
 
 if TYPE_CHECKING:
     from appliance.settings import Settings
@@ -87,11 +87,12 @@ class YizhanApp(App[int]):
     def status(self) -> Status:
         who = self.session.label if self.session else "未登录"
         alerts = (
-            tuple(a.message for a in self.alerts)
+            tuple(a.message for a in self.alerts if not is_case_alert(a.kind))
             + tuple(self.device_problems)
             + tuple(self.sync_problems)
         )
-        return Status(self.online, self.now_text(), who, alerts, self.sync_line)
+        cases = case_summary(a.kind for a in self.alerts)
+        return Status(self.online, self.now_text(), who, alerts, self.sync_line, cases)
 
     def publish_status(self) -> None:
         status = self.status()

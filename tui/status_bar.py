@@ -1,7 +1,14 @@
-"""状态栏: server state, who is logged in at which window, county sync, time, open alerts."""
+"""状态栏: server state, who is logged in at which window, county sync, time, open alerts.
+
+Case alerts (办件预警, raised by the server's case sweep with kinds ``case_<kind>``) are not
+listed one by one: they are counted on one line, "超期办件 2 件 · 临期 1 件", so a busy
+station's bar stays short and shows no personal data at all (R-K3, R-I3).
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol, cast
 
@@ -20,6 +27,30 @@ class Status:
     who: str
     alerts: tuple[str, ...] = ()
     sync: str = ""  # 同步状态 line, e.g. "同步正常 · 上次成功 11-20 09:12"; empty = hidden
+    cases: str = ""  # 办件预警 line, e.g. "超期办件 2 件 · 临期 1 件"; empty = hidden
+
+
+CASE_ALERT_PREFIX = "case_"
+# Alert kinds of appliance.services.case_sweep, in the order the bar lists them.
+CASE_ALERT_LABELS = {
+    "case_overdue": "超期办件",
+    "case_reminder": "临期",
+    "case_correction_lapsed": "补正逾期",
+    "case_pickup_late": "取件通知未发",
+}
+
+
+def is_case_alert(kind: str) -> bool:
+    return kind.startswith(CASE_ALERT_PREFIX)
+
+
+def case_summary(kinds: Iterable[str]) -> str:
+    """"超期办件 2 件 · 临期 1 件" from the kinds of the open case alerts ("" when none)."""
+    counts = Counter(k for k in kinds if is_case_alert(k))
+    labels = [*CASE_ALERT_LABELS, *sorted(set(counts) - set(CASE_ALERT_LABELS))]
+    return " · ".join(
+        f"{CASE_ALERT_LABELS.get(kind, '办件预警')} {counts[kind]} 件" for kind in labels if counts[kind]
+    )
 
 
 class StatusSource(Protocol):
@@ -42,6 +73,10 @@ class StatusBar(Vertical):
         width: auto;
         padding: 0 1;
     }
+    StatusBar #status-cases {
+        color: $error;
+        text-style: bold;
+    }
     """
     _shown: Status | None = None
 
@@ -51,6 +86,7 @@ class StatusBar(Vertical):
             yield Static(id="status-who")
             yield Static(id="status-sync")
             yield Static(id="status-time")
+        yield Static(id="status-cases")
         yield Static(id="status-alerts")
 
     def on_mount(self) -> None:
@@ -69,6 +105,9 @@ class StatusBar(Vertical):
         sync = self.query_one("#status-sync", Static)
         sync.update(Text(status.sync))
         sync.display = bool(status.sync)
+        cases = self.query_one("#status-cases", Static)
+        cases.update(Text(f"⚠ {status.cases}" if status.cases else ""))
+        cases.display = bool(status.cases)
         alerts = self.query_one("#status-alerts", Static)
         alerts.update(Text("\n".join(f"⚠ {message}" for message in status.alerts)))
         alerts.display = bool(status.alerts)

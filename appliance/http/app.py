@@ -11,9 +11,11 @@ from litestar.di import Provide
 from litestar.static_files import create_static_files_router
 
 from appliance.domain.clock import Clock
+from appliance.services.case_sweep import case_sweep_watch
 from appliance.services.container import Services, build_services
 from appliance.settings import Settings
 
+from .controllers.case_query import CaseQueryController
 from .controllers.cases import CaseController
 from .controllers.catalogue import CatalogueController
 from .controllers.devices import DeviceController
@@ -48,12 +50,13 @@ def create_app(
     services = services or build_services(settings, clock)
     stop = threading.Event()
     threads: list[threading.Thread] = []
-    all_workers = [absence_watch, *(workers or [])]
+    all_workers = [absence_watch, case_sweep_watch, *(workers or [])]
 
     def start_workers() -> None:
         stop.clear()
         for worker in all_workers:
-            t = threading.Thread(target=worker, args=(services, stop), daemon=True)
+            name = f"yizhan-{getattr(worker, '__name__', 'worker')}"
+            t = threading.Thread(target=worker, args=(services, stop), daemon=True, name=name)
             t.start()
             threads.append(t)
 
@@ -76,6 +79,7 @@ def create_app(
             SyncController,
             CatalogueController,
             CaseController,
+            CaseQueryController,
             create_static_files_router("/static", [STATIC], opt={"public": True}),
         ],
         guards=[role_guard],

@@ -63,9 +63,27 @@ def _hints(cls: Any) -> dict[str, Any]:
     return _HINTS[cls]
 
 
+_FIELDS: dict[Any, list[tuple[str, Any]]] = {}
+_SHAPES: dict[Any, tuple[Any, tuple[Any, ...]]] = {}
+
+
+def _init_fields(cls: Any) -> list[tuple[str, Any]]:
+    """(name, type) of a dataclass's init fields, worked out once per class."""
+    if cls not in _FIELDS:
+        hints = _hints(cls)
+        _FIELDS[cls] = [(f.name, hints[f.name]) for f in fields(cls) if f.init]
+    return _FIELDS[cls]
+
+
+def _shape(tp: Any) -> tuple[Any, tuple[Any, ...]]:
+    """``get_origin`` and ``get_args`` of a type, worked out once per type."""
+    if tp not in _SHAPES:
+        _SHAPES[tp] = (get_origin(tp), get_args(tp))
+    return _SHAPES[tp]
+
+
 def _dec(tp: Any, v: Any) -> Any:
-    origin = get_origin(tp)
-    args = get_args(tp)
+    origin, args = _shape(tp)
     if origin in (Union, types.UnionType):
         if v is None and type(None) in args:
             return None
@@ -92,8 +110,7 @@ def _dec(tp: Any, v: Any) -> Any:
         if issubclass(tp, date):
             return date.fromisoformat(v)
         if is_dataclass(tp):
-            hints = _hints(tp)
-            kwargs = {f.name: _dec(hints[f.name], v[f.name]) for f in fields(tp) if f.init and f.name in v}
+            kwargs = {name: _dec(hint, v[name]) for name, hint in _init_fields(tp) if name in v}
             return tp(**kwargs)
     return v
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from appliance.domain.cases.deadlines import DueStatus, DueView
 from appliance.domain.cases.item_view import rules_from_item
 from appliance.domain.cases.materials import (
     ItemRules,
@@ -15,6 +16,7 @@ from appliance.domain.cases.materials import (
 from appliance.domain.cases.records import (
     Applicant,
 )
+from appliance.domain.cases.states import STATE_LABELS, CaseState
 
 from .catalogue_service import ItemDetail
 
@@ -137,3 +139,24 @@ def materials_json(lines: Sequence[MaterialMark]) -> list[dict[str, Any]]:
         {"code": m.rule.code, "name": m.rule.name, "status": m.status.value, "note": m.note}
         for m in lines
     ]
+
+
+SOON_WORKING_DAYS = 2  # amber in "my cases" (issue 5: due within 2 working days)
+
+
+def urgency(view: DueView) -> str:
+    """``overdue`` (red) past the 办结期限, ``soon`` (amber) within 2 working days, else ""."""
+    if view.status is DueStatus.OVERDUE:
+        return "overdue"
+    if view.status in (DueStatus.ON_TRACK, DueStatus.DUE_SOON) and (
+        view.working_days_left is not None and view.working_days_left <= SOON_WORKING_DAYS
+    ):
+        return "soon"
+    return ""
+
+
+def state_label(value: str) -> str:
+    try:
+        return STATE_LABELS[CaseState(value)]
+    except ValueError:
+        return value

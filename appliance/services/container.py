@@ -10,6 +10,7 @@ from appliance.domain.wait_estimate import BusinessDay, parse_hhmm
 from appliance.settings import Settings
 from appliance.storage.database import Database
 
+from .case_query import CaseQueryService
 from .device_service import DeviceService
 from .print_jobs import PrintJobService
 from .queue_service import QueueService
@@ -31,6 +32,7 @@ class Services:
     print_jobs: PrintJobService
     sms: SmsService
     devices: DeviceService
+    case_query: CaseQueryService
 
     def close(self) -> None:
         self.db.dispose()
@@ -55,4 +57,5 @@ def build_services(
         print_jobs=PrintJobService(db, settings, clock),
         sms=SmsService(db, settings, clock),
         devices=DeviceService(db, clock, day),
+        case_query=CaseQueryService(db, settings, clock),
     )

@@ -47,7 +47,8 @@ def _title(job: PrintJob) -> str:
     except ValueError:
         return job.kind
     ticket = data.get("ticket") or {}
-    return str(ticket.get("number") or data.get("title") or job.kind)
+    notice = data.get("notice") or {}  # 受理通知书, 一次性告知单 …
+    return str(ticket.get("number") or data.get("title") or notice.get("title") or job.kind)
 
 
 def _view(job: PrintJob) -> PrintJobView:

@@ -177,6 +177,7 @@ class Event(SQLModel, table=True):
 
 
 from .case_models import CaseRecord, CaseTransitionRecord  # noqa: E402
+from .case_sweep_models import CaseEscalation  # noqa: E402
 from .catalogue_models import (  # noqa: E402
     CalendarDay,
     CalendarYear,
@@ -188,7 +189,7 @@ from .device_models import DeviceStatus, InboundSms, SmsMessage, SmsTemplate  # 
 from .sync_models import ReferenceRow, SyncQuarantine, SyncState  # noqa: E402
 
 __all__ = [
-    "Alert", "Attendance", "CalendarDay", "CalendarYear", "CaseRecord", "CaseTransitionRecord", "CatalogueItem",
+    "Alert", "Attendance", "CalendarDay", "CalendarYear", "CaseEscalation", "CaseRecord", "CaseTransitionRecord", "CatalogueItem",
     "CatalogueMaterial", "CatalogueVersion", "Category", "DeviceStatus", "Event", "InboundSms", "OvertimeLog",
     "PrintJob", "ReferenceRow", "ServiceWindow", "SmsMessage", "SmsTemplate", "Staff",
     "StaffSession", "SyncQuarantine", "SyncState", "Ticket", "WindowCategory",

@@ -1,4 +1,4 @@
-"""Content builders for every printed notice (通知书内容, R-K2, R-K6, R-C4).
+"""Content builders for every printed notice (通知书内容, R-K2–R-K6, R-C4).
 
 Each builder is pure: ``build_<kind>(data) -> Notice``; :func:`hw.notice_pdf.render_notice_pdf`
 turns the notice into the A4 PDF and :func:`hw.notice_pdf.notice_receipt` into the condensed
@@ -33,7 +33,9 @@ from .common import (
     SpecialProcedure,
 )
 from .correction import CorrectionData, build_correction
+from .extension import ExtensionData, build_extension
 from .guide import GuideData, RelatedItem, build_guide
+from .handover import HandoverData, build_handover
 from .pickup import PickupData, build_pickup
 from .refusal import RefusalData, build_refusal
 
@@ -74,6 +76,8 @@ NOTICE_KINDS: dict[str, NoticeKind[Any]] = {
         NoticeKind(
             "inform_commitment", "告知承诺书", InformCommitmentData, build_inform_commitment
         ),
+        NoticeKind("handover", "交接单", HandoverData, build_handover),
+        NoticeKind("extension", "延期告知书", ExtensionData, build_extension),
         NoticeKind("pickup", "取件通知", PickupData, build_pickup),
         NoticeKind("guide", "一次性告知单", GuideData, build_guide),
     )
@@ -104,7 +108,9 @@ __all__ = [
     "CaseInfo",
     "CorrectionData",
     "Deadline",
+    "ExtensionData",
     "GuideData",
+    "HandoverData",
     "InformCommitmentData",
     "Material",
     "NoticeKind",
@@ -117,7 +123,9 @@ __all__ = [
     "TolerantCommitmentData",
     "build_acceptance",
     "build_correction",
+    "build_extension",
     "build_guide",
+    "build_handover",
     "build_inform_commitment",
     "build_notice",
     "build_pickup",

@@ -83,36 +83,55 @@ def build_acceptance(data: AcceptanceData) -> Notice:
 
 @dataclass(frozen=True)
 class ReceiptData:
-    """收件凭证: materials taken in at the station and passed on (转报) to the deciding office.
+    """收件凭证: materials taken in at the station, decided here or passed on (转报).
 
     ``forward_to`` names the department or county office that decides (审批/受理部门);
-    ``forward_by`` is when the station hands the materials over.
+    ``forward_by`` is when the station hands the materials over. Without ``forward_to`` the
+    station decides itself, by ``decide_by`` (受理期限; undecided past it counts as
+    accepted from the day of receipt, R-K2). ``proof_only`` adds that the receipt is not
+    an acceptance (False for materials supplied to a case already accepted).
     """
 
     case: CaseInfo
     materials_received: Sequence[Material]
-    forward_to: str
+    forward_to: str = ""
     forward_by: Deadline | None = None
     expected_result: Deadline | None = None
     notes: Sequence[str] = field(default_factory=tuple)
+    decide_by: Deadline | None = None
+    proof_only: bool = True
+
+
+def _receipt_next(data: ReceiptData) -> str:
+    if data.forward_to:
+        when = f"于{data.forward_by.text()}" if data.forward_by else "及时"
+        return f"本站将{when}报送{data.forward_to}审查，审查结果将另行通知。"
+    if data.decide_by:
+        return (
+            f"本站将于{data.decide_by.text()}作出是否受理的决定并书面告知；逾期未作决定的，"
+            "自收到申请材料之日起即为受理。"
+        )
+    return ""
 
 
 def build_receipt(data: ReceiptData) -> Notice:
-    """收件凭证 for materials received (e.g. 代收 for another office or place)."""
+    """收件凭证 for materials received (at intake, after 补正, or 代收 for another office)."""
     case = data.case
     count = sum(m.count for m in data.materials_received)
-    when = f"于{data.forward_by.text()}" if data.forward_by else "及时"
+    proof = "本凭证仅证明材料已收讫，不代表申请已被受理。" if data.proof_only else ""
     body = [
         f"本站于{chinese_date(case.received)}收到{case.applicant.you}提交的{application(case.item_name)}材料共{len(data.materials_received)}"
-        f"种{count}份（清单见下表），本站将{when}报送{data.forward_to}审查，"
-        "审查结果将另行通知。本凭证仅证明材料已收讫，不代表申请已被受理。",
+        f"种{count}份（清单见下表），{_receipt_next(data)}{proof}",
         *data.notes,
     ]
     rows = [
         *applicant_rows(case),
         ("已收材料", material_list(data.materials_received)),
-        ("报送单位", data.forward_to),
     ]
+    if data.forward_to:
+        rows.append(("报送单位", data.forward_to))
+    elif data.decide_by:
+        rows.append(("受理期限", data.decide_by.text()))
     if data.expected_result:
         rows.append(("预计办结", data.expected_result.text()))
     rows += [*special_rows(case), *phone_rows(case)]

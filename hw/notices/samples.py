@@ -5,13 +5,16 @@ The names, ID numbers and phones are made up; the items are real village-level i
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from .acceptance import AcceptanceData, ReceiptData
 from .commitment import InformCommitmentData, TolerantCommitmentData
 from .common import Applicant, CaseInfo, Deadline, Material, Receiver, SpecialProcedure
 from .correction import CorrectionData
+from .extension import ExtensionData
 from .guide import GuideData, RelatedItem
+from .handover import HandoverData
 from .pickup import PickupData
 from .refusal import RefusalData
 
@@ -134,6 +137,28 @@ INFORM = InformCommitmentData(
     replaced_proofs=["家庭成员无业证明", "家庭收入证明"],
 )
 
+HANDOVER = HandoverData(
+    case=case("410101001-20261125-0009", "残疾人两项补贴申请", WANG, date(2026, 11, 27)),
+    to_body="示范县残疾人联合会",
+    handed_by="李四（1号窗口）",
+    received_by="赵敏（县残联康复科）",
+    materials=[DISABILITY_FORM, DISABILITY_CARD, ID_CARD, HUKOU, BANK],
+    on=date(2026, 11, 27),
+    note="容缺材料已于2026年11月27日补齐",
+    expected_result=Deadline(date(2026, 12, 23)),
+)
+
+EXTENSION = ExtensionData(
+    case=replace(
+        case("410101001-20261221-0007", "高龄津贴申请", ZHANG, date(2027, 1, 6)),
+        received_on=date(2026, 12, 21),
+    ),
+    reason="需县民政局核对申请人户籍迁移前的年龄记录",
+    days=10,
+    old_deadline=Deadline(date(2027, 1, 11), provisional=True),
+    new_deadline=Deadline(date(2027, 1, 25), provisional=True),
+)
+
 PICKUP = PickupData(
     case=case("410101001-20261221-0007", "高龄津贴申请", ZHANG, date(2027, 1, 8)),
     result="高龄津贴享受证1本，自2027年2月起按月发放至本人社会保障卡",
@@ -183,6 +208,8 @@ SAMPLES: dict[str, object] = {
     "refusal": REFUSAL,
     "tolerant_commitment": TOLERANT,
     "inform_commitment": INFORM,
+    "handover": HANDOVER,
+    "extension": EXTENSION,
     "pickup": PICKUP,
     "guide": GUIDE,
 }

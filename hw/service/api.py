@@ -38,7 +38,7 @@ class DeviceApi:
     def close(self) -> None:
         self.client.close()
 
-    def _call(self, method: str, path: str, **kw: Any) -> Any:
+    def _request(self, method: str, path: str, **kw: Any) -> httpx.Response:
         try:
             r = self.client.request(method, path, **kw)
         except httpx.HTTPError as exc:
@@ -51,7 +51,10 @@ class DeviceApi:
             except ValueError:
                 message = r.text
             raise ApiRefused(r.status_code, message)
-        return r.json()
+        return r
+
+    def _call(self, method: str, path: str, **kw: Any) -> Any:
+        return self._request(method, path, **kw).json()
 
     # tickets, ratings, alerts
     def press(self, long: bool = False, category: str | None = None) -> dict[str, Any]:
@@ -105,6 +108,10 @@ class DeviceApi:
             f"/api/device/print-jobs/{job_id}/failed",
             json={"error": error, "permanent": permanent},
         )
+
+    def case_notice_pdf(self, notice_id: str) -> bytes:
+        """The PDF kept with a case (the server checks its SHA-256 before sending it)."""
+        return self._request("GET", f"/api/device/case-notices/{notice_id}/pdf").content
 
     # sms
     def claim_sms(self, limit: int = 5, lease_seconds: float = 120) -> list[dict[str, Any]]:

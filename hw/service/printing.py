@@ -2,6 +2,9 @@
 
 Receipts go to the receipt printer. A4 notices go to the notice printer; a station with only
 the thermal printer gets the condensed receipt version (the full PDF stays with the case).
+A notice issued on a case (``case_notice_id`` in the payload) prints exactly the PDF kept
+with the case, fetched from the server (which checks its SHA-256); if the server refuses
+(file lost or altered) the notice is rendered again from the job's fields.
 Delivery is at least once: a crash between printing and reporting reprints that one job.
 """
 
@@ -15,7 +18,7 @@ from typing import Any
 from hw.protocols import NoticePrinter, PrinterStatus, PrinterUnavailable, ReceiptPrinter
 from hw.receipt import build_receipt, progress_url, receipt_lines
 
-from .api import ApiUnavailable, DeviceApi
+from .api import ApiRefused, ApiUnavailable, DeviceApi
 
 log = logging.getLogger("yizhan.hw.print")
 
@@ -108,6 +111,21 @@ class PrintWorker:
                 self.api.report_status(device, st.state, st.label, st.detail)
                 self._last_reported[device] = key
 
+    def _notice_pdf(self, payload: dict[str, Any]) -> tuple[bytes, str]:
+        """The kept PDF of a case notice, else the notice rendered from the payload."""
+        notice_id = payload.get("case_notice_id")
+        fields = payload.get("notice")
+        if notice_id:
+            title = str(fields.get("title") or "通知书") if isinstance(fields, dict) else "通知书"
+            try:
+                return self.api.case_notice_pdf(str(notice_id)), title
+            except ApiRefused as exc:
+                if not isinstance(fields, dict):
+                    raise BadPayload(f"通知书文件无法取得：{exc.message}") from exc
+                log.warning("case notice %s: %s; printing it from the job's fields", notice_id,
+                            exc.message)
+        return render_notice(payload)
+
     def _print(self, job: dict[str, Any]) -> None:
         try:
             payload = json.loads(job["payload"])
@@ -118,7 +136,7 @@ class PrintWorker:
             data, text, title = render_receipt(payload, self.opts)
             self.receipt.print_receipt(data, text, job["id"], title=title)
         elif self.notice is not None:
-            pdf, title = render_notice(payload)
+            pdf, title = self._notice_pdf(payload)
             self.notice.print_pdf(pdf, job["id"], title=title, copies=int(job.get("copies") or 2))
         else:  # thermal only: one condensed receipt per copy; the PDF stays with the case
             assert self.receipt is not None

@@ -162,3 +162,6 @@ def rating_press(s: Session, ev: StoredEvent) -> None:
         pressed_at=ev.occurred_at,
     )
     s.execute(stmt.on_conflict_do_nothing(index_elements=["station_id", "event_id"]))
+
+
+from . import case_handlers  # noqa: E402, F401  (registers the case projection)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger
+from sqlalchemy import BigInteger, Index
 from sqlmodel import Field
 
 from sync.county.models import TZ, CountyBase
@@ -55,3 +55,29 @@ class RatingPress(CountyBase, table=True):
     number: str = Field(default="", max_length=16)
     staff_id: str | None = Field(default=None, max_length=64)
     pressed_at: datetime = Field(sa_type=TZ)
+
+
+class CaseFact(CountyBase, table=True):
+    """One case (办件) of one station for 电子监察 and figures (R-M1, R-M2); no personal data.
+
+    ``overdue_for`` / ``reminded_for`` are the 办结期限 the station reported overdue or
+    reminded (``case.overdue`` / ``case.reminder``); ``overdue`` and ``due_soon`` hold while
+    that is still the case's 办结期限 and its time limit runs (see ``case_handlers``).
+    """
+
+    __tablename__ = "case_fact"
+    __table_args__ = (Index("ix_case_fact_flags", "overdue", "due_soon"),)
+    station_id: str = Field(primary_key=True, max_length=32)
+    case_number: str = Field(primary_key=True, max_length=64)
+    item_code: str = Field(default="", max_length=64)
+    item_name: str = Field(default="", max_length=200)
+    state: str = Field(default="", max_length=32)
+    received_on: date | None = None
+    due_on: date | None = None
+    decided_on: date | None = None  # 准予 / 不予批准 (Beijing date of the event)
+    overdue_for: date | None = None
+    reminded_for: date | None = None
+    overdue: bool = False
+    due_soon: bool = False
+    updated_at: datetime = Field(sa_type=TZ)
+    last_seq: int = Field(default=0, sa_type=BigInteger)

@@ -18,6 +18,8 @@ from tui.queue_widgets import CategoryTable, CurrentTicketPanel, KeyFooter, NoSh
 from tui.status_bar import StatusBar
 
 from .base import AppScreen
+from .cases_intake import IntakeScreen
+from .cases_list import MyCasesScreen
 from .dialogs import IssueDialog, IssueRequest, PromptDialog, parse_transfer
 
 R = TypeVar("R")
@@ -50,6 +52,8 @@ class QueueScreen(AppScreen):
         Binding("i", "issue", "代取号"),
         Binding("b", "press_button", "模拟叫号按钮"),
         Binding("y", "reprint", "补打小票"),
+        Binding("e", "intake", "收件"),
+        Binding("m", "my_cases", "我的办件"),
         Binding("k", "clock_in", "签到"),
         Binding("o", "clock_out", "签退"),
         Binding("x", "logout", "退出登录"),
@@ -200,6 +204,15 @@ class QueueScreen(AppScreen):
 
     async def action_press_button(self) -> None:
         await self._do(self.yz.api.press_button(), lambda t: f"叫号按钮取号：{_issued_message(t)}")
+
+    # ---- cases (R-K1, R-K3) --------------------------------------------------------------
+    def action_intake(self) -> None:
+        """收件, linked to the ticket called or being served at my window."""
+        mine = self.yz.my_window()
+        self.app.push_screen(IntakeScreen(mine.current if mine else None))
+
+    def action_my_cases(self) -> None:
+        self.app.push_screen(MyCasesScreen())
 
     # ---- attendance (R-T2) and logout ----------------------------------------------------
     async def action_clock_in(self) -> None:

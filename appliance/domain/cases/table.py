@@ -119,6 +119,9 @@ TRANSITIONS: dict[tuple[CaseState, Action], Row] = {(r.source, r.action): r for 
 
 assert len(TRANSITIONS) == len(_ROWS), "duplicate row in the transition table"
 
+SYSTEM_ACTIONS = frozenset(r.action for r in _ROWS if r.system)
+"""Actions only the station's sweep takes (逾期视为受理), never staff."""
+
 
 def rows_from(state: CaseState) -> list[Row]:
     """The rows leaving ``state``, in table order."""

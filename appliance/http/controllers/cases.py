@@ -1,4 +1,5 @@
-"""Case handling API (办件, R-K1–R-K6): open a case, take decisions, list and read.
+"""Case handling API (办件, R-K1–R-K6): open a case, take decisions, list and read, and the
+notices kept with the case (download, 补打).
 
 Bodies are plain JSON objects mapped onto the domain commands by
 ``appliance.services.case_service`` (field names as in ``domain.cases.commands``).
@@ -8,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from appliance.domain.errors import Invalid
 from appliance.domain.roles import ALL_ROLES, WINDOW_ROLES
 from appliance.http.deps import PrincipalDep, ServicesDep
+from appliance.services.case_notice_store import CaseNoticeService, CaseNoticeView
 from appliance.services.case_service import CaseService
 from appliance.services.case_views import CaseDetail, CaseSummary, StepResult
 
@@ -23,6 +25,17 @@ READ = {"roles": ALL_ROLES}
 
 def _cases(services: ServicesDep) -> CaseService:
     return CaseService(services.db, services.settings, services.clock)
+
+
+def _notices(services: ServicesDep) -> CaseNoticeService:
+    return CaseNoticeService(services.db, services.settings, services.clock)
+
+
+def pdf_response(data: bytes, filename: str) -> Response[bytes]:
+    return Response(
+        data, media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
 
 
 def _body(data: Any) -> dict[str, Any]:
@@ -68,3 +81,23 @@ class CaseController(Controller):
     def detail(self, case_number: FromPath[str], services: ServicesDep) -> CaseDetail:
         """One case with its timeline (流转记录) and the legal next actions."""
         return _cases(services).get(case_number)
+
+    @get("/{case_number:str}/notices", opt=READ, sync_to_thread=True)
+    def notices(self, case_number: FromPath[str], services: ServicesDep) -> list[CaseNoticeView]:
+        """The notices issued on the case (受理通知书, 补正通知书 …) with their print state."""
+        return _notices(services).for_case(case_number)
+
+    @get("/{case_number:str}/notices/{notice_id:str}/pdf", opt=READ, sync_to_thread=True)
+    def notice_pdf(
+        self, case_number: FromPath[str], notice_id: FromPath[str], services: ServicesDep
+    ) -> Response[bytes]:
+        """The kept PDF of one notice, exactly as issued (checked against its SHA-256)."""
+        return pdf_response(*_notices(services).pdf(case_number, notice_id))
+
+    @post("/{case_number:str}/notices/{notice_id:str}/reprint", opt=WRITE, sync_to_thread=True)
+    def reprint_notice(
+        self, case_number: FromPath[str], notice_id: FromPath[str], services: ServicesDep,
+        principal: PrincipalDep,
+    ) -> CaseNoticeView:
+        """补打: print the kept PDF again, 一式二份."""
+        return _notices(services).reprint(case_number, notice_id, principal.code)

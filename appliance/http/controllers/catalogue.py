@@ -1,13 +1,15 @@
-"""Catalogue API (事项目录, R-S3): staff search; the public reads an item's guide."""
+"""Catalogue API (事项目录, R-S3, R-C4): staff search; the public reads an item's guide and
+its 一次性告知单 (PDF); staff print the 告知单 for a visitor."""
 
 from __future__ import annotations
 
-from litestar import Controller, get
+from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery
 
 from appliance.domain.roles import ALL_ROLES
-from appliance.http.deps import ServicesDep
+from appliance.http.deps import PrincipalDep, ServicesDep
 from appliance.services.catalogue_service import CatalogueService, ItemDetail, ItemSummary
+from appliance.services.guide_notice import GuidePrint, GuideService
 
 PUBLIC = {"public": True}
 STAFF = {"roles": ALL_ROLES}
@@ -31,3 +33,21 @@ class CatalogueController(Controller):
     def item(self, code: FromPath[str], services: ServicesDep) -> ItemDetail:
         """办事指南 of one item, with its materials and related items (自助查询)."""
         return _catalogue(services).item(code)
+
+    @get("/items/{code:str}/guide.pdf", opt=PUBLIC, sync_to_thread=True)
+    def guide_pdf(self, code: FromPath[str], services: ServicesDep) -> Response[bytes]:
+        """一次性告知单 (R-C4) as an A4 PDF: materials, time limits, fees, related items."""
+        data, filename = GuideService(services.db, services.settings, services.clock).pdf(code)
+        return Response(
+            data, media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        )
+
+    @post("/items/{code:str}/guide/print", opt=STAFF, sync_to_thread=True)
+    def print_guide(
+        self, code: FromPath[str], services: ServicesDep, principal: PrincipalDep
+    ) -> GuidePrint:
+        """Print the 一次性告知单 of an item for the visitor at the desk (one copy)."""
+        return GuideService(services.db, services.settings, services.clock).print(
+            code, principal.code
+        )

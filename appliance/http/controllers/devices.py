@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from appliance.http.deps import ServicesDep
@@ -18,6 +18,7 @@ from appliance.http.schemas import (
     RatingPressIn,
     SentIn,
 )
+from appliance.services.case_notice_store import CaseNoticeService
 from appliance.services.device_service import DeviceView, FeedEvent, RatingPress
 from appliance.services.print_jobs import PrintJobClaim, PrintJobView
 from appliance.services.sms_service import SmsClaim, SmsView
@@ -55,6 +56,12 @@ class DeviceController(Controller):
         self, job_id: FromPath[str], data: JSONBody[FailedIn], services: ServicesDep
     ) -> PrintJobView:
         return services.print_jobs.mark_failed(job_id, data.error, data.permanent)
+
+    @get("/case-notices/{notice_id:str}/pdf", opt=DEVICE, sync_to_thread=True)
+    def case_notice_pdf(self, notice_id: FromPath[str], services: ServicesDep) -> Response[bytes]:
+        """The kept PDF of a case notice for the A4 printer, verified against its SHA-256."""
+        notices = CaseNoticeService(services.db, services.settings, services.clock)
+        return Response(notices.device_pdf(notice_id), media_type="application/pdf")
 
     @post("/sms/claim", opt=DEVICE, sync_to_thread=True)
     def claim_sms(self, data: JSONBody[ClaimIn], services: ServicesDep) -> list[SmsClaim]:

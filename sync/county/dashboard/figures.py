@@ -1,19 +1,25 @@
-"""统计: station figures computed from the synced projections (tickets, waits, ratings).
+"""统计: station figures computed from the synced projections (tickets, waits, ratings, cases).
 
 Satisfaction (满意率) counts 基本满意 and better (level ≥ 3); levels ≤ 2 are 差评, the same
-line the follow-up list uses. Later issues add their own figures (办件) here.
+line the follow-up list uses. Case figures (办件) are in ``case_figures``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Float, cast, extract, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from sync.county.dashboard.case_figures import (
+    CASE_HEADERS,
+    CaseFigures,
+    case_figures,
+    state_label,
+)
 from sync.county.dashboard.common import BEIJING
 from sync.county.models import Station
 from sync.county.projections import RatingPress, TicketFact
@@ -34,6 +40,7 @@ class StationFigures:
     median_wait_min: float | None = None  # called − issued
     median_service_min: float | None = None  # finished − started
     ratings: dict[int, int] = field(default_factory=lambda: {k: 0 for k in RATING_LABELS})
+    case: CaseFigures = field(default_factory=CaseFigures)  # 办件
 
     @property
     def rating_count(self) -> int:
@@ -66,6 +73,7 @@ class Figures:
             t.served += s.served
             for k, n in s.ratings.items():
                 t.ratings[k] += n
+            t.case.add(s.case)
         return t
 
 
@@ -121,13 +129,17 @@ def compute_figures(s: Session, now: datetime, days: int = DEFAULT_DAYS) -> Figu
     ).all():
         if sid in figs and int(level) in RATING_LABELS:
             figs[sid].ratings[int(level)] += int(n)
+    cases = case_figures(s, date.fromisoformat(start), date.fromisoformat(end), end_date)
+    for sid, fig in cases.items():
+        if sid in figs:
+            figs[sid].case = fig
     return Figures(start, end, dates, list(figs.values()), per_day)
 
 
 FIGURE_HEADERS = (
     "站点编码", "站点名称", "取号数", "办结数", "等候时间中位数（分钟）",
     "办理时长中位数（分钟）", "评价数", *(f"{RATING_LABELS[k]}（{k}分）" for k in (5, 4, 3, 2, 1)),
-    "满意率（%）",
+    "满意率（%）", *CASE_HEADERS,
 )
 
 
@@ -141,6 +153,7 @@ def figures_table(f: Figures) -> list[list[object]]:
             "" if x.median_service_min is None else x.median_service_min,
             x.rating_count, *(x.ratings[k] for k in (5, 4, 3, 2, 1)),
             "" if x.satisfaction_pct is None else x.satisfaction_pct,
+            *x.case.row(),
         ]
 
     total = f.total
@@ -159,4 +172,13 @@ def daily_table(f: Figures) -> list[list[object]]:
         [day, x.station_id, x.name, f.per_day[x.station_id][day]]
         for day in f.days
         for x in f.stations
+    ]
+
+
+def state_table(f: Figures) -> list[list[object]]:
+    """办件状态: cases received in the period per station and state (``STATE_HEADERS``)."""
+    return [
+        [x.station_id, x.name, state_label(state), n]
+        for x in f.stations
+        for state, n in sorted(x.case.by_state.items())
     ]

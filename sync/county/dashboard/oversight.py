@@ -1,18 +1,21 @@
 """电子监察 (R-M2) and 回访: overdue/at-risk cases, bad ratings to call back, complaints.
 
-Cases (办件) and complaints (投诉) are not synced yet: a later issue adds their events and
-registers a provider with ``register_case_source`` / ``register_complaint_source``. Until
-then the providers return nothing and the pages show their empty state; nothing is faked.
+Cases (办件) come from the ``case_fact`` projection of the stations' case events
+(``ProjectedCases``: overdue now and 临期, see ``case_figures``); they carry no personal
+data. Complaints (投诉) are not synced yet: a later issue registers a provider with
+``register_complaint_source``; until then the page shows its empty state, nothing is faked.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from sqlmodel import Session, col, select
 
+from sync.county.dashboard.case_figures import overdue_and_due_soon
+from sync.county.dashboard.common import BEIJING
 from sync.county.dashboard.figures import BAD_RATING_MAX, RATING_LABELS
 from sync.county.models import Station
 from sync.county.projections import RatingPress
@@ -26,9 +29,9 @@ class CaseAlert:
 
     station_id: str
     station_name: str
-    case_id: str
-    title: str
-    deadline: datetime
+    case_id: str  # the case number (办件编号)
+    title: str  # the item (事项) name
+    deadline: date  # 办结期限
     overdue: bool
 
 
@@ -69,10 +72,25 @@ class ComplaintSource(Protocol):
 
 
 class NoCases:
-    """Cases are not synced yet (a later issue adds 办件): always empty."""
+    """No case source (tests may register it): always empty."""
 
     def overdue_and_at_risk(self, s: Session, now: datetime) -> list[CaseAlert]:
         return []
+
+
+class ProjectedCases:
+    """Overdue and 临期 cases from the ``case_fact`` projection (R-M2)."""
+
+    def overdue_and_at_risk(self, s: Session, now: datetime) -> list[CaseAlert]:
+        names = {st.id: st.name for st in s.exec(select(Station))}
+        return [
+            CaseAlert(
+                fact.station_id, names.get(fact.station_id, fact.station_id), fact.case_number,
+                fact.item_name or fact.item_code, fact.due_on, overdue,
+            )
+            for fact, overdue in overdue_and_due_soon(s, now.astimezone(BEIJING).date())
+            if fact.due_on is not None
+        ]
 
 
 class NoComplaints:
@@ -82,7 +100,7 @@ class NoComplaints:
         return []
 
 
-_case_source: CaseSource = NoCases()
+_case_source: CaseSource = ProjectedCases()
 _complaint_source: ComplaintSource = NoComplaints()
 
 

@@ -102,6 +102,12 @@ class ExportController(Controller):
         name = f"figures-daily-{local_date(services.clock.now())}.csv"
         return _download(to_csv(daily), "text/csv; charset=utf-8", name)
 
+    @get("/figures-cases.csv", opt=READ, sync_to_thread=True)
+    def figures_cases_csv(self, services: CountyServices, days: int = DEFAULT_DAYS) -> Response[bytes]:
+        states = views.figure_sheets(services, days)[2]
+        name = f"figures-cases-{local_date(services.clock.now())}.csv"
+        return _download(to_csv(states), "text/csv; charset=utf-8", name)
+
     @get("/figures.xlsx", opt=READ, sync_to_thread=True)
     def figures_xlsx(self, services: CountyServices, days: int = DEFAULT_DAYS) -> Response[bytes]:
         name = f"figures-{local_date(services.clock.now())}.xlsx"

@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from sync.county.dashboard import charts
+from sync.county.dashboard.case_figures import STATE_HEADERS, state_label
 from sync.county.dashboard.exports import Sheet
 from sync.county.dashboard.figures import (
     DAILY_HEADERS,
@@ -17,6 +18,7 @@ from sync.county.dashboard.figures import (
     compute_figures,
     daily_table,
     figures_table,
+    state_table,
 )
 from sync.county.dashboard.health import HEALTH_HEADERS, StationHealth, health_table, station_health
 from sync.county.dashboard.oversight import bad_ratings, case_alerts, open_complaints
@@ -78,10 +80,17 @@ def figure_charts(f: Figures) -> dict[str, str]:
         [RATING_LABELS[k] for k in levels],
         [charts.Series("评价数", [float(total.ratings[k]) for k in levels])],
     ) if total.rating_count else charts.empty_chart("评价分布（全部站点）", "暂无评价")
+    states = sorted(total.case.by_state.items(), key=lambda kv: -kv[1])
+    cases = charts.bar_chart(
+        "办件状态（期内收件）",
+        [state_label(state) for state, _ in states],
+        [charts.Series("办件数", [float(n) for _, n in states])],
+    ) if states else charts.empty_chart("办件状态（期内收件）", "暂无办件")
     return {
         "tickets": charts.line_chart("每日取号数", day_labels, per_day),
         "waits": waits,
         "ratings": ratings,
+        "cases": cases,
     }
 
 
@@ -109,4 +118,5 @@ def figure_sheets(svc: CountyServices, days: int) -> list[Sheet]:
     return [
         Sheet(f"统计汇总 {f.start} 至 {f.end}"[:31], FIGURE_HEADERS, figures_table(f)),
         Sheet("每日取号", DAILY_HEADERS, daily_table(f)),
+        Sheet("办件状态", STATE_HEADERS, state_table(f)),
     ]

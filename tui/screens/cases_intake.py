@@ -1,0 +1,218 @@
+"""收件 (R-K1, R-S3): find the item, check its materials, record the applicant, open the case.
+
+Keyboard only: type a name, keyword or pinyin initials (``gljt`` → 高龄津贴申请), ↓ and
+Enter to pick; in the checklist ↑/↓ move, space or 1/2/3 mark 已收 / 缺 / 有瑕疵 (with the
+problem noted), a marks all received; ↑/↓ or Tab move between fields, ←/→ change a
+choice; Ctrl+S (or Enter on 提交收件) opens the case. A refusal from the server is shown
+here and every typed value stays. The ticket being served is linked to the case.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.case_models import ItemGuide, ItemHit
+from tui.case_widgets import ChoiceBar, MaterialChecklist, compact_input, field_row
+from tui.models import Ticket
+from tui.queue_widgets import KeyFooter
+from tui.status_bar import StatusBar
+
+from .base import AppScreen
+from .case_common import guarded
+from .case_detail import CaseDetailScreen
+
+KINDS = (("person", "个人"), ("organisation", "法人或其他组织"))
+CHANNELS = (("counter", "现场"), ("online", "网上"), ("post", "邮寄"))
+CHECKLIST_HINT = "↑/↓ 选择材料 · 空格 切换 · 1 已收 2 缺 3 有瑕疵（注明问题）· a 全部已收"
+APPLICANT_FIELDS = (
+    ("applicant-name", "申请人名称", "姓名或单位名称"),
+    ("applicant-id", "证件号码", "身份证号或统一社会信用代码"),
+    ("applicant-phone", "联系电话", "手机号，用于短信告知"),
+    ("agent-name", "代理人姓名", "本人办理不填"),
+    ("agent-id", "代理人证件", "本人办理不填"),
+    ("agent-phone", "代理人电话", "可不填"),
+)
+
+
+def padded(label: str) -> str:
+    """Labels of the applicant column padded with full-width spaces, so inputs line up."""
+    return (label + "：").ljust(6, "\u3000")
+
+
+def hit_prompt(hit: ItemHit) -> Text:
+    limit = "即办" if hit.kind == "即办件" else f"{hit.promised_days} 个工作日"
+    return Text.assemble((hit.name, "bold"), f"  {hit.code} · {hit.kind} {limit}")
+
+
+class IntakeScreen(AppScreen):
+    """收件台: one screen from the item to the opened case."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "提交收件", priority=True),
+        Binding("escape", "back", "返回"),
+        Binding("down", "next_field", "下一项", show=False),
+        Binding("up", "previous_field", "上一项", show=False),
+    ]
+
+    def __init__(self, ticket: Ticket | None = None) -> None:
+        super().__init__()
+        self.ticket = ticket
+        self.guide: ItemGuide | None = None
+        self.error = ""
+        self._busy = False
+        self._leaving = False
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        title = "收件 · 未关联号票（直接收件）"
+        if self.ticket is not None:
+            title = f"收件 · 正在办理 {self.ticket.number} 号（{self.ticket.category_name}）"
+        yield Static(title, id="intake-title")
+        with Horizontal(id="intake-main"):
+            with Vertical(id="intake-left"):
+                yield field_row("事项：", compact_input(
+                    "item-search", "名称、关键词或拼音首字母，如 gljt"))
+                yield OptionList(id="item-results")
+                yield Static("尚未选择事项", id="item-summary")
+                yield MaterialChecklist(id="materials")
+                yield Static(CHECKLIST_HINT, classes="dialog-hint")
+            with Vertical(id="intake-right"):
+                yield field_row(padded("申请人类型"), ChoiceBar(KINDS, id="applicant-kind"))
+                for field_id, label, placeholder in APPLICANT_FIELDS:
+                    yield field_row(padded(label), compact_input(field_id, placeholder))
+                yield field_row(padded("收件渠道"), ChoiceBar(CHANNELS, id="channel"))
+                yield Static("", id="intake-error", classes="dialog-error")
+                yield Button("提交收件（Ctrl+S）", id="intake-submit", variant="primary")
+        yield KeyFooter(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#item-results", OptionList).display = False
+        self.query_one("#materials", MaterialChecklist).border_title = "材料清单"
+        self.query_one("#item-search", Input).focus()
+
+    # ---- item search (R-S3) --------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._leaving = False
+        if event.input.id == "item-search":
+            query = event.value.strip()
+            self.run_worker(self._search(query), exclusive=True, group="search")
+
+    async def _search(self, query: str) -> None:
+        results = self.query_one("#item-results", OptionList)
+        hits = await guarded(self.app, self.yz.api.search_items(query), self._show_error) if query else []
+        results.clear_options()
+        if hits:
+            results.add_options([Option(hit_prompt(h), id=h.code) for h in hits])
+            results.highlighted = 0
+        results.display = bool(hits)
+        if query and hits == []:
+            self._show_error(f"没有找到与“{query}”相符的事项")
+        elif hits:
+            self._show_error("")
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "item-search":
+            results = self.query_one("#item-results", OptionList)
+            index = results.highlighted
+            if results.display and index is not None:
+                await self._pick(results.get_option_at_index(index).id)
+            return
+        self.focus_next()
+
+    async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        await self._pick(event.option.id)
+
+    async def _pick(self, code: str | None) -> None:
+        if not code:
+            return
+        guide = await guarded(self.app, self.yz.api.item_guide(code), self._show_error)
+        if guide is None:
+            return
+        self.guide = guide
+        self.query_one("#item-summary", Static).update(Text(f"已选：{guide.summary}", style="bold"))
+        checklist = self.query_one(MaterialChecklist)
+        checklist.load_guide(guide.materials)
+        self.query_one("#item-results", OptionList).display = False
+        self._show_error("")
+        checklist.focus()
+
+    # ---- moving between fields ---------------------------------------------------------------
+    def action_next_field(self) -> None:
+        results = self.query_one("#item-results", OptionList)
+        if self.focused is self.query_one("#item-search") and results.display:
+            results.focus()
+        else:
+            self.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.focus_previous()
+
+    def _started(self) -> bool:
+        typed = any(self._value(field_id) for field_id, _, _ in APPLICANT_FIELDS)
+        return self.guide is not None or typed
+
+    def action_back(self) -> None:
+        """Esc leaves; once something is entered, a second Esc is needed (nothing lost by a slip)."""
+        if self._started() and not self._leaving:
+            self._leaving = True
+            self._show_error("再按一次 Esc 放弃本次收件（已填写的内容不保存）")
+            return
+        self.app.pop_screen()
+
+    # ---- submit ----------------------------------------------------------------------------
+    def _show_error(self, message: str) -> None:
+        self.error = message
+        self.query_one("#intake-error", Static).update(message)
+
+    def _value(self, field_id: str) -> str:
+        return self.query_one(f"#{field_id}", Input).value.strip()
+
+    def body(self) -> dict[str, Any] | None:
+        if self.guide is None:
+            return None
+        agent = {"name": self._value("agent-name"), "id_number": self._value("agent-id"),
+                 "phone": self._value("agent-phone")}
+        return {
+            "item_code": self.guide.code,
+            "applicant": {
+                "kind": self.query_one("#applicant-kind", ChoiceBar).value,
+                "name": self._value("applicant-name"),
+                "id_number": self._value("applicant-id"),
+                "phone": self._value("applicant-phone"),
+                "agent": agent if any(agent.values()) else None,
+            },
+            "channel": self.query_one("#channel", ChoiceBar).value,
+            "materials": self.query_one(MaterialChecklist).marks(),
+            "ticket_id": self.ticket.id if self.ticket else None,
+        }
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "intake-submit":
+            await self.action_submit()
+
+    async def action_submit(self) -> None:
+        body = self.body()
+        if body is None:
+            self._show_error("请先检索并选择事项")
+            self.query_one("#item-search", Input).focus()
+            return
+        if self._busy:
+            return
+        self._busy = True
+        self._show_error("正在提交…")
+        case = await guarded(self.app, self.yz.api.open_case(body), self._show_error)
+        self._busy = False
+        if case is None:
+            self.notify(self.error, title="收件未完成", severity="error", markup=False)
+            return
+        self.notify(f"已收件，办件编号 {case.case_number}；请按数字键作出受理决定", markup=False)
+        self.app.switch_screen(CaseDetailScreen(case.case_number, case))
