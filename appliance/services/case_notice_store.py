@@ -44,6 +44,7 @@ from appliance.storage.models import PrintJob
 from hw.notice_pdf import render_notice_pdf
 
 from .case_notices import IssuedNotice
+from .case_views import case_row
 from .print_jobs import add_print_job
 
 NOTICE_COPIES = 2  # 一式二份: the applicant's copy and the archive's
@@ -234,14 +235,6 @@ class CaseNoticeService:
         self.clock = clock
         self.files = NoticeFiles(settings.case_notice_path)
 
-    def _case(self, s: Session, case_number: str) -> CaseRecord:
-        row = s.exec(
-            select(CaseRecord).where(CaseRecord.case_number == case_number.strip().upper())
-        ).first()
-        if row is None:
-            raise NotFound(f"找不到办件编号为“{case_number}”的办件", "unknown_case")
-        return row
-
     def _notice(self, s: Session, notice_id: str, case: CaseRecord | None = None) -> CaseNoticeRecord:
         row = s.get(CaseNoticeRecord, notice_id)
         if row is None or (case is not None and row.case_id != case.id):
@@ -252,7 +245,7 @@ class CaseNoticeService:
     def for_case(self, case_number: str) -> list[CaseNoticeView]:
         """The notices of a case, oldest first, with the state of their latest print job."""
         with self.db.read() as s:
-            case = self._case(s, case_number)
+            case = case_row(s, case_number)
             rows = s.exec(
                 select(CaseNoticeRecord).where(CaseNoticeRecord.case_id == case.id)
                 .order_by(col(CaseNoticeRecord.transition_seq), col(CaseNoticeRecord.created_at))
@@ -263,7 +256,7 @@ class CaseNoticeService:
     def pdf(self, case_number: str, notice_id: str) -> tuple[bytes, str]:
         """The kept PDF and a file name for the download."""
         with self.db.read() as s:
-            row = self._notice(s, notice_id, self._case(s, case_number))
+            row = self._notice(s, notice_id, case_row(s, case_number))
         return self.files.read(row), row.path.replace("/", "-")
 
     def device_pdf(self, notice_id: str) -> bytes:
@@ -276,7 +269,7 @@ class CaseNoticeService:
         """补打: a new print job (copies=2) of the kept PDF; the notice keeps its number."""
         now = self.clock.now()
         with self.db.write() as s:
-            row = self._notice(s, notice_id, self._case(s, case_number))
+            row = self._notice(s, notice_id, case_row(s, case_number))
             self.files.read(row)  # refuse to queue a job for a missing or altered file
             old = s.get(PrintJob, row.print_job_id) if row.print_job_id else None
             payload: dict[str, object] = {"case_notice_id": row.id, "notice": None}

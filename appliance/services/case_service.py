@@ -68,6 +68,7 @@ from .case_views import (
     StepResult,
     TransitionView,
     applicant_json,
+    case_row,
     materials_json,
     state_label,
     urgency,
@@ -123,14 +124,6 @@ class CaseService:
     def _project(self, row: CaseRecord, case: CaseFile, cal: WorkingDays, now: datetime) -> None:
         for key, value in self._projection(case, cal, now).items():
             setattr(row, key, value)
-
-    def _get_row(self, s: Session, case_number: str) -> CaseRecord:
-        row = s.exec(
-            select(CaseRecord).where(CaseRecord.case_number == case_number.strip().upper())
-        ).first()
-        if row is None:
-            raise NotFound(f"找不到办件编号为“{case_number}”的办件", "unknown_case")
-        return row
 
     def _detail(self, s: Session, row: CaseRecord, case: CaseFile) -> CaseDetail:
         return self._detail_of(s, case, row.id, row.due_on, row.due_provisional, row.ticket_id)
@@ -349,6 +342,6 @@ class CaseService:
 
     def get(self, case_number: str) -> CaseDetail:
         with self.db.read() as s:
-            row = self._get_row(s, case_number)
+            row = case_row(s, case_number)
             return self._detail(s, row, decode_case(row.data))
 

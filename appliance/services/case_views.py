@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlmodel import Session, select
+
 from appliance.domain.cases.deadlines import DueStatus, DueView
 from appliance.domain.cases.item_view import rules_from_item
 from appliance.domain.cases.materials import (
@@ -17,8 +19,20 @@ from appliance.domain.cases.records import (
     Applicant,
 )
 from appliance.domain.cases.states import STATE_LABELS, CaseState
+from appliance.domain.errors import NotFound
+from appliance.storage.case_models import CaseRecord
 
 from .catalogue_service import ItemDetail
+
+
+def case_row(s: Session, case_number: str) -> CaseRecord:
+    """The stored case of a case number (spaces and case ignored); 404 in Chinese."""
+    row = s.exec(
+        select(CaseRecord).where(CaseRecord.case_number == case_number.strip().upper())
+    ).first()
+    if row is None:
+        raise NotFound(f"找不到办件编号为“{case_number}”的办件", "unknown_case")
+    return row
 
 # ---- views --------------------------------------------------------------------------------
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from hw.notice_pdf import Notice, chinese_date
 
 from .common import (
-    FOOTER,
     CaseInfo,
     Deadline,
     Material,
     applicant_rows,
     application,
+    case_notice,
     material_list,
     phone_rows,
     special_rows,
@@ -68,17 +68,7 @@ def build_acceptance(data: AcceptanceData) -> Notice:
         *special_rows(case),
         *phone_rows(case),
     ]
-    return Notice(
-        title="受理通知书",
-        number=case.case_number,
-        station_name=case.station_name,
-        date=case.issued_on,
-        body=body,
-        rows=rows,
-        addressee=case.applicant.name,
-        qr_url=case.progress_url,
-        footer=FOOTER,
-    )
+    return case_notice("受理通知书", case, body, rows)
 
 
 @dataclass(frozen=True)
@@ -135,14 +125,4 @@ def build_receipt(data: ReceiptData) -> Notice:
     if data.expected_result:
         rows.append(("预计办结", data.expected_result.text()))
     rows += [*special_rows(case), *phone_rows(case)]
-    return Notice(
-        title="收件凭证",
-        number=case.case_number,
-        station_name=case.station_name,
-        date=case.issued_on,
-        body=body,
-        rows=rows,
-        addressee=case.applicant.name,
-        qr_url=case.progress_url,
-        footer=FOOTER,
-    )
+    return case_notice("收件凭证", case, body, rows)

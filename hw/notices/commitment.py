@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from hw.notice_pdf import Notice, chinese_date
 
 from .common import (
-    FOOTER,
     CaseInfo,
     Deadline,
     Material,
     applicant_rows,
     application,
+    case_notice,
     material_list,
     numbered,
     special_rows,
@@ -70,17 +70,7 @@ def build_tolerant_commitment(data: TolerantCommitmentData) -> Notice:
     if data.time_limit:
         rows.append(("承诺时限", data.time_limit))
     rows += [*special_rows(case), *_signature_rows("承诺人")]
-    return Notice(
-        title="容缺受理承诺书",
-        number=case.case_number,
-        station_name=case.station_name,
-        date=case.issued_on,
-        body=body,
-        rows=rows,
-        addressee=case.station_name,
-        qr_url=case.progress_url,
-        footer=FOOTER,
-    )
+    return case_notice("容缺受理承诺书", case, body, rows, addressee=case.station_name)
 
 
 CONSEQUENCES = (
@@ -187,14 +177,4 @@ def build_inform_commitment(data: InformCommitmentData) -> Notice:
         *special_rows(case),
         *_signature_rows("承诺人"),
     ]
-    return Notice(
-        title="告知承诺书",
-        number=case.case_number,
-        station_name=case.station_name,
-        date=case.issued_on,
-        body=body,
-        rows=rows,
-        addressee=case.applicant.name,
-        qr_url=case.progress_url,
-        footer=FOOTER,
-    )
+    return case_notice("告知承诺书", case, body, rows)

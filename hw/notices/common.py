@@ -13,7 +13,7 @@ from datetime import date
 from typing import Literal
 
 from appliance.domain.masking import mask_id_number
-from hw.notice_pdf import DEFAULT_FOOTER, chinese_date
+from hw.notice_pdf import DEFAULT_FOOTER, Notice, chinese_date
 
 PROVISIONAL_MARK = "（暂定，节假日数据待更新）"
 FOOTER = DEFAULT_FOOTER  # 本通知书一式二份，申请人、受理单位各执一份。
@@ -170,3 +170,26 @@ def special_rows(case: CaseInfo) -> list[tuple[str, str]]:
 
 def phone_rows(case: CaseInfo) -> list[tuple[str, str]]:
     return [("咨询电话", case.station_phone)] if case.station_phone else []
+
+
+def case_notice(
+    title: str,
+    case: CaseInfo,
+    body: list[str],
+    rows: list[tuple[str, str]],
+    addressee: str | None = None,
+    footer: str = FOOTER,
+) -> Notice:
+    """A case notice: numbered with the case number, dated, with the progress-query QR code;
+    addressed to the applicant unless ``addressee`` says otherwise."""
+    return Notice(
+        title=title,
+        number=case.case_number,
+        station_name=case.station_name,
+        date=case.issued_on,
+        body=body,
+        rows=rows,
+        addressee=case.applicant.name if addressee is None else addressee,
+        qr_url=case.progress_url,
+        footer=footer,
+    )

@@ -13,12 +13,12 @@ from typing import Literal
 from hw.notice_pdf import Notice, chinese_date
 
 from .common import (
-    FOOTER,
     CaseInfo,
     Deadline,
     Material,
     applicant_rows,
     application,
+    case_notice,
     material_list,
     numbered,
     phone_rows,
@@ -76,14 +76,4 @@ def build_correction(data: CorrectionData) -> Notice:
         ("补正期限", data.deadline.text()),
         *phone_rows(case),
     ]
-    return Notice(
-        title=data.title,
-        number=case.case_number,
-        station_name=case.station_name,
-        date=case.issued_on,
-        body=body,
-        rows=rows,
-        addressee=case.applicant.name,
-        qr_url=case.progress_url,
-        footer=FOOTER,
-    )
+    return case_notice(data.title, case, body, rows)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from hw.notice_pdf import Notice, chinese_date
 
-from .common import FOOTER, CaseInfo, Deadline, applicant_rows, application, phone_rows
+from .common import CaseInfo, Deadline, applicant_rows, application, case_notice, phone_rows
 
 
 @dataclass(frozen=True)
@@ -49,14 +49,4 @@ def build_extension(data: ExtensionData) -> Notice:
     if data.old_deadline:
         rows.append(("原办结期限", data.old_deadline.text()))
     rows += [("新办结期限", data.new_deadline.text()), *phone_rows(case)]
-    return Notice(
-        title="延期告知书",
-        number=case.case_number,
-        station_name=case.station_name,
-        date=case.issued_on,
-        body=body,
-        rows=rows,
-        addressee=case.applicant.name,
-        qr_url=case.progress_url,
-        footer=FOOTER,
-    )
+    return case_notice("延期告知书", case, body, rows)

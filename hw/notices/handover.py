@@ -13,7 +13,15 @@ from datetime import date
 
 from hw.notice_pdf import Notice, chinese_date
 
-from .common import CaseInfo, Deadline, Material, applicant_rows, application, material_list
+from .common import (
+    CaseInfo,
+    Deadline,
+    Material,
+    applicant_rows,
+    application,
+    case_notice,
+    material_list,
+)
 
 HANDOVER_FOOTER = "本交接单一式二份，移交单位、接收单位各执一份，随办件归档。"
 SIGN = "＿＿＿＿＿＿＿＿"
@@ -70,14 +78,4 @@ def build_handover(data: HandoverData) -> Notice:
         rows.append(("办结期限", data.expected_result.text()))
     if data.note:
         rows.append(("备注", data.note))
-    return Notice(
-        title="交接单",
-        number=case.case_number,
-        station_name=case.station_name,
-        date=case.issued_on,
-        body=body,
-        rows=rows,
-        addressee=data.to_body,
-        qr_url=case.progress_url,
-        footer=HANDOVER_FOOTER,
-    )
+    return case_notice("交接单", case, body, rows, addressee=data.to_body, footer=HANDOVER_FOOTER)

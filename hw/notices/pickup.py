@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from hw.notice_pdf import Notice, chinese_date
 
-from .common import FOOTER, CaseInfo, Deadline, applicant_rows, application, phone_rows
+from .common import CaseInfo, Deadline, applicant_rows, application, case_notice, phone_rows
 
 BRING = (
     "申请人本人身份证原件和受理通知书；委托他人代领的，另需代领人身份证原件和申请人签名的委托书。"
@@ -62,14 +62,4 @@ def build_pickup(data: PickupData) -> Notice:
     if data.arrived_on:
         rows.append(("结果到站日期", data.arrived_on.text(suffix="")))
     rows += [("领取时间", data.pickup_hours), *phone_rows(case)]
-    return Notice(
-        title="取件通知",
-        number=case.case_number,
-        station_name=case.station_name,
-        date=case.issued_on,
-        body=body,
-        rows=rows,
-        addressee=case.applicant.name,
-        qr_url=case.progress_url,
-        footer=FOOTER,
-    )
+    return case_notice("取件通知", case, body, rows)

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from hw.notice_pdf import Notice, chinese_date
 
 from .common import (
-    FOOTER,
     CaseInfo,
     Material,
     applicant_rows,
     application,
+    case_notice,
     material_list,
     phone_rows,
 )
@@ -77,14 +77,4 @@ def build_refusal(data: RefusalData) -> Notice:
     if data.materials_returned:
         rows.append(("退还材料", material_list(data.materials_returned)))
     rows += phone_rows(case)
-    return Notice(
-        title="不予受理通知书",
-        number=case.case_number,
-        station_name=case.station_name,
-        date=case.issued_on,
-        body=body,
-        rows=rows,
-        addressee=case.applicant.name,
-        qr_url=case.progress_url,
-        footer=FOOTER,
-    )
+    return case_notice("不予受理通知书", case, body, rows)
