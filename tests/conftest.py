@@ -40,6 +40,9 @@ class Station:
 
 
 def make_station(tmp_path: Path, **overrides: object) -> Station:
+    # The case sweep worker is off unless a test turns it on: a pass landing mid-test
+    # would write between a test's "before" and "after".
+    overrides.setdefault("case_sweep_seconds", 0)
     settings = load_settings(env={}, data_dir=str(tmp_path), printer_backend="none", **overrides)
     tmp_path.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(_seeded_template(), tmp_path / "station.db")

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from appliance.storage.database import Database
 
-TABLES = ("ticket", "service_window", "category", "staff", "staff_session", "event", "alert", "print_job", "attendance", "overtime_log", "case_file", "case_transition", "case_notice", "sms_message")
+TABLES = ("ticket", "service_window", "category", "staff", "staff_session", "event", "alert", "print_job", "attendance", "overtime_log", "case_file", "case_transition", "case_notice", "case_escalation", "tolerant_default", "sms_message")
 
 
 def fingerprint(db: Database) -> str:

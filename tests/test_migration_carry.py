@@ -53,3 +53,38 @@ def test_0001_database_upgrades_with_data_intact(tmp_path: Path) -> None:
     claims = services.sms.claim()
     assert [c.body for c in claims] == ["【示范村便民服务站】请 A001 号到 1 号窗口办理。"]
     services.close()
+
+
+def test_0005_cases_carry_to_head_templates_and_lapsed_commitments(tmp_path: Path) -> None:
+    """0005 → head: untouched case SMS templates gain {deadline}/{reason} (0006), a station's
+    own edit is kept, and a case already flagged 容缺逾期 becomes a 失信 record (0008, R-K2)."""
+    settings = load_settings(env={}, data_dir=str(tmp_path), printer_backend="none")
+    url = settings.sqlalchemy_url
+    upgrade(url, "0005")
+    data = (
+        '{"number": "DEMO01-20261101-0001", "applicant": {"name": "张桂兰", '
+        '"id_number": "410122194001010021"}, "applicant_flagged": true}'
+    )
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO case_file (id, case_number, business_date, seq, item_code, item_name, state,"
+            " applicant, channel, materials, data, due_provisional, staff_id, created_at, updated_at)"
+            " VALUES ('k1', 'DEMO01-20261101-0001', '2026-11-01', 1, '410122-MZ-001', '高龄津贴申请',"
+            f" 'tolerant_lapsed', '{{}}', 'counter', '[]', :data, 0, 's1', '{NOW}', '{NOW}')"
+        ), {"data": data})
+        conn.execute(text("UPDATE sms_template SET body = '【本站】已受理 {number}' WHERE kind = 'case_accepted'"))
+    engine.dispose()
+
+    upgrade(url)  # to head
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        bodies = dict(conn.execute(text("SELECT kind, body FROM sms_template")).all())
+        assert bodies["case_accepted"] == "【本站】已受理 {number}"  # the station's edit stays
+        assert "{deadline}" in bodies["case_correction"] and "{reason}" in bodies["case_refused"]
+        assert {"case_extended", "case_lapsed"} <= set(bodies)
+        assert conn.execute(text("SELECT id_number, case_number FROM tolerant_default")).all() == [
+            ("410122194001010021", "DEMO01-20261101-0001")
+        ]
+    engine.dispose()

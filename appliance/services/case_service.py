@@ -50,6 +50,7 @@ from appliance.storage.database import Database, append_event
 
 from .calendar_service import CalendarService
 from .case_codec import build_command, decode_case, encode_case, parse_action
+from .case_flags import defaults_of, record_default, refuse_tolerant_if_defaulted
 from .case_intake import Intake, check_ticket, item_code_of, next_seq, parse_intake
 from .case_notice_store import NoticeFiles, StagedNotice, commit_with_files, record, render
 from .case_notices import (
@@ -153,6 +154,7 @@ class CaseService:
                 for t in trs
             ],
             legal_actions=[ActionView(a.value, ACTION_LABELS[a]) for a in legal_actions(case)],
+            applicant_flags=defaults_of(s, case.applicant.id_number, exclude=case.number),
         )
 
     def _submit(self, staged: Sequence[StagedNotice], write: Callable[[Session], T]) -> T:
@@ -256,7 +258,9 @@ class CaseService:
             case_id, data, opener, item_code, due_on, provisional, ticket_id = found
             receiver = receiver_for(s, code=actor, fallback_staff_id=opener)
             forms = item_forms(s, item_code)  # 原件/复印件 and counts of the catalogue
-        before = decode_case(data)
+            before = decode_case(data)
+            if command.ACTION is Action.ACCEPT_TOLERANT:
+                refuse_tolerant_if_defaulted(s, before)
         step = perform(before, command, cmds.Context(actor=actor, at=now, today=today, calendar=cal))
         new, t = step.case, step.transition
         seq = len(new.history)
@@ -283,6 +287,7 @@ class CaseService:
                 why=t.reason, details=json.dumps(dict(t.details), ensure_ascii=False),
             ))
             notices = record(s, case_id, new.number, seq, staged, now)
+            record_default(s, before, new, today, now)
             sms = False
             kind = SMS_KINDS.get(t.action)
             if step.sms and kind and new.applicant.phone:

@@ -299,13 +299,22 @@ def _case_payload(row: CaseRecord) -> dict[str, object]:
     }
 
 
+FIRST_SWEEP_S = 10.0
+
+
 def case_sweep_watch(services: Services, stop: threading.Event) -> None:
-    """Server worker: sweep every ``case_sweep_seconds`` (0 = off) until ``stop``."""
+    """Server worker: sweep every ``case_sweep_seconds`` (0 = off) until ``stop``.
+
+    The first pass comes soon after start-up (at most ``FIRST_SWEEP_S``), so alerts and
+    auto-acceptances missed while the station was off are there when staff log in.
+    """
     interval = services.settings.case_sweep_seconds
     if interval <= 0:
         return
     sweep = CaseSweep(services.db, services.settings, services.clock)
-    while not stop.wait(interval):
+    wait = min(interval, FIRST_SWEEP_S)
+    while not stop.wait(wait):
+        wait = interval
         try:
             report = sweep.run()
         except Exception:  # keep sweeping; the next round retries

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -102,6 +102,8 @@ class CaseDetail:
     ticket_id: str | None
     timeline: list[TransitionView]
     legal_actions: list[ActionView]
+    # 容缺失信: earlier cases of this applicant whose 容缺 commitment lapsed (R-K2)
+    applicant_flags: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -81,3 +81,20 @@ class CaseNoticeRecord(SQLModel, table=True):
     size: int
     print_job_id: str | None = None
     created_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class TolerantDefaultRecord(SQLModel, table=True):
+    """容缺失信记录: an applicant who let a 容缺 commitment lapse (R-K2; GD 5.7.3).
+
+    Written with the 容缺逾期 step; while a record exists for an ID number, 容缺受理 is not
+    offered to that applicant again (XC: 不再适用容缺办理).
+    """
+
+    __tablename__ = "tolerant_default"
+    id: str = Field(default_factory=new_id, primary_key=True)
+    id_number: str = Field(index=True)
+    applicant_name: str
+    case_number: str = Field(unique=True)
+    item_name: str
+    lapsed_on: str  # YYYY-MM-DD (local day)
+    created_at: datetime = Field(sa_type=UtcDateTime)
