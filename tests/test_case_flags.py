@@ -37,6 +37,7 @@ def test_lapse_records_the_applicant_and_bars_tolerant_acceptance(
 
     second = client.post("/api/cases", json=open_body(materials=TOLERANT), headers=clerk).json()
     assert second["applicant_flags"] and first in second["applicant_flags"][0]
+    assert "accept_tolerant" not in {a["action"] for a in second["legal_actions"]}
     before = fingerprint(station.services.db)
     r = client.post(f"/api/cases/{second['case_number']}/actions/accept_tolerant",
                     json={"deadline": "2026-12-10", "signed_by": "张桂兰"}, headers=clerk)

@@ -6,10 +6,6 @@ case service and its tables (state, 流转记录, notices printed 一式二份, 
 
 from __future__ import annotations
 
-from typing import Any
-
-from textual.pilot import Pilot
-from textual.screen import Screen
 from textual.widgets import Input, OptionList
 
 from appliance.domain.queue_rules import TicketSource
@@ -17,11 +13,15 @@ from tests.conftest import T0, WINDOW_CLERK, LiveServer
 from tests.helpers import fingerprint
 from tests.tui_cases_support import (
     act,
-    action_key,
     case,
+    checklist,
+    detail_state,
+    make_app,
     notice_jobs,
     open_case,
+    shown_case,
     sms_kinds,
+    step,
 )
 from tui.app import YizhanApp
 from tui.case_widgets import (
@@ -42,26 +42,10 @@ from tui.testing import (
     screen_text,
     showing,
     start_logged_in,
-    terminal_app,
     text_of,
     type_text,
     wait_for,
 )
-
-
-def make_app(live: LiveServer) -> YizhanApp:
-    return terminal_app(live.url, live.station.settings.device_key, live.station.clock.now)
-
-
-def checklist(app: YizhanApp) -> MaterialChecklist:
-    return app.screen.query_one(MaterialChecklist)
-
-
-def detail_state(app: YizhanApp) -> str | None:
-    screen = app.screen
-    if isinstance(screen, CaseDetailScreen) and screen.case is not None:
-        return screen.case.state
-    return None
 
 
 def called(app: YizhanApp) -> str | None:
@@ -75,11 +59,6 @@ def serving(app: YizhanApp) -> str | None:
     return current.number if current and current.status == "serving" else None
 
 
-def shown_case(app: YizhanApp) -> CaseDetailScreen:
-    assert isinstance(app.screen, CaseDetailScreen)
-    return app.screen
-
-
 def legal(app: YizhanApp) -> list[str]:
     """The next actions the detail screen offers."""
     shown = shown_case(app).case
@@ -88,12 +67,6 @@ def legal(app: YizhanApp) -> list[str]:
 
 def error_text(app: YizhanApp) -> str:
     return text_of(app.screen.query_one(".dialog-error"))
-
-
-async def step(pilot: Pilot[Any], app: YizhanApp, action: str, dialog: type[Screen[Any]]) -> None:
-    """Press the number of ``action`` on the detail screen; wait for its form."""
-    await pilot.press(action_key(app, action))
-    await wait_for(pilot, lambda: showing(app, dialog))
 
 
 async def test_ticket_to_delivery_r_k1_r_k2_r_k5_r_k6(live_server: LiveServer) -> None:

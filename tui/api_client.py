@@ -223,6 +223,11 @@ class StationApi:
     async def item_guide(self, code: str) -> ItemGuide:
         return ItemGuide.from_json(await self._request("GET", f"/api/catalogue/items/{quote(code)}"))
 
+    async def print_guide(self, code: str) -> str:
+        """打印一次性告知单 (R-C4) for the visitor: one copy; returns the print job's id."""
+        job = await self._request("POST", f"/api/catalogue/items/{quote(code)}/guide/print")
+        return str(job["print_job_id"])
+
     async def open_case(self, body: dict[str, Any]) -> CaseDetail:
         """收件: open a case (``ticket_id`` links it to the ticket being served)."""
         return CaseDetail.from_json(await self._request("POST", "/api/cases", body))
@@ -232,9 +237,11 @@ class StationApi:
         path = f"/api/cases/{quote(number)}/actions/{quote(action)}"
         return StepResult.from_json(await self._request("POST", path, body))
 
-    async def my_cases(self) -> list[CaseSummary]:
-        """我的办件, nearest deadline first."""
-        return [CaseSummary.from_json(c) for c in await self._request("GET", "/api/cases?mine=1")]
+    async def my_cases(self, mine: bool = True, done: bool = False) -> list[CaseSummary]:
+        """我的办件 (or every staff member's with ``mine=False``), nearest deadline first;
+        finished cases (已送达, 已关闭 …) only with ``done``."""
+        params = urlencode({"mine": int(mine), "done": int(done)})
+        return [CaseSummary.from_json(c) for c in await self._request("GET", f"/api/cases?{params}")]
 
     async def case(self, number: str) -> CaseDetail:
         return CaseDetail.from_json(await self._request("GET", f"/api/cases/{quote(number)}"))
@@ -243,3 +250,8 @@ class StationApi:
         """Notices kept with the case and their print state (通知书)."""
         notices = await self._request("GET", f"/api/cases/{quote(number)}/notices")
         return [CaseNotice.from_json(n) for n in notices]
+
+    async def reprint_notice(self, number: str, notice_id: str) -> CaseNotice:
+        """补打通知书: a new print job of the kept PDF (一式二份); the notice as it is now."""
+        path = f"/api/cases/{quote(number)}/notices/{quote(notice_id)}/reprint"
+        return CaseNotice.from_json(await self._request("POST", path))

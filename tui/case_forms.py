@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
+
+from appliance.domain.cases.materials import SPECIAL_PROCEDURE_LABELS
 
 from .case_models import CaseDetail, ItemGuide
 
@@ -26,15 +28,20 @@ class FormError(ValueError):
         self.key = key
 
 
+Options = tuple[tuple[str, str], ...]  # (value sent, label shown)
+
+
 @dataclass(frozen=True)
 class FormField:
-    """One field of a decision form. ``kind``: text, date, int, list (split on 、，,)."""
+    """One field of a decision form. ``kind``: text, date, int, list (split on 、，,) or
+    choice (one of ``options``, picked with ←/→)."""
 
     key: str
     label: str
     placeholder: str = ""
     required: bool = True
     kind: str = "text"
+    options: Options = ()
 
 
 REASON = FormField("reason", "理由", "将写入通知书和流转记录")
@@ -64,7 +71,8 @@ ACTION_FIELDS: dict[str, tuple[FormField, ...]] = {
     "lapse": (NOTE,),
     "end_special": (NOTE,),
     "start_special": (
-        FormField("procedure", "特别程序", "检验 / 专家评审 / 听证"),
+        FormField("procedure", "特别程序（←/→ 选择）", kind="choice", options=tuple(
+            (proc.value, label) for proc, label in SPECIAL_PROCEDURE_LABELS.items())),
         REASON,
     ),
     "forward": (
@@ -113,7 +121,6 @@ DELIVERY_FIELDS: dict[str, tuple[FormField, ...]] = {
     ),
 }
 DELIVERY_METHODS = (("pickup", "窗口领取"), ("mail", "邮寄"), ("electronic", "电子送达"))
-SPECIAL_PROCEDURES = {"检验": "inspection", "专家评审": "expert_review", "听证": "hearing"}
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
@@ -145,8 +152,6 @@ def _value(f: FormField, raw: str) -> Any:
         return int(text)
     if f.kind == "list":
         return [x.strip() for x in re.split(r"[、,，;；]", text) if x.strip()]
-    if f.key == "procedure":
-        return SPECIAL_PROCEDURES.get(text, text)
     return text
 
 
@@ -165,6 +170,20 @@ def build_body(fields: tuple[FormField, ...], values: Mapping[str, str]) -> dict
             target = target.setdefault(p, {})
         target[leaf] = _value(f, raw)
     return body
+
+
+def form_fields(action: str, guide: ItemGuide | None = None) -> tuple[FormField, ...]:
+    """The fields of ``action``'s form. A choice of 特别程序 offers only the procedures the
+    item's guide lists (all of them while the guide is unknown or lists none it knows)."""
+    fields = ACTION_FIELDS.get(action, (NOTE,))
+    listed = set(guide.special_procedures) if guide else set()
+    out = []
+    for f in fields:
+        if f.key == "procedure" and f.kind == "choice":
+            narrowed = tuple((v, label) for v, label in f.options if v in listed or label in listed)
+            f = replace(f, options=narrowed or f.options)
+        out.append(f)
+    return tuple(out)
 
 
 def defaults(case: CaseDetail, today: date, guide: ItemGuide | None = None) -> dict[str, str]:

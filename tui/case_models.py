@@ -83,6 +83,7 @@ class ItemGuide:
     legal_basis: str
     conditions: str
     materials: list[GuideMaterial]
+    special_procedures: tuple[str, ...] = ()  # 特别程序 as the catalogue names them (检验 …)
 
     @classmethod
     def from_json(cls, d: Json) -> ItemGuide:
@@ -102,6 +103,7 @@ class ItemGuide:
             department=str(d.get("department") or ""), phone=str(d.get("phone") or ""),
             legal_basis=str(d.get("legal_basis") or ""),
             conditions=str(d.get("conditions") or ""), materials=materials,
+            special_procedures=tuple(str(p) for p in d.get("special_procedures") or ()),
         )
 
     @property
@@ -191,9 +193,12 @@ class CaseDetail:
     ticket_id: str | None
     timeline: list[TimelineEntry] = field(default_factory=list)
     legal_actions: list[LegalAction] = field(default_factory=list)
+    applicant_flags: list[str] = field(default_factory=list)  # 容缺失信 records
+    other_place: str = ""  # 异地办件, e.g. "代收（郑州市金水区）"
 
     @classmethod
     def from_json(cls, d: Json) -> CaseDetail:
+        other = d.get("other_place") or None
         a = d.get("applicant") or {}
         agent = a.get("agent")
         return cls(
@@ -218,6 +223,8 @@ class CaseDetail:
             timeline=[TimelineEntry.from_json(t) for t in d.get("timeline", [])],
             legal_actions=[LegalAction(str(x["action"]), str(x["label"]))
                            for x in d.get("legal_actions", [])],
+            applicant_flags=[str(x) for x in d.get("applicant_flags") or []],
+            other_place=f"{other.get('label', '')}（{other.get('place', '')}）" if other else "",
         )
 
     @property
@@ -265,21 +272,31 @@ PRINT_STATUS_LABELS = {
 
 @dataclass(frozen=True)
 class CaseNotice:
-    """A notice kept with the case (受理通知书, 补正通知书 …) and its print state."""
+    """A notice kept with the case (受理通知书, 补正通知书 …) and its latest print job."""
 
     id: str
     title: str
     print_status: str
+    kind: str = ""
+    created_at: datetime | None = None
+    print_job_id: str | None = None
 
     @classmethod
     def from_json(cls, d: Json) -> CaseNotice:
-        return cls(str(d["id"]), str(d.get("title") or notice_label(str(d.get("kind", "")))),
-                   str(d.get("print_status") or ""))
+        created = d.get("created_at")
+        return cls(
+            str(d["id"]), str(d.get("title") or notice_label(str(d.get("kind", "")))),
+            str(d.get("print_status") or ""), str(d.get("kind") or ""),
+            datetime.fromisoformat(str(created)) if created else None,
+            None if d.get("print_job_id") is None else str(d["print_job_id"]),
+        )
 
     @property
-    def label(self) -> str:
-        status = PRINT_STATUS_LABELS.get(self.print_status, self.print_status)
-        return f"{self.title}（{status}）" if status else self.title
+    def status_label(self) -> str:
+        """打印状态 in Chinese (无打印任务 when the notice never had a job)."""
+        if not self.print_status:
+            return "无打印任务"
+        return PRINT_STATUS_LABELS.get(self.print_status, self.print_status)
 
 
 @dataclass(frozen=True)

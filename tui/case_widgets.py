@@ -173,6 +173,16 @@ class MaterialChecklist(DataTable[Text]):
 
 
 UNDECIDED = frozenset({"received", "correction_requested"})
+PROVISIONAL_STYLE = "bold yellow"
+
+
+def provisional_warning(due_dates: Sequence[str], whole_list: bool = False) -> Text:
+    """暂定期限的提示 (R-K3): the holiday calendar lacks the deadline's year, so the date
+    counts weekends only and is recomputed once the year's 节假日安排 arrives."""
+    years = "、".join(sorted({d[:4] for d in due_dates}))
+    what = f"{len(due_dates)} 件办件的期限" if whole_list else "期限"
+    return Text(f"注意：{what}为暂定（{years} 年节假日安排未公布），公布后自动重算",
+                style=PROVISIONAL_STYLE)
 
 
 def due_cell(case: CaseSummary) -> Text:

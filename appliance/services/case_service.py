@@ -71,6 +71,7 @@ from .case_views import (
     applicant_json,
     case_row,
     materials_json,
+    other_place_json,
     state_label,
     urgency,
 )
@@ -133,6 +134,7 @@ class CaseService:
         self, s: Session, case: CaseFile, case_id: str, due_on: str | None, provisional: bool,
         ticket_id: str | None,
     ) -> CaseDetail:
+        flags = defaults_of(s, case.applicant.id_number, exclude=case.number)
         trs = s.exec(
             select(CaseTransitionRecord).where(CaseTransitionRecord.case_id == case_id)
             .order_by(col(CaseTransitionRecord.seq))
@@ -153,8 +155,12 @@ class CaseService:
                                t.from_state, t.to_state, t.who, t.at, t.why, json.loads(t.details))
                 for t in trs
             ],
-            legal_actions=[ActionView(a.value, ACTION_LABELS[a]) for a in legal_actions(case)],
-            applicant_flags=defaults_of(s, case.applicant.id_number, exclude=case.number),
+            legal_actions=[
+                ActionView(a.value, ACTION_LABELS[a]) for a in legal_actions(case)
+                if not (flags and a is Action.ACCEPT_TOLERANT)  # 不再适用容缺办理
+            ],
+            applicant_flags=flags,
+            other_place=other_place_json(case.other_place),
         )
 
     def _submit(self, staged: Sequence[StagedNotice], write: Callable[[Session], T]) -> T:

@@ -15,9 +15,7 @@ from appliance.domain.cases.materials import (
     ItemRules,
     MaterialMark,
 )
-from appliance.domain.cases.records import (
-    Applicant,
-)
+from appliance.domain.cases.records import Applicant, OtherPlace, OtherPlaceKind
 from appliance.domain.cases.states import STATE_LABELS, CaseState
 from appliance.domain.errors import NotFound
 from appliance.storage.case_models import CaseRecord
@@ -104,6 +102,8 @@ class CaseDetail:
     legal_actions: list[ActionView]
     # 容缺失信: earlier cases of this applicant whose 容缺 commitment lapsed (R-K2)
     applicant_flags: list[str] = field(default_factory=list)
+    # 异地办件 (R-K8): {"kind": cross_region|collect, "label": 跨域通办|代收, "place": …}
+    other_place: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +139,15 @@ def item_rules(detail: ItemDetail) -> ItemRules:
             detail.materials,
         )
     )
+
+
+OTHER_PLACE_LABELS = {OtherPlaceKind.CROSS_REGION: "跨域通办", OtherPlaceKind.COLLECT: "代收"}
+
+
+def other_place_json(o: OtherPlace | None) -> dict[str, str] | None:
+    if o is None:
+        return None
+    return {"kind": o.kind.value, "label": OTHER_PLACE_LABELS[o.kind], "place": o.place}
 
 
 def applicant_json(a: Applicant) -> dict[str, Any]:

@@ -16,9 +16,9 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from tui.case_forms import ACTION_FIELDS, MARKS_ACTIONS, NOTE, FormError, FormField, build_body
-from tui.case_models import CaseDetail, StepResult
-from tui.case_widgets import MaterialChecklist
+from tui.case_forms import MARKS_ACTIONS, FormError, FormField, build_body, form_fields
+from tui.case_models import CaseDetail, ItemGuide, StepResult
+from tui.case_widgets import ChoiceBar, MaterialChecklist
 
 from .base import Dialog
 from .case_common import guarded
@@ -39,6 +39,7 @@ EXPLAIN = {
     "forward": "上报流转：填写交接记录。",
     "extend": "延期须说明理由，理由将告知申请人。",
     "reject": "不予批准：写明理由和咨询联系方式，并告知权利。",
+    "start_special": "启动特别程序：办理时限中止计时，程序结束后恢复。",
     "notify_pickup": "结果已到达：打印取件通知，短信告知申请人来取。",
     "return": "无法送达或逾期未领取，结果退回。",
 }
@@ -72,18 +73,36 @@ class FormDialog(Dialog[StepResult]):
         out: list[Widget] = []
         for f in fields:
             out.append(Label(f"{f.label}："))
-            out.append(Input(self.values.get(f.key, ""), placeholder=f.placeholder,
-                             id=field_id(f.key, prefix)))
+            if f.kind == "choice":
+                bar = ChoiceBar(f.options, id=field_id(f.key, prefix))
+                if self.values.get(f.key) in {v for v, _ in f.options}:
+                    bar.select(self.values[f.key])
+                out.append(bar)
+            else:
+                out.append(Input(self.values.get(f.key, ""), placeholder=f.placeholder,
+                                 id=field_id(f.key, prefix)))
         return out
 
     def collect(self, fields: tuple[FormField, ...], prefix: str = "field") -> dict[str, str]:
-        return {f.key: self.query_one(f"#{field_id(f.key, prefix)}", Input).value for f in fields}
+        values = {}
+        for f in fields:
+            selector = f"#{field_id(f.key, prefix)}"
+            values[f.key] = (self.query_one(selector, ChoiceBar).value if f.kind == "choice"
+                             else self.query_one(selector, Input).value)
+        return values
 
     def body(self) -> dict[str, Any]:
         raise NotImplementedError
 
     def show_error(self, message: str) -> None:
         self.query_one(".dialog-error", Static).update(message)
+
+    def on_key(self, event: Any) -> None:
+        """Enter on a choice moves on to the next field (Ctrl+S still confirms)."""
+        if event.key == "enter" and isinstance(self.focused, ChoiceBar):
+            event.stop()
+            event.prevent_default()
+            self.focus_next()
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -121,9 +140,10 @@ class FormDialog(Dialog[StepResult]):
 class ActionDialog(FormDialog):
     """One decision with the fields its command needs (see ``ACTION_FIELDS``)."""
 
-    def __init__(self, case: CaseDetail, action: str, label: str, values: dict[str, str]) -> None:
+    def __init__(self, case: CaseDetail, action: str, label: str, values: dict[str, str],
+                 guide: ItemGuide | None = None) -> None:
         super().__init__(case, action, label, values)
-        self.fields = ACTION_FIELDS.get(action, (NOTE,))
+        self.fields = form_fields(action, guide)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog case-dialog"):
@@ -142,7 +162,7 @@ class ActionDialog(FormDialog):
             checklist.load_case(self.case.materials)
             checklist.focus()
         elif self.fields:
-            self.query(Input).first().focus()
+            self.query_one(f"#{field_id(self.fields[0].key)}").focus()
 
     def body(self) -> dict[str, Any]:
         body = build_body(self.fields, self.collect(self.fields))

@@ -2,7 +2,9 @@
 
 The legal next actions (from the server) are numbered; pressing the number opens the
 form of that action (``ActionDialog``, or ``DeliveryDialog`` for 送达). After a step the
-screen shows the notices sent to the printer (一式二份) and whether an SMS went out.
+screen shows the notices sent to the printer (一式二份) and whether an SMS went out. The
+notices kept with the case are listed with their print state; ``p`` reprints one (补打).
+A deadline in a year whose holidays are not yet published is flagged 暂定 (R-K3).
 ID numbers and phones are masked: the applicant may see this screen across the counter.
 """
 
@@ -16,8 +18,8 @@ from textual.widgets import Static
 
 from appliance.domain.masking import mask_id_number, mask_phone
 from tui.case_forms import defaults
-from tui.case_models import CaseDetail, ItemGuide, StepResult
-from tui.case_widgets import TimelineTable
+from tui.case_models import CaseDetail, CaseNotice, ItemGuide, StepResult
+from tui.case_widgets import TimelineTable, provisional_warning
 from tui.queue_widgets import KeyFooter
 from tui.status_bar import StatusBar
 
@@ -25,6 +27,7 @@ from .base import AppScreen
 from .case_common import guarded, local_today
 from .case_decision import ActionDialog
 from .case_delivery import DeliveryDialog
+from .case_notices import NoticeList, ReprintDialog, reprinted_message
 
 CHANNEL_LABELS = {"counter": "现场", "online": "网上", "post": "邮寄"}
 MAX_ACTIONS = 9
@@ -72,6 +75,7 @@ class CaseDetailScreen(AppScreen):
     BINDINGS = [
         Binding("escape", "back", "返回"),
         Binding("r", "reload", "刷新"),
+        Binding("p", "reprint", "补打通知书"),
         *(Binding(str(n), f"choose({n})", show=False) for n in range(1, MAX_ACTIONS + 1)),
     ]
 
@@ -86,12 +90,15 @@ class CaseDetailScreen(AppScreen):
     def compose(self) -> ComposeResult:
         yield StatusBar()
         yield Static("", id="case-head")
+        yield Static("", id="case-warning")
         with Horizontal(id="case-top"):
             yield Static("", id="case-applicant")
             yield Static("", id="case-materials")
-        with VerticalScroll(id="case-timeline-box"):
-            yield TimelineTable(self.yz.timezone, id="case-timeline")
-        yield Static("", id="case-notices")
+        with Horizontal(id="case-middle"):
+            with VerticalScroll(id="case-timeline-box"):
+                yield TimelineTable(self.yz.timezone, id="case-timeline")
+            with VerticalScroll(id="case-notices-box"):
+                yield NoticeList(self.yz.timezone, id="case-notices")
         yield Static("", id="case-actions")
         yield Static("", id="case-result")
         yield KeyFooter(compact=True, show_command_palette=False)
@@ -100,6 +107,8 @@ class CaseDetailScreen(AppScreen):
         self.query_one("#case-applicant", Static).border_title = "申请人"
         self.query_one("#case-materials", Static).border_title = "材料清单"
         self.query_one("#case-timeline-box").border_title = "流转记录"
+        self.query_one("#case-notices-box").border_title = "通知书（p 补打）"
+        self.query_one("#case-warning", Static).display = False
         self.query_one("#case-actions", Static).border_title = "可进行的操作（按数字键）"
         if self.case is not None:
             self.show(self.case)
@@ -117,11 +126,11 @@ class CaseDetailScreen(AppScreen):
                                        lambda _: None)
 
     async def _load_notices(self) -> None:
-        """通知书 kept with the case, when this server keeps them (else the line stays empty)."""
+        """通知书 kept with the case and the state of their print jobs."""
         notices = await guarded(self.app, self.yz.api.case_notices(self.case_number),
-                                lambda _: None)
-        line = "通知书：" + " · ".join(n.label for n in notices) if notices else ""
-        self.query_one("#case-notices", Static).update(line)
+                                self._show_error)
+        if notices is not None:
+            self.query_one(NoticeList).load(notices)
 
     def _show_error(self, message: str) -> None:
         self.query_one("#case-result", Static).update(Text(message, style="bold red"))
@@ -133,7 +142,23 @@ class CaseDetailScreen(AppScreen):
         head.append(f" · {case.item_name} · 状态：")
         head.append(case.state_label, style="bold reverse")
         head.append(f" · {'办结期限' if case.accepted_on else '受理期限'}：{case.due_text}")
+        if case.other_place:
+            head.append(f" · 异地办件：{case.other_place}")
         self.query_one("#case-head", Static).update(head)
+        warning = self.query_one("#case-warning", Static)
+        notes = Text()
+        if case.applicant_flags:
+            notes.append(
+                f"容缺失信：申请人有容缺承诺逾期未补齐记录 {'；'.join(case.applicant_flags)}，"
+                "不再适用容缺受理", style="bold red",
+            )
+        if case.due_on and case.due_provisional:
+            if notes:
+                notes.append("\n")
+            notes.append_text(provisional_warning([case.due_on]))
+        warning.display = bool(notes)
+        if notes:
+            warning.update(notes)
         self.query_one("#case-applicant", Static).update(applicant_text(case))
         self.query_one("#case-materials", Static).update(materials_text(case))
         self.query_one(TimelineTable).load(case.timeline)
@@ -161,8 +186,25 @@ class CaseDetailScreen(AppScreen):
         if legal.action == "deliver":
             dialog: ActionDialog | DeliveryDialog = DeliveryDialog(case, legal.action, legal.label, values)
         else:
-            dialog = ActionDialog(case, legal.action, legal.label, values)
+            dialog = ActionDialog(case, legal.action, legal.label, values, self.guide)
         self.app.push_screen(dialog, self._done)
+
+    def action_reprint(self) -> None:
+        """补打通知书: choose one of the notices kept with the case."""
+        notices = self.query_one(NoticeList).notices
+        if not notices:
+            self.notify("该办件尚无可补打的通知书", severity="warning", markup=False)
+            return
+        self.app.push_screen(ReprintDialog(self.case_number, notices, self.yz.timezone),
+                             self._reprinted)
+
+    async def _reprinted(self, notice: CaseNotice | None) -> None:
+        if notice is None:
+            return
+        message = reprinted_message(notice)
+        self.query_one("#case-result", Static).update(Text(message, style="bold green"))
+        self.notify(message, title=f"办件 {self.case_number}", markup=False)
+        await self._load_notices()
 
     async def _done(self, result: StepResult | None) -> None:
         if result is not None:

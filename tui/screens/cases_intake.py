@@ -5,6 +5,10 @@ Enter to pick; in the checklist ↑/↓ move, space or 1/2/3 mark 已收 / 缺 /
 problem noted), a marks all received; ↑/↓ or Tab move between fields, ←/→ change a
 choice; Ctrl+S (or Enter on 提交收件) opens the case. A refusal from the server is shown
 here and every typed value stays. The ticket being served is linked to the case.
+
+Once an item is picked, Ctrl+P prints its 一次性告知单 (R-C4) for a visitor who lacks
+materials to take home. The agent (代理人) is optional; so is 异地办件 (R-K8): a case
+taken in for another place (跨域通办 or 代收) names the place where it is decided.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from .case_detail import CaseDetailScreen
 
 KINDS = (("person", "个人"), ("organisation", "法人或其他组织"))
 CHANNELS = (("counter", "现场"), ("online", "网上"), ("post", "邮寄"))
+OTHER_KINDS = (("", "无"), ("cross_region", "跨域通办"), ("collect", "代收"))
+GUIDE_HINT = "Ctrl+P 打印一次性告知单（材料不全时交申请人带回）"
 CHECKLIST_HINT = "↑/↓ 选择材料 · 空格 切换 · 1 已收 2 缺 3 有瑕疵（注明问题）· a 全部已收"
 APPLICANT_FIELDS = (
     ("applicant-name", "申请人名称", "姓名或单位名称"),
@@ -56,6 +62,7 @@ class IntakeScreen(AppScreen):
 
     BINDINGS = [
         Binding("ctrl+s", "submit", "提交收件", priority=True),
+        Binding("ctrl+p", "print_guide", "打印告知单", priority=True),
         Binding("escape", "back", "返回"),
         Binding("down", "next_field", "下一项", show=False),
         Binding("up", "previous_field", "上一项", show=False),
@@ -81,6 +88,7 @@ class IntakeScreen(AppScreen):
                     "item-search", "名称、关键词或拼音首字母，如 gljt"))
                 yield OptionList(id="item-results")
                 yield Static("尚未选择事项", id="item-summary")
+                yield Static("", id="guide-line", classes="dialog-hint")
                 yield MaterialChecklist(id="materials")
                 yield Static(CHECKLIST_HINT, classes="dialog-hint")
             with Vertical(id="intake-right"):
@@ -88,12 +96,16 @@ class IntakeScreen(AppScreen):
                 for field_id, label, placeholder in APPLICANT_FIELDS:
                     yield field_row(padded(label), compact_input(field_id, placeholder))
                 yield field_row(padded("收件渠道"), ChoiceBar(CHANNELS, id="channel"))
+                yield field_row(padded("异地办件"), ChoiceBar(OTHER_KINDS, id="other-kind"))
+                yield field_row(padded("办理地"), compact_input(
+                    "other-place", "受理或代收的异地，如 郑州市金水区"), row_id="other-place-row")
                 yield Static("", id="intake-error", classes="dialog-error")
                 yield Button("提交收件（Ctrl+S）", id="intake-submit", variant="primary")
         yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#item-results", OptionList).display = False
+        self.query_one("#other-place-row").display = False
         self.query_one("#materials", MaterialChecklist).border_title = "材料清单"
         self.query_one("#item-search", Input).focus()
 
@@ -139,11 +151,29 @@ class IntakeScreen(AppScreen):
             return
         self.guide = guide
         self.query_one("#item-summary", Static).update(Text(f"已选：{guide.summary}", style="bold"))
+        self.query_one("#guide-line", Static).update(GUIDE_HINT)
         checklist = self.query_one(MaterialChecklist)
         checklist.load_guide(guide.materials)
         self.query_one("#item-results", OptionList).display = False
         self._show_error("")
         checklist.focus()
+
+    async def action_print_guide(self) -> None:
+        """一次性告知单 of the picked item (R-C4): one copy, the visitor takes it home."""
+        guide = self.guide
+        if guide is None:
+            self._show_error("请先检索并选择事项，再打印一次性告知单")
+            return
+        job = await guarded(self.app, self.yz.api.print_guide(guide.code), self._show_error)
+        if job is None:
+            return
+        message = f"{guide.name}的一次性告知单已送打印（1 份，交申请人带回）"
+        self.query_one("#guide-line", Static).update(Text(message, style="bold green"))
+        self.notify(message, markup=False)
+
+    def on_choice_bar_changed(self, event: ChoiceBar.Changed) -> None:
+        if event.bar.id == "other-kind":
+            self.query_one("#other-place-row").display = bool(event.value)
 
     # ---- moving between fields ---------------------------------------------------------------
     def action_next_field(self) -> None:
@@ -191,9 +221,15 @@ class IntakeScreen(AppScreen):
                 "agent": agent if any(agent.values()) else None,
             },
             "channel": self.query_one("#channel", ChoiceBar).value,
+            "other_place": self._other_place(),
             "materials": self.query_one(MaterialChecklist).marks(),
             "ticket_id": self.ticket.id if self.ticket else None,
         }
+
+    def _other_place(self) -> dict[str, str] | None:
+        """异地办件 (R-K8): none unless 跨域通办 or 代收 is chosen."""
+        kind = self.query_one("#other-kind", ChoiceBar).value
+        return {"kind": kind, "place": self._value("other-place")} if kind else None
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "intake-submit":

@@ -1,8 +1,10 @@
 """我的办件 (R-K3): my open cases, nearest deadline first; Enter opens one.
 
 Overdue rows are red and rows due within 2 working days amber (the server decides which:
-``urgency``); a deadline in a year without holiday data is marked 暂定. The applicant's
-name shows, the phone is masked as the server sends it.
+``urgency``); a deadline in a year without holiday data is marked 暂定 and a warning line
+says it will be recomputed. The applicant's name shows, the phone is masked as the server
+sends it. ``d`` adds the finished cases (已办结), ``a`` shows every staff member's cases;
+the heading says which list is on show.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from tui.case_models import CaseSummary
-from tui.case_widgets import OVERDUE_STYLE, SOON_STYLE, CaseTable
+from tui.case_widgets import OVERDUE_STYLE, SOON_STYLE, CaseTable, provisional_warning
 from tui.queue_widgets import KeyFooter
 from tui.status_bar import StatusBar
 
@@ -22,10 +24,13 @@ from .case_common import guarded
 from .case_detail import CaseDetailScreen
 
 
-def heading(cases: list[CaseSummary]) -> Text:
+def heading(cases: list[CaseSummary], mine: bool = True, done: bool = False) -> Text:
+    """E.g. 我的办件（本人 · 仅在办）· 5 件 · 已逾期 1 件 · 2 个工作日内到期 1 件."""
     overdue = sum(1 for c in cases if c.urgency == "overdue")
     soon = sum(1 for c in cases if c.urgency == "soon")
-    text = Text(f"我的办件 · 在办 {len(cases)} 件 · ", style="bold")
+    scope = "我的办件（本人" if mine else "全部办件（全部人员"
+    which = "含已办结" if done else "仅在办"
+    text = Text(f"{scope} · {which}）· {len(cases)} 件 · ", style="bold")
     text.append(f"已逾期 {overdue} 件", style=OVERDUE_STYLE)
     text.append(" · ")
     text.append(f"2 个工作日内到期 {soon} 件", style=SOON_STYLE)
@@ -39,22 +44,28 @@ class MyCasesScreen(AppScreen):
         Binding("escape", "back", "返回"),
         Binding("r", "reload", "刷新"),
         Binding("enter", "open", "查看办件"),
+        Binding("d", "toggle_done", "切换已办结"),
+        Binding("a", "toggle_mine", "切换全部人员"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.cases: list[CaseSummary] | None = None
+        self.mine = True  # False: every staff member's cases
+        self.done = False  # True: finished ones too (已送达、已关闭、不予受理 …)
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
         yield Static("我的办件 · 正在读取…", id="cases-head")
+        yield Static("", id="cases-warning")
         yield CaseTable(id="cases-table")
         yield Static("", id="cases-error", classes="dialog-error")
-        yield Static("↑/↓ 选择 · Enter 查看办件并办理下一步 · 红色 已逾期 · 橙色 2 个工作日内到期",
-                     classes="dialog-hint")
+        yield Static("↑/↓ 选择 · Enter 查看办件并办理下一步 · d 显示/隐藏已办结 · a 本人/全部人员"
+                     " · 红色 已逾期 · 橙色 2 个工作日内到期", classes="dialog-hint")
         yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        self.query_one("#cases-warning", Static).display = False
         self.query_one(CaseTable).focus()
 
     async def on_screen_resume(self) -> None:
@@ -65,13 +76,29 @@ class MyCasesScreen(AppScreen):
         self.query_one("#cases-error", Static).update(message)
 
     async def action_reload(self) -> None:
-        cases = await guarded(self.app, self.yz.api.my_cases(), self._show_error)
-        if cases is None:
+        mine, done = self.mine, self.done
+        cases = await guarded(self.app, self.yz.api.my_cases(mine, done), self._show_error)
+        if cases is None or (mine, done) != (self.mine, self.done):  # toggled meanwhile
             return
         self.cases = cases
-        self._show_error("" if cases else "暂无在办的办件")
-        self.query_one("#cases-head", Static).update(heading(cases))
+        self._show_error("" if cases else ("暂无办件" if done else "暂无在办的办件"))
+        self.query_one("#cases-head", Static).update(heading(cases, mine, done))
+        provisional = [c.due_on for c in cases if c.due_on and c.due_provisional]
+        warning = self.query_one("#cases-warning", Static)
+        warning.display = bool(provisional)
+        if provisional:
+            warning.update(provisional_warning(provisional, whole_list=True))
         self.query_one(CaseTable).load(cases)
+
+    async def action_toggle_done(self) -> None:
+        """d: 显示 / 隐藏已办结的办件."""
+        self.done = not self.done
+        await self.action_reload()
+
+    async def action_toggle_mine(self) -> None:
+        """a: 本人的办件 / 全部人员的办件."""
+        self.mine = not self.mine
+        await self.action_reload()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
