@@ -41,7 +41,7 @@ def test_lapse_records_the_applicant_and_bars_tolerant_acceptance(
     before = fingerprint(station.services.db)
     r = client.post(f"/api/cases/{second['case_number']}/actions/accept_tolerant",
                     json={"deadline": "2026-12-10", "signed_by": "张桂兰"}, headers=clerk)
-    assert r.status_code == 403, r.text
+    assert r.status_code == 409, r.text  # like every other decision not open now
     assert "不再适用容缺受理" in r.text and first in r.text
     assert fingerprint(station.services.db) == before
     # the ordinary ways stay open: a correction notice for the missing material

@@ -32,6 +32,7 @@ from tests.test_case_machine_support import (
     ALL_RECEIVED,
     COMMITMENT,
     D0,
+    INCOME_MISSING,
     ITEM,
     D,
     M,
@@ -154,6 +155,22 @@ def test_tolerant_refused_when_a_main_material_is_missing() -> None:
                        "main_materials_incomplete")
     assert "低保申请书" in msg
     assert Action.ACCEPT_TOLERANT not in legal_actions(case)
+
+
+def test_barred_action_is_refused_and_not_offered() -> None:
+    """R-K2: facts outside the case (a 容缺失信 record) bar 容缺受理; the rest stays open."""
+    case = new_case(INCOME_MISSING)
+    why = "申请人有容缺承诺逾期未补齐的记录"
+    barred = {Action.ACCEPT_TOLERANT: why}
+    cmd = c.AcceptTolerant(deadline=D0 + timedelta(days=5), signed_by="张三")
+    with pytest.raises(Conflict) as err:
+        perform(case, cmd, dataclasses.replace(ctx(), barred=barred))
+    assert err.value.code == "barred" and why in err.value.message
+    assert "容缺受理" not in err.value.message.split("可进行的操作：")[1]
+    offered = legal_actions(case, barred=barred)
+    assert Action.ACCEPT_TOLERANT not in offered and Action.REQUEST_CORRECTION in offered
+    assert Action.ACCEPT_TOLERANT in legal_actions(case)  # without the record it is open
+    assert perform(case, cmd, ctx()).case.state is CaseState.TOLERANT_ACCEPTED
 
 
 def test_tolerant_refused_when_item_does_not_allow_it_or_nothing_is_owed() -> None:

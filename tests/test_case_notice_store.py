@@ -36,6 +36,8 @@ def kept_files(station: Station) -> list[str]:
 
 
 def test_files_exist_and_match_their_rows(desk: Desk) -> None:
+    """R-A1 (in part): a case's notices sit together in one folder named by its case number
+    (the archive number), in decision order; R-A3 (in part): each carries its SHA-256."""
     number = desk.open()
     desk.act(number, "accept")
     root = desk.station.settings.case_notice_path

@@ -1,8 +1,9 @@
 """容缺失信 (R-K2; XC 容缺受理; GD 5.7.3): applicants who let a 容缺 commitment lapse.
 
 The 容缺逾期 step writes a ``tolerant_default`` row in its own transaction; from then on
-容缺受理 is refused for that ID number (不再适用容缺办理) and every case of the applicant
-shows the record, so the window knows before deciding.
+容缺受理 is barred for that ID number (``tolerant_bar`` → the state machine's ``barred``:
+不再适用容缺办理) and every case of the applicant shows the record, so the window knows
+before deciding.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from appliance.domain.cases.case import CaseFile
-from appliance.domain.errors import NotAllowed
+from appliance.domain.cases.states import Action
 from appliance.storage.case_models import TolerantDefaultRecord
 
 
@@ -47,12 +48,11 @@ def defaults_of(s: Session, id_number: str, exclude: str = "") -> list[str]:
     ]
 
 
-def refuse_tolerant_if_defaulted(s: Session, case: CaseFile) -> None:
-    """容缺受理 is not open to an applicant with a lapse on record (XC: 不再适用容缺办理)."""
-    found = defaults_of(s, case.applicant.id_number, exclude=case.number)
-    if found:
-        raise NotAllowed(
-            f"申请人有容缺承诺逾期未补齐的记录：{found[0]}，不再适用容缺受理，"
-            "请按一般程序受理或一次性告知补正",
-            "tolerant_defaulted",
-        )
+def tolerant_bar(defaults: list[str]) -> dict[Action, str]:
+    """容缺受理 barred for an applicant with a lapse on record (XC: 不再适用容缺办理)."""
+    if not defaults:
+        return {}
+    return {Action.ACCEPT_TOLERANT: (
+        f"申请人有容缺承诺逾期未补齐的记录：{defaults[0]}，不再适用容缺受理，"
+        "请按一般程序受理或一次性告知补正"
+    )}

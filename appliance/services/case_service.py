@@ -50,7 +50,7 @@ from appliance.storage.database import Database, append_event
 
 from .calendar_service import CalendarService
 from .case_codec import build_command, decode_case, encode_case, parse_action
-from .case_flags import defaults_of, record_default, refuse_tolerant_if_defaulted
+from .case_flags import defaults_of, record_default, tolerant_bar
 from .case_intake import Intake, check_ticket, item_code_of, next_seq, parse_intake
 from .case_notice_store import NoticeFiles, StagedNotice, commit_with_files, record, render
 from .case_notices import (
@@ -156,8 +156,8 @@ class CaseService:
                 for t in trs
             ],
             legal_actions=[
-                ActionView(a.value, ACTION_LABELS[a]) for a in legal_actions(case)
-                if not (flags and a is Action.ACCEPT_TOLERANT)  # 不再适用容缺办理
+                ActionView(a.value, ACTION_LABELS[a])
+                for a in legal_actions(case, barred=tolerant_bar(flags))
             ],
             applicant_flags=flags,
             other_place=other_place_json(case.other_place),
@@ -265,9 +265,10 @@ class CaseService:
             receiver = receiver_for(s, code=actor, fallback_staff_id=opener)
             forms = item_forms(s, item_code)  # 原件/复印件 and counts of the catalogue
             before = decode_case(data)
-            if command.ACTION is Action.ACCEPT_TOLERANT:
-                refuse_tolerant_if_defaulted(s, before)
-        step = perform(before, command, cmds.Context(actor=actor, at=now, today=today, calendar=cal))
+            barred = tolerant_bar(defaults_of(s, before.applicant.id_number, exclude=before.number))
+        step = perform(before, command, cmds.Context(
+            actor=actor, at=now, today=today, calendar=cal, barred=barred,
+        ))
         new, t = step.case, step.transition
         seq = len(new.history)
         values = self._projection(new, cal, now)

@@ -22,12 +22,17 @@ Marks = Mapping[str, tuple[MaterialStatus, str]]
 
 @dataclass(frozen=True)
 class Context:
-    """Who acts and when: the staff member (or ``system``), the instant, the local day."""
+    """Who acts and when: the staff member (or ``system``), the instant, the local day.
+
+    ``barred`` holds actions ruled out by facts outside the case, with the reason: e.g.
+    容缺受理 for an applicant with a lapsed 容缺 commitment on record (XC: 不再适用容缺办理).
+    """
 
     actor: str
     at: datetime
     today: date
     calendar: WorkingDays
+    barred: Mapping[Action, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.actor.strip():

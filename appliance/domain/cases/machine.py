@@ -17,11 +17,14 @@ Guards (case-dependent, independent of the day):
 - 准予 / 不予批准 from 受理 or 告知承诺受理: not for 上报件 or 通办/代收 cases, which are
   forwarded first and decided by the receiving body (R-K4, R-K8);
 - 退回 after 已送达: only a mailed or electronic delivery can come back.
+
+Facts outside the case (an applicant's 容缺失信 record) bar actions through ``barred``
+(``Context.barred`` for ``perform``; the same mapping for ``legal_actions``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from ..errors import Conflict, Invalid
@@ -104,12 +107,20 @@ GUARDS: dict[Action, Guard] = {
 }
 
 
-def _blocked(case: CaseFile, action: Action) -> tuple[str, str] | None:
+Barred = Mapping[Action, str]  # action → why facts outside the case rule it out
+NOTHING_BARRED: Barred = {}
+
+
+def _blocked(case: CaseFile, action: Action, barred: Barred) -> tuple[str, str] | None:
+    if action in barred:
+        return barred[action], "barred"
     guard = GUARDS.get(action)
     return guard(case) if guard else None
 
 
-def legal_actions(case: CaseFile, *, include_system: bool = False) -> list[Action]:
+def legal_actions(
+    case: CaseFile, *, include_system: bool = False, barred: Barred = NOTHING_BARRED
+) -> list[Action]:
     """The next legal actions for this case (the TUI's action list), in table order.
 
     System actions (视为受理, taken by a sweep, see ``deadlines.auto_acceptance``) are left
@@ -119,13 +130,13 @@ def legal_actions(case: CaseFile, *, include_system: bool = False) -> list[Actio
     return [
         r.action
         for r in rows_from(case.state)
-        if (include_system or not r.system) and _blocked(case, r.action) is None
+        if (include_system or not r.system) and _blocked(case, r.action, barred) is None
     ]
 
 
-def describe_legal(case: CaseFile) -> str:
+def describe_legal(case: CaseFile, barred: Barred = NOTHING_BARRED) -> str:
     """Chinese list of the legal next actions (staff actions), for messages."""
-    acts = legal_actions(case)
+    acts = legal_actions(case, barred=barred)
     if not acts:
         return "该办件已终结，无后续操作"
     return "可进行的操作：" + "、".join(ACTION_LABELS[a] for a in acts)
@@ -141,20 +152,20 @@ class Step:
     sms: bool
 
 
-def _row(case: CaseFile, action: Action) -> Row:
+def _row(case: CaseFile, action: Action, barred: Barred = NOTHING_BARRED) -> Row:
     row = TRANSITIONS.get((case.state, action))
     if row is None:
         raise Conflict(
             f"办件 {case.number} 当前状态为“{STATE_LABELS[case.state]}”，"
-            f"不能{ACTION_LABELS[action]}。{describe_legal(case)}",
+            f"不能{ACTION_LABELS[action]}。{describe_legal(case, barred)}",
             "illegal_transition",
         )
-    blocked = _blocked(case, action)
+    blocked = _blocked(case, action, barred)
     if blocked is not None:
         message, code = blocked
         raise Conflict(
             f"办件 {case.number} 当前状态为“{STATE_LABELS[case.state]}”，"
-            f"不能{ACTION_LABELS[action]}：{message}。{describe_legal(case)}",
+            f"不能{ACTION_LABELS[action]}：{message}。{describe_legal(case, barred)}",
             code,
         )
     return row
@@ -168,7 +179,7 @@ def check(case: CaseFile, action: Action) -> None:
 def perform(case: CaseFile, command: Command, ctx: Context) -> Step:
     """Apply one action (R-K2): table → guards → fields → handler → transition record."""
     action = command.ACTION
-    row = _row(case, action)
+    row = _row(case, action, ctx.barred)
     if command.REASON_REQUIRED and not command.reason.strip():
         raise Invalid(f"{ACTION_LABELS[action]}须说明理由", "reason_required")
     changed, details = HANDLERS[type(command)](case, command, ctx)
