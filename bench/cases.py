@@ -52,12 +52,12 @@ import uuid  # noqa: E402
 from datetime import UTC, date, datetime, timedelta  # noqa: E402
 from typing import Any  # noqa: E402
 
-from appliance.domain.clock import FrozenClock  # noqa: E402
-from appliance.services.case_service import CaseService  # noqa: E402
-from appliance.services.container import Services, build_services  # noqa: E402
+from appliance.cases.service.cases import CaseService  # noqa: E402
+from appliance.core.clock import FrozenClock  # noqa: E402
+from appliance.documents.pdf import Notice, render_notice_pdf  # noqa: E402
 from appliance.settings import load_settings  # noqa: E402
+from appliance.wiring import Services, build_services  # noqa: E402
 from bench.common import prepare_demo_database, print_result  # noqa: E402
-from hw.notice_pdf import Notice, render_notice_pdf  # noqa: E402
 
 T0 = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 09:00 Beijing time
 ITEM = "410122-MZ-001"  # 高龄津贴申请: 承诺件, 15 working days, 4 materials

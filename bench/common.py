@@ -1,6 +1,6 @@
 """Helpers the benches share: a real station server in a subprocess, and the figures.
 
-The server is started exactly as on the appliance (``python -m appliance.cli serve``) on a
+The server is started exactly as on the appliance (``python -m yizhan.cli serve``) on a
 free loopback port, over a data directory of its own, with the printer backend ``none``.
 It can be stopped, killed (SIGKILL) and started again on the same port and database.
 The crash-safety test (``tests/test_crash_safety.py``) drives the same class.
@@ -41,10 +41,10 @@ def database_path(data_dir: Path) -> Path:
 
 def prepare_demo_database(data_dir: Path) -> None:
     """Migrate and seed the demo station in process, as ``yizhan demo seed`` does."""
-    from appliance.services.container import build_services
-    from appliance.services.demo_seed import seed_demo
+    from appliance.db.migrate import upgrade
+    from appliance.demo.seed import seed_demo
     from appliance.settings import load_settings
-    from appliance.storage.migrate import upgrade
+    from appliance.wiring import build_services
 
     settings = load_settings(env={}, data_dir=str(data_dir), printer_backend="none")
     upgrade(settings.sqlalchemy_url)
@@ -80,7 +80,7 @@ def rss_mb(pid: int) -> float:
 
 
 class ServerProcess:
-    """``python -m appliance.cli serve --port N`` over ``data_dir``; restartable on one port."""
+    """``python -m yizhan.cli serve --port N`` over ``data_dir``; restartable on one port."""
 
     def __init__(
         self,
@@ -106,7 +106,7 @@ class ServerProcess:
         if self.proc is not None and self.proc.poll() is None:
             raise RuntimeError("server already running")
         started = time.perf_counter()
-        cmd = [sys.executable, "-m", "appliance.cli", "serve", "--port", str(self.port)]
+        cmd = [sys.executable, "-m", "yizhan.cli", "serve", "--port", str(self.port)]
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
                 cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT

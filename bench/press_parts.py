@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from hw.cups import CupsReceiptPrinter
-from hw.service.api import DeviceApi
-from hw.service.printing import PrintWorker
+from hwservice.api import DeviceApi
+from hwservice.printing import PrintWorker
 
 now = time.perf_counter
 

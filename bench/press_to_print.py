@@ -57,15 +57,15 @@ from bench.common import (  # noqa: E402
     percentile,
     prepare_demo_database,
     print_result,
-)
+)  # noqa: E402
 from bench.cups_fixture import CupsServer, ReceiptListener, private_cupsd, raw_queue  # noqa: E402
 from bench.press_parts import PressSample, SignallingWorker, TimedApi, TimedReceiptPrinter  # noqa: E402
 from hw.gpio.call_button import CallButton  # noqa: E402
 from hw.gpio.fake_rpi_gpio import FakePins  # noqa: E402
 from hw.protocols import PressKind  # noqa: E402
-from hw.service.api import DeviceApi  # noqa: E402
-from hw.service.buttons import ButtonBridge  # noqa: E402
-from hw.service.printing import ReceiptOptions  # noqa: E402
+from hwservice.api import DeviceApi  # noqa: E402
+from hwservice.buttons import ButtonBridge  # noqa: E402
+from hwservice.printing import ReceiptOptions  # noqa: E402
 
 PIN = 17
 HOLD_S = 0.060

@@ -15,16 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .protocols import (
-    NoticePrinter,
+from hw.protocols import (
     PrinterState,
     PrinterStatus,
     PrinterUnavailable,
-    ReceiptPrinter,
 )
 
 if TYPE_CHECKING:
-    from appliance.settings import Settings
+    pass
 
 PRINTER_BACKENDS = ("cups", "simulated", "none")
 
@@ -194,56 +192,9 @@ class FakeNoticePrinter:
         return PrinterStatus.of(self.state)
 
 
-def _cups_settings(settings: Settings) -> tuple[str | None, float]:
-    server = str(getattr(settings, "cups_server", "") or "").strip() or None
-    stall = float(getattr(settings, "cups_stall_seconds", DEFAULT_STALL_SECONDS))
-    return server, stall
 
 
-def _unknown(kind: str, value: str) -> ValueError:
-    return ValueError(f"未知的{kind}类型“{value}”，可选：{'、'.join(PRINTER_BACKENDS)}")
 
 
-def make_receipt_printer(settings: Settings) -> ReceiptPrinter | None:
-    """The receipt printer the settings ask for; ``None`` when printing is switched off.
-
-    ``cups`` prints to the raw queue ``cups_receipt_queue`` on ``cups_server`` (empty: the
-    system's CUPS).
-    """
-    backend = settings.printer_backend.strip().lower()
-    if backend == "cups":
-        from .cups import CupsReceiptPrinter
-
-        server, stall = _cups_settings(settings)
-        queue = str(getattr(settings, "cups_receipt_queue", DEFAULT_RECEIPT_QUEUE))
-        return CupsReceiptPrinter(queue, server, stall_seconds=stall)
-    if backend == "simulated":
-        return SimulatedReceiptPrinter(settings.data_path / "receipts")
-    if backend == "none":
-        return None
-    raise _unknown("小票打印机", settings.printer_backend)
 
 
-def make_notice_printer(settings: Settings) -> NoticePrinter | None:
-    """The A4 notice printer the settings ask for; ``None`` when the station has none.
-
-    ``cups`` prints PDF to ``cups_notice_queue`` (``media=A4``, 2 copies); ``simulated`` writes
-    the PDFs under DATA_DIR/notices. When this returns ``None`` but
-    :func:`make_receipt_printer` does not, the caller prints the condensed receipt version
-    of the notice instead (:func:`hw.notice_pdf.notice_receipt`, i.e.
-    :func:`hw.receipt.build_notice_receipt`), once per copy, and keeps the full PDF with
-    the case.
-    """
-    raw = str(getattr(settings, "notice_printer_backend", "simulated"))
-    backend = raw.strip().lower()
-    if backend == "cups":
-        from .cups import CupsNoticePrinter
-
-        server, stall = _cups_settings(settings)
-        queue = str(getattr(settings, "cups_notice_queue", DEFAULT_NOTICE_QUEUE))
-        return CupsNoticePrinter(queue, server, stall_seconds=stall)
-    if backend == "simulated":
-        return SimulatedNoticePrinter(settings.data_path / "notices")
-    if backend == "none":
-        return None
-    raise _unknown("通知书打印机", raw)

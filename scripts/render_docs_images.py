@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/render_docs_images.py [OUT_DIR]
 
-writes ``receipt.png`` (our ESC/POS bytes interpreted by :mod:`hw.receipt_png`, 58 mm) and
+writes ``receipt.png`` (our ESC/POS bytes interpreted by :mod:`appliance.documents.receipt_png`, 58 mm) and
 ``notice-sample.png`` (the A4 PDF through ``pdftoppm -r 70 -png``) into OUT_DIR (default
 ``docs/``).
 """
@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hw.notice_pdf import Notice, render_notice_pdf  # noqa: E402
-from hw.receipt import build_receipt, progress_url  # noqa: E402
-from hw.receipt_png import save_receipt_png  # noqa: E402
+from appliance.documents.pdf import Notice, render_notice_pdf  # noqa: E402
+from appliance.documents.receipt import build_receipt, progress_url  # noqa: E402
+from appliance.documents.receipt_png import save_receipt_png  # noqa: E402
 
 STATION = "示范村便民服务站"
 TICKET = {

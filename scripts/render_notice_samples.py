@@ -11,9 +11,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from hw.notice_pdf import render_notice_pdf
-from hw.notices import NOTICE_KINDS
-from hw.notices.samples import SAMPLES
+from appliance.documents.notices import NOTICE_KINDS
+from appliance.documents.notices.samples import SAMPLES
+from appliance.documents.pdf import render_notice_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .canonical import canonical_json, sha256_hex
+from sync.canonical import canonical_json, sha256_hex
 
 PROTOCOL_VERSION = 1
 BATCH_HEADER = "X-Yizhan-Batch"

@@ -18,12 +18,12 @@ import pytest
 import uvicorn
 from litestar.testing import TestClient
 
-from appliance.domain.clock import FrozenClock
+from appliance.core.clock import FrozenClock
+from appliance.db.migrate import upgrade
+from appliance.demo.seed import seed_demo
 from appliance.http.app import create_app
-from appliance.services.container import Services, build_services
-from appliance.services.demo_seed import seed_demo
 from appliance.settings import Settings, load_settings
-from appliance.storage.migrate import upgrade
+from appliance.wiring import Services, build_services
 
 # Monday 2026-11-23 09:00 Beijing time.
 T0 = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
@@ -90,7 +90,7 @@ def login(client: TestClient, code: str, pin: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {r.json()['token']}"}
 
 
-# Demo accounts (appliance/services/demo_seed.py)
+# Demo accounts (appliance/demo/seed.py)
 MANAGER = ("zz01", "1111")  # 站长, window 2
 WINDOW_CLERK = ("ck01", "2222")  # 窗口, window 1
 GUIDE = ("yd01", "3333")  # 引导

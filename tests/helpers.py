@@ -6,7 +6,7 @@ import hashlib
 
 from sqlalchemy import text
 
-from appliance.storage.database import Database
+from appliance.db.database import Database
 
 TABLES = ("ticket", "service_window", "category", "staff", "staff_session", "event", "alert", "print_job", "attendance", "overtime_log", "case_file", "case_transition", "case_notice", "case_escalation", "tolerant_default", "sms_message")
 

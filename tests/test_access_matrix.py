@@ -9,7 +9,7 @@ from litestar import Litestar
 from litestar.routes import HTTPRoute
 from litestar.testing import TestClient
 
-from appliance.domain.roles import Role
+from appliance.core.roles import Role
 from appliance.http.app import create_app
 from tests.conftest import Station, make_station
 

@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 from sqlmodel import col, select
 
-from appliance.storage.models import Ticket
-from hw.button_sim import ButtonClient, ButtonError, run_button_simulator
+from appliance.queue.tables import Ticket
+from hwservice.button_sim import ButtonClient, ButtonError, run_button_simulator
 from tests.conftest import LiveServer, free_port
 
 

@@ -14,17 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from appliance.domain.calendar import CalendarEntry, WorkingCalendar, weekends_only
-from appliance.domain.clock import FrozenClock
-from appliance.domain.errors import Invalid
-from appliance.services.calendar_service import (
-    CalendarService,
-    package_entries,
-    seed_calendar_from_package,
-)
-from appliance.services.catalogue_import import calendar_import_main
-from appliance.storage.database import Database
-from appliance.storage.migrate import upgrade
+from appliance.calendar.rules import CalendarEntry, WorkingCalendar, weekends_only
+from appliance.calendar.service import CalendarService, package_entries, seed_calendar_from_package
+from appliance.catalogue.service.importer import calendar_import_main
+from appliance.core.clock import FrozenClock
+from appliance.core.errors import Invalid
+from appliance.db.database import Database
+from appliance.db.migrate import upgrade
 
 D = date
 CLOCK = FrozenClock(datetime(2026, 11, 23, 1, 0, tzinfo=UTC))

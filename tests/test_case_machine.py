@@ -13,17 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from appliance.domain.cases import commands as c
-from appliance.domain.cases.handlers import HANDLERS
-from appliance.domain.cases.machine import legal_actions, perform
-from appliance.domain.cases.states import (
-    ACTION_LABELS,
-    STATE_LABELS,
-    Action,
-    CaseState,
-)
-from appliance.domain.cases.table import TRANSITIONS, rows_from
-from appliance.domain.errors import Conflict
+from appliance.cases.rules import commands as c
+from appliance.cases.rules.handlers import HANDLERS
+from appliance.cases.rules.machine import legal_actions, perform
+from appliance.cases.rules.states import ACTION_LABELS, STATE_LABELS, Action, CaseState
+from appliance.cases.rules.table import TRANSITIONS, rows_from
+from appliance.core.errors import Conflict
 from tests.test_architecture import FORBIDDEN, imported_roots
 from tests.test_case_machine_support import (
     LATE_ACTIONS,
@@ -109,7 +104,7 @@ def test_only_end_special_returns_to_the_previous_state() -> None:
 
 
 def test_cases_package_is_pure() -> None:
-    pkg = Path(__file__).resolve().parent.parent / "appliance" / "domain" / "cases"
+    pkg = Path(__file__).resolve().parent.parent / "appliance" / "cases" / "rules"
     files = list(pkg.glob("*.py"))
     assert len(files) >= 8
     for f in files:

@@ -6,13 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from appliance.domain.calendar import HOLIDAY, WORKDAY, CalendarEntry, WorkingCalendar
-from appliance.domain.cases.deadlines import compute_due
-from appliance.domain.cases.item_view import item_kind, rules_from_item, special_procedure
-from appliance.domain.cases.materials import ItemKind, SpecialProcedure
-from appliance.domain.cases.working_days import ByDateCoverage, Stop, WorkingDays
-from appliance.domain.catalogue import ItemSpec, MaterialSpec
-from appliance.domain.errors import Invalid
+from appliance.calendar.rules import HOLIDAY, WORKDAY, CalendarEntry, WorkingCalendar
+from appliance.cases.rules.deadlines import compute_due
+from appliance.cases.rules.item_view import item_kind, rules_from_item, special_procedure
+from appliance.cases.rules.materials import ItemKind, SpecialProcedure
+from appliance.cases.rules.working_days import ByDateCoverage, Stop, WorkingDays
+from appliance.catalogue.rules import ItemSpec, MaterialSpec
+from appliance.core.errors import Invalid
 
 
 def _spec(**kw: object) -> ItemSpec:

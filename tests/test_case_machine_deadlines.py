@@ -8,9 +8,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from appliance.domain.cases import commands as c
-from appliance.domain.cases.case import AcceptMode
-from appliance.domain.cases.deadlines import (
+from appliance.cases.rules import commands as c
+from appliance.cases.rules.case import AcceptMode
+from appliance.cases.rules.deadlines import (
     DueStatus,
     acceptance_deadline,
     auto_acceptance,
@@ -22,11 +22,11 @@ from appliance.domain.cases.deadlines import (
     pickup_notice_due,
     tolerant_overdue,
 )
-from appliance.domain.cases.machine import perform
-from appliance.domain.cases.materials import ItemKind, MaterialStatus, SpecialProcedure
-from appliance.domain.cases.records import Extension
-from appliance.domain.cases.states import CaseState
-from appliance.domain.cases.working_days import (
+from appliance.cases.rules.machine import perform
+from appliance.cases.rules.materials import ItemKind, MaterialStatus, SpecialProcedure
+from appliance.cases.rules.records import Extension
+from appliance.cases.rules.states import CaseState
+from appliance.cases.rules.working_days import (
     FixedCalendar,
     Stop,
     WeekendsOnly,
@@ -34,7 +34,7 @@ from appliance.domain.cases.working_days import (
     subtract_working_days,
     working_days_between,
 )
-from appliance.domain.errors import Conflict, Invalid
+from appliance.core.errors import Conflict, Invalid
 from tests.test_case_machine_support import (
     ALL_RECEIVED,
     CAL,

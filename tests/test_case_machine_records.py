@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from appliance.domain.cases import commands as c
-from appliance.domain.cases.case_number import CaseNumber, format_case_number, parse_case_number
-from appliance.domain.cases.machine import legal_actions, perform
-from appliance.domain.cases.records import (
+from appliance.cases.rules import commands as c
+from appliance.cases.rules.case_number import CaseNumber, format_case_number, parse_case_number
+from appliance.cases.rules.machine import legal_actions, perform
+from appliance.cases.rules.records import (
     Agent,
     Applicant,
     ApplicantKind,
@@ -21,8 +21,8 @@ from appliance.domain.cases.records import (
     OtherPlaceKind,
     PickupDelivery,
 )
-from appliance.domain.cases.states import Action, CaseState
-from appliance.domain.errors import Conflict, Invalid
+from appliance.cases.rules.states import Action, CaseState
+from appliance.core.errors import Conflict, Invalid
 from tests.test_case_machine_support import (
     T0,
     approved,

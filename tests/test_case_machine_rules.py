@@ -8,26 +8,26 @@ from datetime import timedelta
 
 import pytest
 
-from appliance.domain.cases import commands as c
-from appliance.domain.cases.case import AcceptMode, mark_materials
-from appliance.domain.cases.machine import legal_actions, perform
-from appliance.domain.cases.materials import (
+from appliance.cases.rules import commands as c
+from appliance.cases.rules.case import AcceptMode, mark_materials
+from appliance.cases.rules.machine import legal_actions, perform
+from appliance.cases.rules.materials import (
     ItemKind,
     SpecialProcedure,
     correction_list,
     main_materials_complete,
     missing_required,
 )
-from appliance.domain.cases.records import (
+from appliance.cases.rules.records import (
     RIGHTS_TEXT,
     NotifyCommitment,
     OtherPlace,
     OtherPlaceKind,
     PickupDelivery,
 )
-from appliance.domain.cases.states import Action, CaseState
-from appliance.domain.cases.table import Notice
-from appliance.domain.errors import Conflict, Invalid
+from appliance.cases.rules.states import Action, CaseState
+from appliance.cases.rules.table import Notice
+from appliance.core.errors import Conflict, Invalid
 from tests.test_case_machine_support import (
     ALL_RECEIVED,
     COMMITMENT,

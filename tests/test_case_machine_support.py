@@ -6,17 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from appliance.domain.cases import commands as c
-from appliance.domain.cases.case import CaseFile, open_case
-from appliance.domain.cases.machine import perform
-from appliance.domain.cases.materials import (
+from appliance.cases.rules import commands as c
+from appliance.cases.rules.case import CaseFile, open_case
+from appliance.cases.rules.machine import perform
+from appliance.cases.rules.materials import (
     ItemKind,
     ItemRules,
     MaterialRule,
     MaterialStatus,
     SpecialProcedure,
 )
-from appliance.domain.cases.records import (
+from appliance.cases.rules.records import (
     Applicant,
     ApplicantKind,
     Channel,
@@ -24,9 +24,9 @@ from appliance.domain.cases.records import (
     NotifyCommitment,
     OtherPlace,
 )
-from appliance.domain.cases.states import Action, CaseState
-from appliance.domain.cases.working_days import WeekendsOnly, WorkingDays
-from appliance.domain.clock import FrozenClock
+from appliance.cases.rules.states import Action, CaseState
+from appliance.cases.rules.working_days import WeekendsOnly, WorkingDays
+from appliance.core.clock import FrozenClock
 
 CST = timezone(timedelta(hours=8))
 # Monday 2026-11-23 09:00 Beijing time.

@@ -17,13 +17,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from appliance.services.case_service import CaseService
-from appliance.storage.case_models import CaseNoticeRecord
-from appliance.storage.models import PrintJob, Staff
+from appliance.cases.service.cases import CaseService
+from appliance.cases.tables import CaseNoticeRecord
+from appliance.jobs.tables import PrintJob
+from appliance.staff.tables import Staff
 from hw.cups import CupsNoticePrinter
 from hw.printers import FakeNoticePrinter, FakeReceiptPrinter
-from hw.service.api import ApiRefused, DeviceApi
-from hw.service.printing import PrintWorker, ReceiptOptions
+from hwservice.api import ApiRefused, DeviceApi
+from hwservice.printing import PrintWorker, ReceiptOptions
 from tests.conftest import LiveServer
 from tests.cups_server import (  # noqa: F401  (the fixtures are used by name)
     PdfQueue,

@@ -15,9 +15,9 @@ import pytest
 from litestar.testing import TestClient
 from sqlmodel import Session
 
-from appliance.services import case_service as case_service_module
-from appliance.services.case_notice_store import NoticeFiles
-from appliance.services.case_service import CaseService
+from appliance.cases.service import cases as case_service_module
+from appliance.cases.service.cases import CaseService
+from appliance.cases.service.notice_store import NoticeFiles
 from tests.case_notice_support import AGED, Desk, flat
 from tests.conftest import GUIDE, WINDOW_CLERK, Station, login
 from tests.helpers import fingerprint

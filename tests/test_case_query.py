@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from appliance.domain.clock import FrozenClock
-from appliance.domain.errors import NotFound
-from appliance.domain.rate_limit import FailureLimit, FailureLimiter, TooManyAttempts
+from appliance.core.clock import FrozenClock
+from appliance.core.errors import NotFound
+from appliance.core.rate_limit import FailureLimit, FailureLimiter, TooManyAttempts
 from appliance.http.app import create_app
 from tests.conftest import T0, WINDOW_CLERK, Station, login, make_station
 

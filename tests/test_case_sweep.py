@@ -21,13 +21,14 @@ import pytest
 from litestar.testing import TestClient
 from sqlalchemy import text
 
-from appliance.cli import build_parser, cmd_cases_sweep
-from appliance.domain.calendar import CalendarEntry
+from appliance.calendar.rules import CalendarEntry
+from appliance.calendar.service import CalendarService
+from appliance.cases.service.cases import CaseService
+from appliance.cases.service.sweep import CaseSweep, SweepReport, sweep_main
 from appliance.http.app import create_app
-from appliance.services.calendar_service import CalendarService
-from appliance.services.case_service import CaseService
-from appliance.services.case_sweep import CaseSweep, SweepReport, case_sweep_watch, sweep_main
+from appliance.workers import case_sweep_watch
 from tests.conftest import WINDOW_CLERK, Station, login, make_station
+from yizhan.cli import build_parser, cmd_cases_sweep
 
 ITEM = "410122-MZ-001"  # 高龄津贴申请: 承诺件, 15 working days, 容缺 allowed (M3 tolerable)
 ALL_RECEIVED = {"M1": "received", "M2": "received", "M3": "received", "M4": "received"}

@@ -56,7 +56,7 @@ def test_happy_path_open_accept_notice_sms_events(client: TestClient, station: S
     jobs = [j for j in jobs if json.loads(j[2])["notice"]["title"] == "受理通知书"]
     notice = json.loads(jobs[0][2])["notice"]
     assert notice["title"] == "受理通知书" and notice["number"] == number
-    from hw.service.printing import render_notice
+    from hwservice.printing import render_notice
 
     pdf, title = render_notice(json.loads(jobs[0][2]))
     assert pdf.startswith(b"%PDF") and title == "受理通知书"

@@ -13,9 +13,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
 
-from appliance.domain.catalogue import CatalogueInvalid
-from appliance.domain.clock import FrozenClock
-from appliance.services.catalogue_import import (
+from appliance.catalogue.rules import CatalogueInvalid
+from appliance.catalogue.service.catalogue import CatalogueService
+from appliance.catalogue.service.importer import (
     DEMO_CATALOGUE,
     catalogue_import_main,
     import_catalogue_file,
@@ -23,9 +23,9 @@ from appliance.services.catalogue_import import (
     seed_demo_catalogue,
     write_catalogue_xlsx,
 )
-from appliance.services.catalogue_service import CatalogueService
-from appliance.storage.database import Database
-from appliance.storage.migrate import upgrade
+from appliance.core.clock import FrozenClock
+from appliance.db.database import Database
+from appliance.db.migrate import upgrade
 from tests.conftest import T0
 from tests.helpers import TABLES
 

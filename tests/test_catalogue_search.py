@@ -11,19 +11,20 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from appliance.domain.clock import FrozenClock
-from appliance.http.app import create_app
-from appliance.http.controllers.catalogue import CatalogueController
-from appliance.services.calendar_service import CalendarService, apply_holiday_reference
-from appliance.services.catalogue_import import (
+from appliance.calendar.service import CalendarService, apply_holiday_reference
+from appliance.catalogue.controller import CatalogueController
+from appliance.catalogue.service.catalogue import CatalogueService, initials
+from appliance.catalogue.service.importer import (
     DEMO_CATALOGUE,
     apply_catalogue_reference,
     apply_county_reference,
     seed_demo_catalogue,
 )
-from appliance.services.catalogue_service import CatalogueService, initials
-from appliance.storage.database import Database
-from appliance.storage.sync_models import ReferenceRow
+from appliance.core.clock import FrozenClock
+from appliance.db.database import Database
+from appliance.events.log import last_event_seq
+from appliance.http.app import create_app
+from appliance.uplink.tables import ReferenceRow
 from tests.conftest import GUIDE, T0, Station, login
 
 DEMO_ITEMS: list[dict[str, Any]] = json.loads(DEMO_CATALOGUE.read_text(encoding="utf-8"))["items"]
@@ -148,9 +149,9 @@ def test_county_catalogue_rows_become_the_current_version_r_s2(station: Station)
     svc = CatalogueService(db, clock)
     version = svc.current_version()
     assert version is not None and version.source == "county" and version.item_count == len(items)
-    seq = db.last_event_seq()
+    seq = last_event_seq(db)
     again = apply_catalogue_reference(db, clock)  # same contents: nothing written
-    assert not again.applied and db.last_event_seq() == seq
+    assert not again.applied and last_event_seq(db) == seq
     # a malformed publication is refused whole; the county version stays
     bad = county_rows(items)
     bad[items[0]["code"]]["promised_days"] = "很快"

@@ -15,8 +15,8 @@ import pytest
 import uvicorn
 from sqlmodel import select
 
-from appliance.domain.clock import SystemClock
-from appliance.storage.sync_models import ReferenceRow
+from appliance.core.clock import SystemClock
+from appliance.uplink.tables import ReferenceRow
 from sync.county.admins import create_admin
 from sync.county.enrolment import create_station
 from sync.county.services import build_county_services

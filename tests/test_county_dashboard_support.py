@@ -13,7 +13,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 import sync.county.app as county_app
-from appliance.domain.clock import FrozenClock
+from appliance.core.clock import FrozenClock
 from sync.county.admins import create_admin
 from sync.county.dashboard import dashboard_route_handlers, is_dashboard_route
 from sync.county.services import CountyServices, build_county_services

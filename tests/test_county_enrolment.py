@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from appliance.domain.errors import Conflict
+from appliance.core.errors import Conflict
 from sync import crypto
 from sync.county.enrolment import create_station, issue_enrolment_code, revoke_station
 from tests.test_county_fixtures import (  # noqa: F401  (fixtures)

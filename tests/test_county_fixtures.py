@@ -17,7 +17,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from litestar.testing import TestClient
 
-from appliance.domain.clock import FrozenClock
+from appliance.core.clock import FrozenClock
 from sync import crypto
 from sync.canonical import canonical_json, sha256_hex
 from sync.county.app import create_county_app

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from appliance.domain.errors import Invalid
+from appliance.core.errors import Invalid
 from sync.county.ingest import force_backlog
 from sync.county.status import list_quarantine, station_health
 from sync.protocol import AckReply, WireEvent

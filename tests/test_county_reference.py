@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from appliance.domain.errors import Invalid
+from appliance.core.errors import Invalid
 from sync import crypto
 from sync.county.enrolment import revoke_station
 from sync.county.reference import (

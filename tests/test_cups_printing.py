@@ -17,11 +17,11 @@ from typing import Any, cast
 
 import pytest
 
+from appliance.documents.pdf import Notice, render_notice_pdf
+from appliance.documents.receipt import build_receipt, progress_url, receipt_lines
 from hw.cups import CupsNoticePrinter, CupsReceiptPrinter
-from hw.notice_pdf import Notice, render_notice_pdf
-from hw.printers import make_notice_printer, make_receipt_printer
 from hw.protocols import PrinterUnavailable
-from hw.receipt import build_receipt, progress_url, receipt_lines
+from hwservice.devices import make_notice_printer, make_receipt_printer
 from tests.cups_server import (  # noqa: F401  (the fixtures are used by name)
     CupsServer,
     PdfQueue,

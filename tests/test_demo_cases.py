@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from appliance.services.case_service import CaseService
-from appliance.services.demo_cases import DEMO_CASES, seed_demo_cases
+from appliance.cases.service.cases import CaseService
+from appliance.demo.cases import DEMO_CASES, seed_demo_cases
 from tests.conftest import Station
 
 

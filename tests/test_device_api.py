@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
+from appliance.events.log import last_event_seq
 from tests.conftest import MANAGER, WINDOW_CLERK, Station, login
 from tests.helpers import fingerprint
 
@@ -174,7 +175,7 @@ def test_rating_keypad_press_only_after_service_r_e2(client: TestClient, station
 
 
 def test_event_feed_for_buzzer_and_voice(client: TestClient, station: Station, dev: dict[str, str]) -> None:
-    start = station.services.db.last_event_seq()
+    start = last_event_seq(station.services.db)
     client.post("/api/kiosk/tickets", json={"category": "A"})
     h = login(client, *WINDOW_CLERK)
     client.post("/api/windows/1/call-next", headers=h)

@@ -7,7 +7,6 @@ import http.server
 import io
 import shutil
 import sqlite3
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +17,12 @@ from typing import Any
 
 import pytest
 
-from appliance.doctor import (
+from appliance.settings import Settings
+from hw.printers import FakeReceiptPrinter
+from hw.protocols import ModemStatus
+from hw.voice.pack import DEFAULT_PACK_DIR
+from tests.conftest import T0, Station, free_port
+from yizhan.doctor import (
     CheckResult,
     Printers,
     doctor_main,
@@ -27,13 +31,7 @@ from appliance.doctor import (
     format_report,
     run_doctor,
 )
-from appliance.doctor_checks import DiskUsage, DoctorContext
-from appliance.settings import Settings
-from hw.printers import FakeReceiptPrinter
-from hw.protocols import ModemStatus
-from hw.voice.pack import DEFAULT_PACK_DIR
-
-from .conftest import T0, Station, free_port
+from yizhan.doctor_checks import DiskUsage, DoctorContext
 
 GB = 1024**3
 
@@ -162,11 +160,9 @@ def test_out_of_paper_is_a_fail_line_with_the_fix(rig: Rig) -> None:
     assert "A4 纸" in by_name(rig.run())["A4 打印机"].fix
 
 
-def test_printers_and_modem_not_configured_are_warnings(
-    rig: Rig, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "hw.modem", None)  # not built yet: ImportError
-    results = rig.run(printers=Printers(None, None), modem=None)
+def test_printers_and_modem_not_configured_are_warnings(rig: Rig) -> None:
+    no_modem = dataclasses.replace(rig.settings, modem_backend="none")
+    results = rig.run(printers=Printers(None, None), modem=None, settings=no_modem)
     found = by_name(results)
     assert found["小票打印机"].status == "warn" and "未配置" in found["小票打印机"].found
     assert found["A4 打印机"].status == "warn" and "未配置" in found["A4 打印机"].found

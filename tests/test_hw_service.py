@@ -8,17 +8,17 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from appliance.storage.models import PrintJob, SmsMessage
+from appliance.jobs.tables import PrintJob, SmsMessage
 from hw.gpio.buzzer import FakeBuzzer
 from hw.gpio.keypad import FakeRatingKeypad
 from hw.modem.simulated import FakeModem
 from hw.printers import FakeReceiptPrinter
-from hw.service.announcer import Announcer
-from hw.service.api import DeviceApi
-from hw.service.buttons import ButtonBridge
-from hw.service.messaging import InboundSpool, SmsWorker
-from hw.service.printing import PrintWorker, ReceiptOptions
 from hw.voice.speaker import FakeSpeaker
+from hwservice.announcer import Announcer
+from hwservice.api import DeviceApi
+from hwservice.buttons import ButtonBridge
+from hwservice.messaging import InboundSpool, SmsWorker
+from hwservice.printing import PrintWorker, ReceiptOptions
 from tests.conftest import LiveServer
 
 
@@ -136,9 +136,9 @@ def test_button_bridge_issues_button_tickets_r_q1(live_server: LiveServer, api: 
     waiting = snap.categories[0].waiting
     assert [(w.number, w.priority) for w in waiting] == [("A001", "normal"), ("A002", "vulnerable")]
     bridge.stuck(True)
-    assert [a.kind for a in live_server.station.services.windows.open_alerts()] == ["device:button_stuck"]
+    assert [a.kind for a in live_server.station.services.alerts.open_alerts()] == ["device:button_stuck"]
     bridge.stuck(False)
-    assert live_server.station.services.windows.open_alerts() == []
+    assert live_server.station.services.alerts.open_alerts() == []
 
 
 def test_button_press_with_server_down_beeps_fault(live_server: LiveServer) -> None:
@@ -190,7 +190,7 @@ NOTICE = {
 
 
 def add_notice_job(live: LiveServer) -> None:
-    from appliance.services.print_jobs import add_print_job
+    from appliance.jobs.service.print_jobs import add_print_job
 
     st = live.station
     with st.services.db.write() as s:
@@ -243,7 +243,7 @@ def test_service_wires_the_button_to_print_at_once(live_server: LiveServer, api:
 
     from hw.gpio.config import GpioConfig
     from hw.gpio.factory import make_backend, make_button
-    from hw.service.main import Devices, HardwareService
+    from hwservice.main import Devices, HardwareService
 
     cfg = GpioConfig()
     pins = make_backend("fake")

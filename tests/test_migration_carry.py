@@ -7,10 +7,11 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from appliance.domain.clock import FrozenClock
-from appliance.services.container import build_services
+from appliance.core.clock import FrozenClock
+from appliance.db.migrate import upgrade
+from appliance.events.log import last_event_seq
 from appliance.settings import load_settings
-from appliance.storage.migrate import upgrade
+from appliance.wiring import build_services
 
 NOW = "2026-11-23 01:00:00.000000"
 
@@ -49,7 +50,7 @@ def test_0001_database_upgrades_with_data_intact(tmp_path: Path) -> None:
     services = build_services(settings, clock)
     called = services.queue.call_next("1")
     assert called.number == "A001"
-    assert services.db.last_event_seq() > 1  # the log continues after the old events
+    assert last_event_seq(services.db) > 1  # the log continues after the old events
     claims = services.sms.claim()
     assert [c.body for c in claims] == ["【示范村便民服务站】请 A001 号到 1 号窗口办理。"]
     services.close()

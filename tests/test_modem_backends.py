@@ -13,9 +13,10 @@ from typing import cast
 import pytest
 
 from appliance.settings import Settings, load_settings
-from hw.modem import FakeModem, SimulatedModem, make_modem
+from hw.modem import FakeModem, SimulatedModem
 from hw.modem.gsm_modem import GsmModem
 from hw.protocols import InboundSms, Modem, SmsFailed
+from hwservice.devices import make_modem
 from tests.test_modem_pdu import CALLING, WAITING
 
 

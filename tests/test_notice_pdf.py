@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from hw.notice_pdf import Notice, chinese_date, notice_receipt, render_notice_pdf
-from hw.printers import FakeNoticePrinter, SimulatedNoticePrinter, make_notice_printer
+from appliance.documents.pdf import Notice, chinese_date, notice_receipt, render_notice_pdf
+from hw.printers import FakeNoticePrinter, SimulatedNoticePrinter
 from hw.protocols import NoticePrinter, PrinterUnavailable
+from hwservice.devices import make_notice_printer
 from tests.conftest import make_station
 
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing")

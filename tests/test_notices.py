@@ -1,4 +1,4 @@
-"""Notice content builders (hw.notices): every kind rendered to A4 PDF and read back with
+"""Notice content builders (appliance.documents.notices): every kind rendered to A4 PDF and read back with
 pdftotext (R-K2 decisions and their notices, R-K6 pickup notice, R-C4 一次性告知单)."""
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from hw.notice_pdf import Notice, notice_receipt, render_notice_pdf
-from hw.notices import (
+from appliance.documents.notices import (
     NOTICE_KINDS,
     PROVISIONAL_MARK,
     CorrectionData,
@@ -24,7 +23,7 @@ from hw.notices import (
     build_notice,
     kind_for_title,
 )
-from hw.notices.samples import (
+from appliance.documents.notices.samples import (
     ACCEPTANCE,
     CORRECTION,
     EXTENSION,
@@ -38,6 +37,7 @@ from hw.notices.samples import (
     TOLERANT,
     ZHANG,
 )
+from appliance.documents.pdf import Notice, notice_receipt, render_notice_pdf
 
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing")
 FOOTER = "本通知书一式二份，申请人、受理单位各执一份。"
@@ -371,7 +371,7 @@ def test_guide_sheet_r_c4(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("kind", sorted(SAMPLES))
 def test_condensed_receipt_keeps_the_essentials_r_k2(kind: str) -> None:
-    """The thermal receipt version (hw.notice_pdf.notice_receipt) carries title, number,
+    """The thermal receipt version (appliance.documents.pdf.notice_receipt) carries title, number,
     item, deadline and footer, and never the full ID number."""
     notice = build_notice(kind, SAMPLES[kind])
     data, text = notice_receipt(notice)

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from appliance.domain.errors import Conflict
-from appliance.domain.ids import uuid7
-from appliance.domain.masking import mask_id_number, mask_name, mask_phone
-from appliance.domain.queue_rules import (
+from appliance.core.errors import Conflict
+from appliance.core.ids import uuid7
+from appliance.core.masking import mask_id_number, mask_name, mask_phone
+from appliance.queue.rules.tickets import (
     Candidate,
     Priority,
     TicketStatus,
@@ -19,7 +19,7 @@ from appliance.domain.queue_rules import (
     format_number,
     rejoin_queue_at,
 )
-from appliance.domain.wait_estimate import (
+from appliance.queue.rules.wait_estimate import (
     BusinessDay,
     average_service_minutes,
     estimate_wait_minutes,

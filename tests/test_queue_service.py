@@ -7,8 +7,11 @@ import json
 import pytest
 from sqlmodel import col, select
 
-from appliance.domain.errors import Conflict
-from appliance.storage.models import Event, OvertimeLog, PrintJob, Ticket
+from appliance.core.errors import Conflict
+from appliance.events.log import last_event_seq
+from appliance.events.tables import Event
+from appliance.jobs.tables import PrintJob
+from appliance.queue.tables import OvertimeLog, Ticket
 from tests.conftest import Station, make_station
 
 
@@ -49,7 +52,7 @@ def test_wait_estimate_learns_from_recent_services_r_q2(station: Station) -> Non
 
 def test_every_change_appends_an_event_with_gapless_seq(station: Station) -> None:
     q = station.services.queue
-    before = station.services.db.last_event_seq()
+    before = last_event_seq(station.services.db)
     t = q.issue("A", "kiosk", phone="13812345678")
     q.call_next("1")
     q.finish("1")
@@ -163,11 +166,11 @@ def test_pause_blocks_calls_and_alert_fires_past_absence_r_q6(station: Station) 
     alerts = w.check_absences()
     assert len(alerts) == 1 and "超过 15 分钟" in alerts[0].message
     assert w.check_absences() == []  # fires once
-    assert [a.kind for a in w.open_alerts()] == ["absence"]
+    assert [a.kind for a in station.services.alerts.open_alerts()] == ["absence"]
     display = w.display_snapshot()
     assert display.windows[0].paused and "入户代办" in display.notices[0]
     w.resume("1")
-    assert w.open_alerts() == []
+    assert station.services.alerts.open_alerts() == []
     assert q.call_next("1").number == "A001"
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from hw.receipt import (
+from appliance.documents.receipt import (
     CUT,
     SIZE_NUMBER,
     build_receipt,

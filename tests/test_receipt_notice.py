@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hw.receipt import CUT, build_notice_receipt, notice_receipt_lines, text_width
+from appliance.documents.receipt import CUT, build_notice_receipt, notice_receipt_lines, text_width
 
 LINES = [
     "编号：示范受〔2026〕0012号",

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from hw.receipt import build_notice_receipt, build_receipt, receipt_lines, wrap
-from hw.receipt_png import (
+from appliance.documents.receipt import build_notice_receipt, build_receipt, receipt_lines, wrap
+from appliance.documents.receipt_png import (
     Cut,
     Feed,
     QrSymbol,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar.testing import TestClient
 from sqlmodel import select
 
-from appliance.storage.models import Attendance, Staff
+from appliance.staff.tables import Attendance, Staff
 from tests.conftest import GUIDE, MANAGER, WINDOW_CLERK, Station, login
 
 

@@ -7,10 +7,10 @@ import json
 from litestar.testing import TestClient
 from sqlmodel import select
 
-from appliance.services.staff_reference import apply_staff_reference
-from appliance.services.staff_service import hash_pin
-from appliance.storage.models import Staff
-from appliance.storage.sync_models import ReferenceRow
+from appliance.staff.service.accounts import hash_pin
+from appliance.staff.service.reference import apply_staff_reference
+from appliance.staff.tables import Staff
+from appliance.uplink.tables import ReferenceRow
 from tests.conftest import WINDOW_CLERK, Station, login
 
 

@@ -9,9 +9,10 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
-import appliance.storage.models  # noqa: F401
-from appliance.storage.database import Database
-from appliance.storage.migrate import downgrade, upgrade
+import appliance.tables  # noqa: F401
+from appliance.db.database import Database
+from appliance.db.migrate import downgrade, upgrade
+from appliance.events.log import last_event_seq
 
 
 def test_sqlite_pragmas_wal_full_fk_busy(tmp_path: Path) -> None:
@@ -51,7 +52,7 @@ def test_downgrade_and_upgrade_again(tmp_path: Path) -> None:
 def test_write_transaction_rolls_back_on_error(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from appliance.storage.database import append_event
+    from appliance.events.log import append_event
 
     url = f"sqlite:///{tmp_path / 'r.db'}"
     upgrade(url)
@@ -62,5 +63,5 @@ def test_write_transaction_rolls_back_on_error(tmp_path: Path) -> None:
             raise RuntimeError("power cut mid-change")
     except RuntimeError:
         pass
-    assert db.last_event_seq() == 0
+    assert last_event_seq(db) == 0
     db.dispose()

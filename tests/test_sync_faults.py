@@ -23,6 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from appliance.events.log import last_event_seq
 from bench.common import ROOT, server_env
 from sync import crypto
 from sync.canonical import sha256_hex
@@ -132,7 +133,7 @@ def test_batches_delivered_twice_and_concurrently(rig: Rig) -> None:
     assert_in_step(rig.station, rig.county)
     # one copy of each pair was stored, the other counted as duplicates
     ok = rig.county.rows("SELECT accepted, duplicates FROM batch_log WHERE outcome = 'ok'")
-    assert sum(a for a, _ in ok) == rig.station.services.db.last_event_seq()
+    assert sum(a for a, _ in ok) == last_event_seq(rig.station.services.db)
     assert sum(d for _, d in ok) >= sum(
         len(json.loads(x.response_body)["results"]) for x in doubled)
 
@@ -344,7 +345,7 @@ def _agent_process(station: Station, proxy: FaultProxy) -> subprocess.Popen[byte
         "sync_timeout_s": "5",
     })
     log = open(station.data_dir / "agent.log", "ab")  # noqa: SIM115
-    return subprocess.Popen([sys.executable, "-m", "appliance.cli", "sync", "run"],
+    return subprocess.Popen([sys.executable, "-m", "yizhan.cli", "sync", "run"],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 

@@ -27,9 +27,10 @@ import uvicorn
 from sqlalchemy import insert
 from sqlmodel import col, select
 
-from appliance.domain.ids import new_id
-from appliance.storage.models import Event
-from appliance.storage.sync_models import SYNC_STATE_ID, SyncState
+from appliance.core.ids import new_id
+from appliance.events.log import last_event_seq
+from appliance.events.tables import Event
+from appliance.uplink.tables import SYNC_STATE_ID, SyncState
 from sync.county.app import create_county_app
 from sync.county.enrolment import create_station, issue_enrolment_code
 from sync.county.services import CountyServices, build_county_services
@@ -175,7 +176,7 @@ def drive_tickets(station: Station, n: int, rng: random.Random | None = None) ->
         q.start(window)
         clock.advance(minutes=rng.randint(2, 9))
         q.finish(window)
-    return station.services.db.last_event_seq()
+    return last_event_seq(station.services.db)
 
 
 def fill_backlog(station: Station, days: int, per_day: int, tickets_per_real_day: int = 40) -> int:
@@ -183,11 +184,11 @@ def fill_backlog(station: Station, days: int, per_day: int, tickets_per_real_day
     through the services, the others clone its events (new ids, shifted times) in bulk.
     Returns the station's last seq."""
     start = station.clock.now()
-    first = station.services.db.last_event_seq()
+    first = last_event_seq(station.services.db)
     drive_tickets(station, tickets_per_real_day)
     with station.services.db.read() as s:
         day = list(s.exec(select(Event).where(col(Event.seq) > first).order_by(col(Event.seq))))
-    seq = station.services.db.last_event_seq()
+    seq = last_event_seq(station.services.db)
     rows: list[dict[str, Any]] = []
     for d in range(1, days):
         shift = timedelta(days=d)
@@ -201,7 +202,7 @@ def fill_backlog(station: Station, days: int, per_day: int, tickets_per_real_day
         for i in range(0, len(rows), 2000):
             s.execute(insert(Event), rows[i:i + 2000])
     station.clock.set(start + timedelta(days=days))
-    return station.services.db.last_event_seq()
+    return last_event_seq(station.services.db)
 
 
 # ---- the invariant ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from appliance.storage.sync_models import ReferenceRow
+from appliance.uplink.tables import ReferenceRow
 from sync import crypto
 from sync.station.agent import SyncAgent
 from sync.station.client import reference_request_bytes

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from appliance.db.database import Database
+from appliance.db.migrate import upgrade
 from appliance.settings import load_settings
-from appliance.storage.database import Database
-from appliance.storage.migrate import upgrade
 from sync import crypto
 from sync.station.enrol import EnrolError, enrol
 from sync.station.keys import key_path, load_station_key

@@ -20,12 +20,13 @@ from typing import Any
 import httpx
 import pytest
 
-from appliance.domain.clock import FrozenClock
-from appliance.domain.ids import new_id
+from appliance.core.clock import FrozenClock
+from appliance.core.ids import new_id
+from appliance.db.database import Database
+from appliance.db.migrate import upgrade
+from appliance.events.log import append_event
+from appliance.events.tables import Event
 from appliance.settings import Settings, load_settings
-from appliance.storage.database import Database, append_event
-from appliance.storage.migrate import upgrade
-from appliance.storage.models import Event
 from sync import crypto
 from sync.protocol import (
     BATCH_HEADER,

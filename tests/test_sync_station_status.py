@@ -15,12 +15,12 @@ from litestar.di import Provide
 from litestar.testing import TestClient
 from textual.app import App, ComposeResult
 
-from appliance.http.controllers.sync import SyncController
-from appliance.services.container import build_services
-from appliance.services.sync_status import SyncStatusService, age_text
+from appliance.db.database import Database
+from appliance.db.migrate import upgrade
 from appliance.settings import load_settings
-from appliance.storage.database import Database
-from appliance.storage.migrate import upgrade
+from appliance.uplink.controller import SyncController
+from appliance.uplink.service import SyncStatusService, age_text
+from appliance.wiring import build_services
 from sync.station.agent import SyncAgent
 from sync.station.cli import sync_status_main
 from tests.test_sync_station_fake import StationRig, station_rig
@@ -66,7 +66,7 @@ def test_nothing_to_show_when_no_county_is_configured(tmp_path: Path) -> None:
     settings = load_settings(env={}, data_dir=str(tmp_path))
     upgrade(settings.sqlalchemy_url)
     db = Database(settings.sqlalchemy_url)
-    from appliance.domain.clock import SystemClock
+    from appliance.core.clock import SystemClock
 
     view = SyncStatusService(db, SystemClock(), "Asia/Shanghai", "").status()
     assert (view.summary, view.problems, view.enrolled) == ("", [], False)
@@ -85,7 +85,7 @@ def test_the_status_endpoint(rig: StationRig) -> None:
 
     services = build_services(rig.settings, rig.clock, rig.db)
     app = Litestar([SyncController], dependencies={
-        "services": Provide(lambda: services, sync_to_thread=False)
+        "sync_status": Provide(lambda: services.sync_status, sync_to_thread=False)
     })
     with TestClient(app) as client:
         body = client.get("/api/sync/status").json()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from appliance.storage.sync_models import SyncQuarantine, SyncState
+from appliance.uplink.tables import SyncQuarantine, SyncState
 from sync.station.agent import SyncAgent
 from sync.station.outbox import pending_events
 from sync.station.state import backoff_seconds, load_state

@@ -17,8 +17,8 @@ import pytest
 from litestar.testing import TestClient
 from sqlmodel import select
 
-from appliance.storage.models import Event
-from appliance.storage.sync_models import ReferenceRow, SyncState
+from appliance.events.tables import Event
+from appliance.uplink.tables import ReferenceRow, SyncState
 from sync import crypto
 from sync.canonical import sha256_hex
 from sync.county.enrolment import create_station

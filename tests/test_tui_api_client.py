@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from appliance.domain.queue_rules import TicketSource
+from appliance.queue.rules.tickets import TicketSource
 from tests.conftest import GUIDE, WINDOW_CLERK, LiveServer, free_port
 from tui.api_client import ApiError, Offline, StationApi
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from appliance.domain.queue_rules import TicketSource
-from appliance.services.views import WindowState
+from appliance.queue.rules.tickets import TicketSource
+from appliance.queue.service.views import WindowState
 from tests.conftest import WINDOW_CLERK, LiveServer
 from tui.app import YizhanApp
 from tui.queue_widgets import CurrentTicketPanel

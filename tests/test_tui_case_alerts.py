@@ -10,8 +10,8 @@ from datetime import datetime
 
 from sqlalchemy import text
 
-from appliance.services.case_service import CaseService
-from appliance.services.case_sweep import CaseSweep
+from appliance.cases.service.cases import CaseService
+from appliance.cases.service.sweep import CaseSweep
 from tests.conftest import WINDOW_CLERK, LiveServer
 from tui.status_bar import case_summary
 from tui.testing import TEST_SIZE as SIZE

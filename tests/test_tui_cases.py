@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, OptionList
 
-from appliance.domain.queue_rules import TicketSource
+from appliance.queue.rules.tickets import TicketSource
 from tests.conftest import T0, WINDOW_CLERK, LiveServer
 from tests.helpers import fingerprint
 from tests.tui_cases_support import (

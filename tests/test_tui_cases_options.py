@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList
 
-from appliance.domain.cases.records import OtherPlace, OtherPlaceKind
+from appliance.cases.rules.records import OtherPlace, OtherPlaceKind
 from tests.conftest import T0, WINDOW_CLERK, LiveServer
 from tests.tui_cases_support import (
     act,

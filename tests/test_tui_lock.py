@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from appliance.domain.queue_rules import TicketSource
+from appliance.queue.rules.tickets import TicketSource
 from tests.conftest import WINDOW_CLERK, LiveServer
 from tui.app import YizhanApp
 from tui.screens.lock import LockScreen

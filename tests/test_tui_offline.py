@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from appliance.domain.queue_rules import TicketSource
+from appliance.queue.rules.tickets import TicketSource
 from appliance.settings import load_settings
 from tests.conftest import WINDOW_CLERK, LiveServer, free_port
 from tui import app as app_module

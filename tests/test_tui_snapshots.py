@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from appliance.domain.queue_rules import TicketSource
+from appliance.queue.rules.tickets import TicketSource
 from tests.conftest import LiveServer
 from tui.screens.lock import LockScreen
 from tui.screens.login import LoginScreen

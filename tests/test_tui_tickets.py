@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from appliance.storage.models import Staff, Ticket
+from appliance.queue.tables import Ticket
+from appliance.staff.tables import Staff
 from tests.conftest import MANAGER, WINDOW_CLERK, LiveServer
 from tui.app import YizhanApp
 from tui.testing import TEST_SIZE as SIZE

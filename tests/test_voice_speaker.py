@@ -18,15 +18,8 @@ from appliance.settings import Settings, load_settings
 from hw.protocols import Speaker
 from hw.voice.announce import call_clips
 from hw.voice.pack import DEFAULT_PACK_DIR, VoicePack
-from hw.voice.speaker import (
-    AplaySpeaker,
-    FakeSpeaker,
-    FileSpeaker,
-    announce_call,
-    find_player,
-    load_configured_pack,
-    make_speaker,
-)
+from hw.voice.speaker import AplaySpeaker, FakeSpeaker, FileSpeaker, announce_call, find_player
+from hwservice.devices import load_configured_pack, make_speaker
 
 
 @dataclass(frozen=True)

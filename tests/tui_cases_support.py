@@ -13,13 +13,13 @@ from sqlmodel import select
 from textual.pilot import Pilot
 from textual.screen import Screen
 
-from appliance.domain.cases.case import CaseFile
-from appliance.services.case_codec import decode_case
-from appliance.services.case_service import CaseService
-from appliance.services.case_views import CaseDetail
-from appliance.services.catalogue_import import import_catalogue_file
-from appliance.storage.case_models import CaseRecord
-from appliance.storage.models import Staff
+from appliance.cases.rules.case import CaseFile
+from appliance.cases.service.cases import CaseService
+from appliance.cases.service.codec import decode_case
+from appliance.cases.service.views import CaseDetail
+from appliance.cases.tables import CaseRecord
+from appliance.catalogue.service.importer import import_catalogue_file
+from appliance.staff.tables import Staff
 from tests.conftest import LiveServer
 from tui.app import YizhanApp
 from tui.case_widgets import MaterialChecklist

@@ -12,8 +12,8 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
-from .case_models import CaseDetail, CaseNotice, CaseSummary, ItemGuide, ItemHit, StepResult
-from .models import Alert, Login, QueueSnapshot, Staff, Ticket, WindowInfo, WindowState
+from tui.case_models import CaseDetail, CaseNotice, CaseSummary, ItemGuide, ItemHit, StepResult
+from tui.models import Alert, Login, QueueSnapshot, Staff, Ticket, WindowInfo, WindowState
 
 DEFAULT_TIMEOUT = 3.0
 OFFLINE_MESSAGE = "无法连接服务器，请检查网络，系统会自动重试"

@@ -17,13 +17,13 @@ from zoneinfo import ZoneInfo
 from textual.app import App
 from textual.binding import Binding
 
-from .api_client import ApiError, Offline, StationApi
-from .models import Alert, QueueSnapshot, WindowState
-from .screens.lock import LockScreen
-from .screens.login import LoginScreen
-from .screens.queue import QueueScreen
-from .session import Session
-from .status_bar import Status, StatusBar, case_summary, is_case_alert
+from tui.api_client import ApiError, Offline, StationApi
+from tui.models import Alert, QueueSnapshot, WindowState
+from tui.screens.lock import LockScreen
+from tui.screens.login import LoginScreen
+from tui.screens.queue import QueueScreen
+from tui.session import Session
+from tui.status_bar import Status, StatusBar, case_summary, is_case_alert
 
 if TYPE_CHECKING:
     from appliance.settings import Settings

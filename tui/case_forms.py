@@ -1,7 +1,7 @@
 """The fields each case decision asks for (受理决定表单), and the JSON body they make.
 
 No Textual here. A ``FormField`` names one body field of the action's command (see
-``appliance.domain.cases.commands``; a dotted key such as ``commitment.signed_by`` is a
+``appliance.cases.rules.commands``; a dotted key such as ``commitment.signed_by`` is a
 nested object). ``build_body`` checks only what a form can check (filled in, a date, a
 number) and says so in Chinese; every rule of the case itself is the server's.
 """
@@ -14,9 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from appliance.domain.cases.materials import SPECIAL_PROCEDURE_LABELS
-
-from .case_models import CaseDetail, ItemGuide
+from appliance.cases.rules.materials import SPECIAL_PROCEDURE_LABELS
+from tui.case_models import CaseDetail, ItemGuide
 
 
 class FormError(ValueError):

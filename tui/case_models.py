@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from appliance.domain.cases.states import STATE_LABELS, CaseState
-from appliance.domain.cases.table import NOTICE_LABELS, Notice
+from appliance.cases.rules.states import STATE_LABELS, CaseState
+from appliance.cases.rules.table import NOTICE_LABELS, Notice
 
 Json = Mapping[str, Any]
 

@@ -20,10 +20,9 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Label, Static
 
-from appliance.domain.masking import mask_id_number
-
-from .case_models import CaseMaterial, CaseSummary, GuideMaterial, TimelineEntry, state_label
-from .screens.dialogs import PromptDialog
+from appliance.core.masking import mask_id_number
+from tui.case_models import CaseMaterial, CaseSummary, GuideMaterial, TimelineEntry, state_label
+from tui.screens.dialogs import PromptDialog
 
 OVERDUE_STYLE = "bold red"
 SOON_STYLE = "bold dark_orange"  # amber

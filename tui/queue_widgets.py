@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from .models import CategoryQueue, WaitingTicket, WindowState
+from tui.models import CategoryQueue, WaitingTicket, WindowState
 
 PRIORITY_STYLE = "bold yellow"
 TRANSFER_STYLE = "bold cyan"

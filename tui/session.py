@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .api_client import ApiError, StationApi
-from .models import Staff, WindowInfo
+from tui.api_client import ApiError, StationApi
+from tui.models import Staff, WindowInfo
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ class Status:
 
 
 CASE_ALERT_PREFIX = "case_"
-# Alert kinds of appliance.services.case_sweep, in the order the bar lists them.
+# Alert kinds of appliance.cases.service.sweep, in the order the bar lists them.
 CASE_ALERT_LABELS = {
     "case_overdue": "超期办件",
     "case_reminder": "临期",

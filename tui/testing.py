@@ -16,8 +16,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from .app import YizhanApp
-from .queue_widgets import CategoryTable, NoShowTable
+from tui.app import YizhanApp
+from tui.queue_widgets import CategoryTable, NoShowTable
 
 DEFAULT_TIMEOUT = 10.0
 TEST_SIZE = (100, 30)
@@ -96,7 +96,7 @@ async def type_text(pilot: Pilot[Any], text: str) -> None:
 
 async def log_in(pilot: Pilot[Any], code: str, pin: str, window: str = "") -> None:
     """Fill the login form and press Enter; waits for the queue screen to show data."""
-    from .screens.queue import QueueScreen
+    from tui.screens.queue import QueueScreen
 
     app = pilot.app
     assert isinstance(app, YizhanApp)
@@ -115,8 +115,8 @@ async def log_in(pilot: Pilot[Any], code: str, pin: str, window: str = "") -> No
 
 async def start_logged_in(pilot: Pilot[Any], code: str, pin: str, window: str = "") -> None:
     """Open a session without typing (the login form has its own tests); wait for data."""
-    from .screens.queue import QueueScreen
-    from .session import open_session
+    from tui.screens.queue import QueueScreen
+    from tui.session import open_session
 
     app = pilot.app
     assert isinstance(app, YizhanApp)

@@ -1,44 +1,66 @@
-"""``create_app()``: the station server, wired from settings."""
+"""``create_app()``: the station server, wired from settings.
+
+Every feature brings its controllers; each handler names the services it needs
+(``queue: QueueService``) and gets the one instance of this process (``appliance.wiring``).
+"""
 
 from __future__ import annotations
 
-import logging
 import threading
-from collections.abc import Callable
+from typing import Any
 
 from litestar import Litestar
 from litestar.di import Provide
 from litestar.static_files import create_static_files_router
 
-from appliance.domain.clock import Clock
-from appliance.services.case_sweep import case_sweep_watch
-from appliance.services.container import Services, build_services
+from appliance.alerts.controller import AlertController
+from appliance.cases.controller import (
+    CaseController,
+    CaseNoticeDeviceController,
+    CaseQueryController,
+)
+from appliance.catalogue.controller import CatalogueController
+from appliance.core.clock import Clock
+from appliance.devices.controller import DeviceController, DeviceStatesController
+from appliance.http.guards import EXCEPTION_HANDLERS, provide_principal, role_guard
+from appliance.http.pages import STATIC, PublicController
+from appliance.jobs.controller import DeviceJobsController, JobsController
+from appliance.queue.controller import (
+    DisplayController,
+    StationController,
+    TicketController,
+    WindowController,
+)
 from appliance.settings import Settings
+from appliance.staff.controller import AuthController, BoardController, StaffController
+from appliance.uplink.controller import SyncController
+from appliance.wiring import Services, build_services
+from appliance.workers import SERVER_WORKERS, BackgroundWorker
 
-from .controllers.case_query import CaseQueryController
-from .controllers.cases import CaseController
-from .controllers.catalogue import CatalogueController
-from .controllers.devices import DeviceController
-from .controllers.jobs import JobsController
-from .controllers.public import STATIC, PublicController
-from .controllers.queue import TicketController, WindowController
-from .controllers.staff import AlertController, AuthController, StaffController, StationController
-from .controllers.sync import SyncController
-from .guards import EXCEPTION_HANDLERS, provide_principal, provide_services, role_guard
+CONTROLLERS = [
+    PublicController,
+    DisplayController,
+    TicketController,
+    WindowController,
+    StationController,
+    AuthController,
+    StaffController,
+    BoardController,
+    AlertController,
+    JobsController,
+    DeviceJobsController,
+    DeviceController,
+    DeviceStatesController,
+    SyncController,
+    CatalogueController,
+    CaseController,
+    CaseNoticeDeviceController,
+    CaseQueryController,
+]
 
-log = logging.getLogger("yizhan.server")
 
-BackgroundWorker = Callable[[Services, threading.Event], None]
-
-
-def absence_watch(services: Services, stop: threading.Event) -> None:
-    """Periodically raise alerts for pauses past the allowed absence (R-Q6)."""
-    while not stop.wait(services.settings.alert_check_seconds):
-        try:
-            for alert in services.windows.check_absences():
-                log.warning("alert: %s", alert.message)
-        except Exception:  # keep watching; the next round retries
-            log.exception("absence check failed")
+def _provide(value: Any) -> Provide:
+    return Provide(lambda: value, sync_to_thread=False)
 
 
 def create_app(
@@ -50,7 +72,7 @@ def create_app(
     services = services or build_services(settings, clock)
     stop = threading.Event()
     threads: list[threading.Thread] = []
-    all_workers = [absence_watch, case_sweep_watch, *(workers or [])]
+    all_workers = [*SERVER_WORKERS, *(workers or [])]
 
     def start_workers() -> None:
         stop.clear()
@@ -65,28 +87,15 @@ def create_app(
         for t in threads:
             t.join(timeout=5)
 
+    dependencies = {name: _provide(value) for name, value in services.by_name().items()}
+    dependencies["principal"] = Provide(provide_principal, sync_to_thread=False)
     app = Litestar(
         route_handlers=[
-            PublicController,
-            TicketController,
-            WindowController,
-            AuthController,
-            StaffController,
-            AlertController,
-            StationController,
-            DeviceController,
-            JobsController,
-            SyncController,
-            CatalogueController,
-            CaseController,
-            CaseQueryController,
+            *CONTROLLERS,
             create_static_files_router("/static", [STATIC], opt={"public": True}),
         ],
         guards=[role_guard],
-        dependencies={
-            "services": Provide(lambda: services, sync_to_thread=False),
-            "principal": Provide(provide_principal, sync_to_thread=False),
-        },
+        dependencies=dependencies,
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[start_workers],
         on_shutdown=[stop_workers],
@@ -96,4 +105,4 @@ def create_app(
     return app
 
 
-__all__ = ["create_app", "provide_services"]
+__all__ = ["create_app"]

@@ -15,19 +15,12 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.handlers.base import BaseRouteHandler
 
-from appliance.domain.errors import DomainError, NotAllowed
-from appliance.domain.roles import ROLE_LABELS
-from appliance.services.container import Services
-from appliance.services.staff_service import Principal
+from appliance.core.errors import DomainError, NotAllowed
+from appliance.core.roles import ROLE_LABELS, Principal
+from appliance.staff.service.accounts import bearer_token
+from appliance.wiring import Services
 
 log = logging.getLogger("yizhan.http")
-
-
-def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
-    header = connection.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip() or None
-    return None
 
 
 def role_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
@@ -42,7 +35,9 @@ def role_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRout
     roles = opt.get("roles")
     if not roles:
         raise NotAllowed("该接口未配置访问权限", "no_policy")
-    principal = services.staff.authenticate(bearer_token(connection))
+    principal = services.staff.authenticate(
+        bearer_token(connection.headers.get("authorization", ""))
+    )
     if principal.role not in roles:
         raise NotAllowed(
             f"您的岗位（{ROLE_LABELS[principal.role]}）无权进行此操作", "forbidden_role"
@@ -53,11 +48,6 @@ def role_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRout
 def provide_principal(request: Request[Any, Any, Any]) -> Principal:
     principal: Principal = request.state.principal
     return principal
-
-
-def provide_services(request: Request[Any, Any, Any]) -> Services:
-    services: Services = request.app.state.services
-    return services
 
 
 def _body(status: int, code: str, message: str) -> Response[dict[str, Any]]:

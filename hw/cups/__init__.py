@@ -6,8 +6,8 @@ states without any I/O.
 
 from __future__ import annotations
 
-from .queues import CupsNoticePrinter, CupsQueue, CupsReceiptPrinter, cups_errors, translate
-from .status import CupsJob, JobState, printer_status, reason_keywords
+from hw.cups.queues import CupsNoticePrinter, CupsQueue, CupsReceiptPrinter, cups_errors, translate
+from hw.cups.status import CupsJob, JobState, printer_status, reason_keywords
 
 __all__ = [
     "CupsJob",

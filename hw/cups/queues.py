@@ -20,8 +20,15 @@ from typing import Any, cast
 
 import cups
 
-from ..protocols import PrinterStatus, PrinterUnavailable
-from .status import IDLE, PROCESSING, CupsJob, job_from_attributes, printer_status, stalled_for
+from hw.cups.status import (
+    IDLE,
+    PROCESSING,
+    CupsJob,
+    job_from_attributes,
+    printer_status,
+    stalled_for,
+)
+from hw.protocols import PrinterStatus, PrinterUnavailable
 
 RAW_FORMAT = "application/vnd.cups-raw"
 PDF_FORMAT = "application/pdf"
@@ -170,7 +177,7 @@ class CupsReceiptPrinter(CupsQueue):
     """Thermal receipt printer (小票打印机) behind a CUPS *raw* queue.
 
     The queue's device is typically ``socket://PRINTER:9100`` (LAN) or ``usb://…``; the bytes
-    built by :mod:`hw.receipt` reach the printer unchanged. The job title is the ticket number.
+    built by :mod:`appliance.documents.receipt` reach the printer unchanged. The job title is the ticket number.
     """
 
     document_format = RAW_FORMAT

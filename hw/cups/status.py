@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..protocols import PrinterStatus
+from hw.protocols import PrinterStatus
 
 IDLE, PROCESSING, STOPPED = 3, 4, 5
 PRINTER_STATE_NAMES = {IDLE: "空闲", PROCESSING: "正在打印", STOPPED: "已停止"}

@@ -11,8 +11,15 @@ The station core never imports pyserial: it calls :func:`make_modem` and talks t
 result through :class:`hw.protocols.Modem`.
 """
 
-from .pdu import InvalidNumber, PduError, SubmitPdu, decode_deliver, encode_submit, parse_number
-from .simulated import MODEM_BACKENDS, FakeModem, SentSms, SimulatedModem, make_modem
+from hw.modem.pdu import (
+    InvalidNumber,
+    PduError,
+    SubmitPdu,
+    decode_deliver,
+    encode_submit,
+    parse_number,
+)
+from hw.modem.simulated import MODEM_BACKENDS, FakeModem, SentSms, SimulatedModem
 
 __all__ = [
     "MODEM_BACKENDS",
@@ -24,6 +31,5 @@ __all__ = [
     "SubmitPdu",
     "decode_deliver",
     "encode_submit",
-    "make_modem",
     "parse_number",
 ]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from . import gsm7
-from .pdu import SINGLE_UNITS, encode_address, parse_number, split_units, utf16_units
+from hw.modem import gsm7
+from hw.modem.pdu import SINGLE_UNITS, encode_address, parse_number, split_units, utf16_units
 
 CHINA_TZ = timezone(timedelta(hours=8))
 _DELIVER = 0x00

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .deliver import deliver_pdus, tpdu_length
+from hw.modem.deliver import deliver_pdus, tpdu_length
 
 SimState = Literal["READY", "SIM PIN", "SIM PUK", "absent"]
 

@@ -22,12 +22,11 @@ from datetime import datetime
 from functools import partial
 from typing import TypeVar
 
+from hw.modem.at import AtCommandError, AtDriver, AtTimeout, PortGone, SerialFactory, open_serial
+from hw.modem.errors import error_info, sms_failed
+from hw.modem.inbound import DEFAULT_STALE_AFTER, Reassembler, StoredPdu
+from hw.modem.pdu import InvalidNumber, PduError, decode_deliver, encode_submit
 from hw.protocols import InboundSms, ModemState, ModemStatus, SmsFailed
-
-from .at import AtCommandError, AtDriver, AtTimeout, PortGone, SerialFactory, open_serial
-from .errors import error_info, sms_failed
-from .inbound import DEFAULT_STALE_AFTER, Reassembler, StoredPdu
-from .pdu import InvalidNumber, PduError, decode_deliver, encode_submit
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from hw.modem.pdu import DeliverPdu
 from hw.protocols import InboundSms
-
-from .pdu import DeliverPdu
 
 MISSING_PART = "……"
 DEFAULT_STALE_AFTER = 6 * 3600.0

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Literal, NamedTuple
 
-from . import gsm7
+from hw.modem import gsm7
 
 SINGLE_UNITS = 70
 PART_UNITS = 67
@@ -91,6 +91,12 @@ class PhoneNumber:
         if self.international and self.digits.startswith(CHINA_CODE) and _CN_MOBILE.fullmatch(rest):
             return rest
         return str(self)
+
+    @property
+    def masked(self) -> str:
+        """The local number for logs on disk, only its first 3 and last 4 digits shown (R-I3)."""
+        local = self.local
+        return local[:3] + "*" * (len(local) - 7) + local[-4:] if len(local) >= 7 else "*" * len(local)
 
 
 def parse_number(phone: str) -> PhoneNumber:

@@ -22,15 +22,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from appliance.domain.masking import mask_phone
-from hw.protocols import InboundSms, Modem, ModemState, ModemStatus, SmsFailed
-
-from .pdu import PduError, encode_submit, parse_number
+from hw.modem.pdu import PduError, encode_submit, parse_number
+from hw.protocols import InboundSms, ModemState, ModemStatus, SmsFailed
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from appliance.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +58,7 @@ class SimulatedModem:
         record = {
             "at": datetime.now().astimezone().isoformat(timespec="seconds"),
             # a log on disk: the number is masked (R-I3)
-            "phone": mask_phone(parse_number(phone).local),
+            "phone": parse_number(phone).masked,
             "parts": parts,
             "text": text,
         }
@@ -195,20 +192,3 @@ class FakeModem:
         return ModemStatus.of(self.state, signal, self.detail)
 
 
-def make_modem(settings: Settings) -> Modem | None:
-    """The modem the settings ask for (``modem_backend``); ``None`` when SMS is switched off."""
-    backend = str(getattr(settings, "modem_backend", "simulated")).strip().lower()
-    if backend == "simulated":
-        return SimulatedModem(settings.data_path / "sms")
-    if backend == "gsm":
-        from .gsm_modem import GsmModem  # pyserial only where a modem is used
-
-        return GsmModem(
-            str(getattr(settings, "modem_port", DEFAULT_PORT)),
-            int(getattr(settings, "modem_baud", 115200)),
-            float(getattr(settings, "modem_timeout", 5.0)),
-            send_timeout=float(getattr(settings, "modem_send_timeout", 60.0)),
-        )
-    if backend == "none":
-        return None
-    raise ValueError(f"未知的短信猫类型“{backend}”，可选：{'、'.join(MODEM_BACKENDS)}")

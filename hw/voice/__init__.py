@@ -9,7 +9,7 @@ See ``docs/voice-pack.md`` for the folder layout and replacing the generated voi
 
 from __future__ import annotations
 
-from .announce import (
+from hw.voice.announce import (
     REQUIRED_CLIPS,
     AnnouncementError,
     call_clips,
@@ -17,15 +17,8 @@ from .announce import (
     recall_clips,
     window_number_clips,
 )
-from .pack import DEFAULT_PACK_DIR, VoicePack, VoicePackError, load_voice_pack
-from .speaker import (
-    AplaySpeaker,
-    FakeSpeaker,
-    FileSpeaker,
-    announce_call,
-    load_configured_pack,
-    make_speaker,
-)
+from hw.voice.pack import DEFAULT_PACK_DIR, VoicePack, VoicePackError, load_voice_pack
+from hw.voice.speaker import AplaySpeaker, FakeSpeaker, FileSpeaker, announce_call
 
 __all__ = [
     "DEFAULT_PACK_DIR",
@@ -39,9 +32,7 @@ __all__ = [
     "announce_call",
     "call_clips",
     "clips_text",
-    "load_configured_pack",
     "load_voice_pack",
-    "make_speaker",
     "recall_clips",
     "window_number_clips",
 ]

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .announce import REQUIRED_CLIPS
+from hw.voice.announce import REQUIRED_CLIPS
 
 PACK_FILE = "pack.toml"
 DEFAULT_GAP_MS = 80

@@ -17,12 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hw.protocols import Speaker
-
-from .announce import AnnouncementError, call_clips, clips_text, recall_clips
-from .pack import VoicePack, VoicePackError, load_voice_pack
+from hw.voice.announce import AnnouncementError, call_clips, clips_text, recall_clips
+from hw.voice.pack import VoicePack, VoicePackError
 
 if TYPE_CHECKING:
-    from appliance.settings import Settings
+    pass
 
 log = logging.getLogger("yizhan.voice")
 
@@ -169,38 +168,10 @@ class FakeSpeaker:
         return [clips_text(c) for c in self.played]
 
 
-def _setting(settings: Settings, name: str, default: str) -> str:
-    return str(getattr(settings, name, default) or default)
 
 
-def load_configured_pack(settings: Settings) -> VoicePack:
-    """The pack named by ``voice_pack_dir``; the shipped default when empty or unusable.
-
-    A broken custom pack falls back to the default pack with a logged error, so a half
-    recorded pack never silences the hall (``yizhan doctor`` shows the error).
-    """
-    configured = str(getattr(settings, "voice_pack_dir", "") or "")
-    if not configured:
-        return load_voice_pack()
-    try:
-        return load_voice_pack(configured)
-    except VoicePackError as exc:
-        log.error("%s；改用默认语音包", exc.message)
-        return load_voice_pack()
 
 
-def make_speaker(settings: Settings) -> Speaker | None:
-    """The speaker ``speaker_backend`` asks for; ``None`` when voice calling is switched off."""
-    backend = _setting(settings, "speaker_backend", DEFAULT_SPEAKER_BACKEND).strip().lower()
-    if backend == "none":
-        return None
-    if backend == "fake":
-        return FakeSpeaker()
-    if backend == "aplay":
-        return AplaySpeaker(load_configured_pack(settings))
-    if backend == "file":
-        return FileSpeaker(load_configured_pack(settings), settings.data_path / "voice")
-    raise ValueError(f"未知的语音叫号方式“{backend}”，可选：{'、'.join(SPEAKER_BACKENDS)}")
 
 
 def announce_call(

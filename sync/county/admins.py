@@ -9,10 +9,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import col, select
 
-from appliance.domain.errors import Conflict, Invalid, Unauthenticated
-
-from .models import CountyAdmin
-from .services import CountyServices
+from appliance.core.errors import Conflict, Invalid, Unauthenticated
+from sync.county.models import CountyAdmin
+from sync.county.services import CountyServices
 
 ROLES = {"county_admin": "县级管理员", "viewer": "只读查看"}
 _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)

@@ -17,9 +17,17 @@ from litestar.di import NamedDependency, Provide
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromQuery, JSONBody, RawBody
 
-from appliance.domain.clock import Clock
-from appliance.domain.errors import NotAllowed
+from appliance.core.clock import Clock
+from appliance.core.errors import NotAllowed
 from sync.county.dashboard import dashboard_route_handlers, is_dashboard_route
+from sync.county.enrolment import enrol
+from sync.county.errors import EXCEPTION_HANDLERS
+from sync.county.ingest import IncomingBatch, ingest_batch
+from sync.county.models import Station
+from sync.county.reference import reference_page, reference_snapshot, signed_page
+from sync.county.services import CountyServices, build_county_services
+from sync.county.settings import CountySettings
+from sync.county.station_auth import authenticate_station
 from sync.protocol import (
     BATCH_HEADER,
     KEY_ID_HEADER,
@@ -27,15 +35,6 @@ from sync.protocol import (
     SIGNATURE_HEADER,
     STATION_HEADER,
 )
-
-from .enrolment import enrol
-from .errors import EXCEPTION_HANDLERS
-from .ingest import IncomingBatch, ingest_batch
-from .models import Station
-from .reference import reference_page, reference_snapshot, signed_page
-from .services import CountyServices, build_county_services
-from .settings import CountySettings
-from .station_auth import authenticate_station
 
 ServicesDep: TypeAlias = NamedDependency[CountyServices]
 StationDep: TypeAlias = NamedDependency[Station]

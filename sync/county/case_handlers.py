@@ -23,10 +23,9 @@ from sqlalchemy import ColumnElement, and_, case, false, func, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session
 
-from appliance.domain.cases.states import RUNNING_STATES, Action
-
-from .apply import StoredEvent, handles_batch
-from .projections import CaseFact
+from appliance.cases.rules.states import RUNNING_STATES, Action
+from sync.county.apply import StoredEvent, handles_batch
+from sync.county.projections import CaseFact
 
 BEIJING = timezone(timedelta(hours=8), "CST")  # the county's day, as the dashboard's
 

@@ -9,9 +9,8 @@ import logging
 import os
 from typing import Any
 
-from appliance.domain.errors import DomainError
-
-from .settings import CountySettings, county_settings_markdown, load_county_settings
+from appliance.core.errors import DomainError
+from sync.county.settings import CountySettings, county_settings_markdown, load_county_settings
 
 
 def _settings(args: argparse.Namespace) -> CountySettings:
@@ -20,7 +19,7 @@ def _settings(args: argparse.Namespace) -> CountySettings:
 
 def _run(args: argparse.Namespace, action: Any) -> int:
     """Build services, run ``action(services)``, print a Chinese refusal on a domain error."""
-    from .services import build_county_services
+    from sync.county.services import build_county_services
 
     services = build_county_services(_settings(args))
     try:
@@ -36,7 +35,7 @@ def _run(args: argparse.Namespace, action: Any) -> int:
 def cmd_county_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .app import create_county_app
+    from sync.county.app import create_county_app
 
     settings = _settings(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -50,7 +49,7 @@ def cmd_county_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_county_db_upgrade(args: argparse.Namespace) -> int:
-    from .migrate import upgrade
+    from sync.county.migrate import upgrade
 
     settings = _settings(args)
     upgrade(settings.database_url, args.revision)
@@ -59,7 +58,7 @@ def cmd_county_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_county_create_station(args: argparse.Namespace) -> int:
-    from .enrolment import create_station
+    from sync.county.enrolment import create_station
 
     def action(svc: Any) -> None:
         issued = create_station(svc, args.code, args.name)
@@ -71,7 +70,7 @@ def cmd_county_create_station(args: argparse.Namespace) -> int:
 
 
 def cmd_county_enrol_code(args: argparse.Namespace) -> int:
-    from .enrolment import issue_enrolment_code
+    from sync.county.enrolment import issue_enrolment_code
 
     def action(svc: Any) -> None:
         issued = issue_enrolment_code(svc, args.station)
@@ -82,7 +81,7 @@ def cmd_county_enrol_code(args: argparse.Namespace) -> int:
 
 
 def cmd_county_revoke(args: argparse.Namespace) -> int:
-    from .enrolment import revoke_station
+    from sync.county.enrolment import revoke_station
 
     def action(svc: Any) -> None:
         revoke_station(svc, args.station)
@@ -92,7 +91,7 @@ def cmd_county_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_county_force_backlog(args: argparse.Namespace) -> int:
-    from .ingest import force_backlog
+    from sync.county.ingest import force_backlog
 
     def action(svc: Any) -> None:
         count = force_backlog(svc, args.station)
@@ -102,7 +101,7 @@ def cmd_county_force_backlog(args: argparse.Namespace) -> int:
 
 
 def cmd_county_create_admin(args: argparse.Namespace) -> int:
-    from .admins import create_admin
+    from sync.county.admins import create_admin
 
     password = os.environ.get("YIZHAN_COUNTY_ADMIN_PASSWORD") or getpass.getpass("密码：")
 

@@ -15,12 +15,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from appliance.domain.errors import Conflict, Invalid, NotAllowed, NotFound
+from appliance.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from sync import crypto
 from sync.canonical import sha256_hex
-
-from .models import EnrolmentCode, Station, StationProgress
-from .services import CountyServices
+from sync.county.models import EnrolmentCode, Station, StationProgress
+from sync.county.services import CountyServices
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone
 STATION_ID = re.compile(r"^[A-Za-z0-9_-]{2,32}$")

@@ -9,7 +9,7 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
-from appliance.domain.errors import DomainError
+from appliance.core.errors import DomainError
 from sync.protocol import BatchRejected
 
 log = logging.getLogger("yizhan.county.http")

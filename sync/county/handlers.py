@@ -12,8 +12,8 @@ from sqlalchemy import case, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session
 
-from .apply import StoredEvent, handles, handles_batch
-from .projections import DeviceState, RatingPress, TicketFact
+from sync.county.apply import StoredEvent, handles, handles_batch
+from sync.county.projections import DeviceState, RatingPress, TicketFact
 
 TICKET_TIME = {
     "ticket.issued": "issued_at",
@@ -164,4 +164,4 @@ def rating_press(s: Session, ev: StoredEvent) -> None:
     s.execute(stmt.on_conflict_do_nothing(index_elements=["station_id", "event_id"]))
 
 
-from . import case_handlers  # noqa: E402, F401  (registers the case projection)
+from sync.county import case_handlers  # noqa: E402, F401  (registers the case projection)

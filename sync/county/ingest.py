@@ -22,13 +22,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session, col, select
 
 import sync.county.handlers  # noqa: F401  (registers the projection handlers)
-from appliance.domain.errors import DomainError, Invalid, NotFound, Unauthenticated
+from appliance.core.errors import DomainError, Invalid, NotFound, Unauthenticated
 from sync import crypto
-from sync.protocol import AckReply, BatchHeader, BatchRejected, EventResult, WireEvent, decode_body
-
-from .apply import StoredEvent, apply_all
-from .enrolment import usable_station
-from .models import (
+from sync.county.apply import StoredEvent, apply_all
+from sync.county.enrolment import usable_station
+from sync.county.models import (
     APPLIED,
     BACKLOG,
     FAILED,
@@ -38,7 +36,8 @@ from .models import (
     Station,
     StationProgress,
 )
-from .services import CountyServices
+from sync.county.services import CountyServices
+from sync.protocol import AckReply, BatchHeader, BatchRejected, EventResult, WireEvent, decode_body
 
 log = logging.getLogger("yizhan.county.ingest")
 INSERT_CHUNK = 1000

@@ -14,8 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from sync import crypto
-
-from .settings import CountySettings
+from sync.county.settings import CountySettings
 
 
 def _write_secret(raw: bytes, path: Path) -> None:

@@ -17,11 +17,10 @@ from sqlalchemy import delete, func, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session, col, select
 
-from appliance.domain.errors import DomainError, Invalid
+from appliance.core.errors import DomainError, Invalid
+from sync.county.models import REFERENCE_TABLES, ReferenceRowRecord
+from sync.county.services import CountyServices
 from sync.protocol import ReferencePage, ReferenceRow, table_hash
-
-from .models import REFERENCE_TABLES, ReferenceRowRecord
-from .services import CountyServices
 
 WRITE_LOCK = 0x59_5A_52_45_46  # "YZREF": serialises reference writes until commit
 REF = ReferenceRowRecord.__table__  # type: ignore[attr-defined]

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from appliance.domain.clock import Clock, SystemClock
-
-from .db import CountyDatabase
-from .keys import CountyKeys, load_or_create_keys
-from .settings import CountySettings
+from appliance.core.clock import Clock, SystemClock
+from sync.county.db import CountyDatabase
+from sync.county.keys import CountyKeys, load_or_create_keys
+from sync.county.settings import CountySettings
 
 
 @dataclass

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from appliance.domain.errors import Unauthenticated
+from appliance.core.errors import Unauthenticated
 from sync import crypto
+from sync.county.enrolment import usable_station
+from sync.county.models import Station
+from sync.county.services import CountyServices
 from sync.protocol import reference_request_bytes
-
-from .enrolment import usable_station
-from .models import Station
-from .services import CountyServices
 
 
 def authenticate_station(

@@ -9,11 +9,10 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import col, select
 
-from appliance.domain.errors import NotFound
-
-from .models import Quarantine, Station, StationProgress
-from .projections import DeviceState
-from .services import CountyServices
+from appliance.core.errors import NotFound
+from sync.county.models import Quarantine, Station, StationProgress
+from sync.county.projections import DeviceState
+from sync.county.services import CountyServices
 
 
 @dataclass(frozen=True)

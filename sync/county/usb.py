@@ -18,9 +18,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from appliance.domain.errors import DomainError
+from appliance.core.errors import DomainError
 from sync import crypto
 from sync.canonical import sha256_hex
+from sync.county.enrolment import usable_station
+from sync.county.ingest import IncomingBatch, ingest_batch
+from sync.county.models import Station
+from sync.county.reference import SnapshotRequired, reference_page, reference_snapshot
+from sync.county.services import CountyServices, build_county_services
+from sync.county.settings import CountySettings
 from sync.protocol import AckReply, BatchHeader, BatchRejected, ReferencePage
 from sync.usb_format import (
     ACK_SUFFIX,
@@ -47,13 +53,6 @@ from sync.usb_format import (
     verify_doc,
     write_verified,
 )
-
-from .enrolment import usable_station
-from .ingest import IncomingBatch, ingest_batch
-from .models import Station
-from .reference import SnapshotRequired, reference_page, reference_snapshot
-from .services import CountyServices, build_county_services
-from .settings import CountySettings
 
 MAX_PAGES = 10_000
 

@@ -16,16 +16,21 @@ from dataclasses import dataclass
 
 import httpx
 
-from appliance.domain.clock import Clock, SystemClock
+from appliance.core.clock import Clock, SystemClock
+from appliance.db.database import Database
 from appliance.settings import Settings
-from appliance.storage.database import Database
-from appliance.storage.sync_models import SyncState
-
-from .client import CountyClient, CountyRefused, OutcomeUnknown, StationIdentity
-from .downsync import DownResult, DownSync, PageRefused
-from .keys import KeyMissing, load_station_key
-from .outbox import apply_ack, build_batch, pending_events
-from .state import NotEnrolled, load_state, record_attempt, record_failure, record_success
+from appliance.uplink.tables import SyncState
+from sync.station.client import CountyClient, CountyRefused, OutcomeUnknown, StationIdentity
+from sync.station.downsync import DownResult, DownSync, PageRefused
+from sync.station.keys import KeyMissing, load_station_key
+from sync.station.outbox import apply_ack, build_batch, pending_events
+from sync.station.state import (
+    NotEnrolled,
+    load_state,
+    record_attempt,
+    record_failure,
+    record_success,
+)
 
 log = logging.getLogger("yizhan.sync")
 MIN_BATCH_BYTES = 4 * 1024

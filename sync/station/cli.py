@@ -1,5 +1,5 @@
 """``yizhan sync status | run [--once] | enrol CODE``: entry points (argparse is wired in
-appliance/cli.py). Each returns a process exit code and prints Chinese lines."""
+yizhan/cli.py). Each returns a process exit code and prints Chinese lines."""
 
 from __future__ import annotations
 
@@ -8,14 +8,13 @@ import signal
 import threading
 from types import FrameType
 
-from appliance.domain.clock import SystemClock
-from appliance.services.sync_status import SyncStatusService
+from appliance.core.clock import SystemClock
+from appliance.db.database import Database
 from appliance.settings import Settings
-from appliance.storage.database import Database
-
-from .agent import SyncAgent
-from .enrol import EnrolError, enrol
-from .state import load_state
+from appliance.uplink.service import SyncStatusService
+from sync.station.agent import SyncAgent
+from sync.station.enrol import EnrolError, enrol
+from sync.station.state import load_state
 
 log = logging.getLogger("yizhan.sync")
 

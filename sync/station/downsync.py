@@ -37,13 +37,12 @@ from typing import Any
 
 from sqlmodel import delete, select
 
-from appliance.storage.database import Database
-from appliance.storage.sync_models import SYNC_STATE_ID, ReferenceRow, SyncState
+from appliance.db.database import Database
+from appliance.uplink.tables import SYNC_STATE_ID, ReferenceRow, SyncState
 from sync import crypto
 from sync.canonical import canonical_json
 from sync.protocol import ReferencePage, table_hash
-
-from .client import REFERENCE_PATH, SNAPSHOT_PATH, CountyClient, CountyRefused
+from sync.station.client import REFERENCE_PATH, SNAPSHOT_PATH, CountyClient, CountyRefused
 
 log = logging.getLogger("yizhan.sync")
 PAGE_LIMIT = 500
@@ -152,9 +151,9 @@ def _record_drift(db: Database, tables: list[str], now: datetime) -> None:
 
 def apply_to_station_tables(db: Database, now: datetime) -> list[str]:
     """Copy the reference rows into the station's own tables (catalogue, holidays, staff)."""
-    from appliance.domain.clock import FrozenClock
-    from appliance.services.catalogue_import import apply_county_reference
-    from appliance.services.staff_reference import apply_staff_reference
+    from appliance.catalogue.service.importer import apply_county_reference
+    from appliance.core.clock import FrozenClock
+    from appliance.staff.service.reference import apply_staff_reference
 
     clock = FrozenClock(now)
     messages = [r.message for r in apply_county_reference(db, clock) if r.message]

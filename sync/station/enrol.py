@@ -19,15 +19,14 @@ from datetime import datetime
 
 import httpx
 
-from appliance.domain.clock import Clock, SystemClock
+from appliance.core.clock import Clock, SystemClock
+from appliance.db.database import Database
 from appliance.settings import Settings
-from appliance.storage.database import Database
-from appliance.storage.sync_models import SYNC_STATE_ID, SyncState
+from appliance.uplink.tables import SYNC_STATE_ID, SyncState
 from sync import crypto
 from sync.protocol import DEFAULT_MAX_BODY
-
-from .client import CountyClient, CountyRefused, OutcomeUnknown
-from .keys import new_station_key, save_station_key
+from sync.station.client import CountyClient, CountyRefused, OutcomeUnknown
+from sync.station.keys import new_station_key, save_station_key
 
 
 class EnrolError(Exception):

@@ -14,10 +14,10 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
-from appliance.domain.ids import new_id
-from appliance.storage.database import Database
-from appliance.storage.models import Event
-from appliance.storage.sync_models import SYNC_STATE_ID, SyncQuarantine, SyncState
+from appliance.core.ids import new_id
+from appliance.db.database import Database
+from appliance.events.tables import Event
+from appliance.uplink.tables import SYNC_STATE_ID, SyncQuarantine, SyncState
 from sync.canonical import sha256_hex
 from sync.protocol import PROTOCOL_VERSION, AckReply, BatchHeader, WireEvent, encode_body
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from appliance.domain.clock import Clock
-from appliance.storage.database import Database
-from appliance.storage.sync_models import SYNC_STATE_ID, SyncState
+from appliance.core.clock import Clock
+from appliance.db.database import Database
+from appliance.uplink.tables import SYNC_STATE_ID, SyncState
 
 BACKOFF_BASE_S = 5.0
 MAX_ERROR_CHARS = 500

@@ -18,13 +18,25 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from appliance.domain.clock import Clock, SystemClock
+from appliance.core.clock import Clock, SystemClock
+from appliance.db.database import Database
 from appliance.settings import Settings
-from appliance.storage.database import Database
-from appliance.storage.sync_models import SyncState
+from appliance.uplink.tables import SyncState
 from sync import crypto
 from sync.canonical import sha256_hex
 from sync.protocol import AckReply, BatchHeader, ReferencePage, WireEvent, encode_body
+from sync.station.agent import GROWTH_LIMIT
+from sync.station.downsync import (
+    PageRefused,
+    _record_drift,
+    apply_page,
+    apply_snapshot,
+    apply_to_station_tables,
+    drifting_tables,
+)
+from sync.station.keys import KeyMissing, load_station_key
+from sync.station.outbox import Batch, apply_ack, build_batch, pending_events
+from sync.station.state import load_state
 from sync.usb_format import (
     ACK_SUFFIX,
     BATCH_SUFFIX,
@@ -52,19 +64,6 @@ from sync.usb_format import (
     verify_doc,
     write_verified,
 )
-
-from .agent import GROWTH_LIMIT
-from .downsync import (
-    PageRefused,
-    _record_drift,
-    apply_page,
-    apply_snapshot,
-    apply_to_station_tables,
-    drifting_tables,
-)
-from .keys import KeyMissing, load_station_key
-from .outbox import Batch, apply_ack, build_batch, pending_events
-from .state import load_state
 
 
 def batch_doc(batch: Batch, key_sign: Callable[[bytes], str], county_box_key: str) -> Doc:
@@ -291,7 +290,7 @@ def import_from_stick(db: Database, path: Path, clock: Clock | None = None) -> U
     return report
 
 
-# ---- CLI entry points (wired in appliance/cli.py) ----------------------------------------------
+# ---- CLI entry points (wired in yizhan/cli.py) ----------------------------------------------
 def _print(report: UsbReport) -> int:
     for line in report.lines:
         print(line)

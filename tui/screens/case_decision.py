@@ -19,9 +19,8 @@ from textual.widgets import Input, Label, Static
 from tui.case_forms import MARKS_ACTIONS, FormError, FormField, build_body, form_fields
 from tui.case_models import CaseDetail, ItemGuide, StepResult
 from tui.case_widgets import ChoiceBar, MaterialChecklist
-
-from .base import Dialog
-from .case_common import guarded
+from tui.screens.base import Dialog
+from tui.screens.case_common import guarded
 
 if TYPE_CHECKING:
     from tui.app import YizhanApp

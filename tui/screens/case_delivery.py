@@ -16,8 +16,7 @@ from textual.widgets import Input, Label, Static
 
 from tui.case_forms import DELIVERY_FIELDS, DELIVERY_METHODS, build_body
 from tui.case_widgets import ChoiceBar
-
-from .case_decision import HINT, FormDialog
+from tui.screens.case_decision import HINT, FormDialog
 
 
 class DeliveryDialog(FormDialog):

@@ -16,18 +16,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
-from appliance.domain.masking import mask_id_number, mask_phone
+from appliance.core.masking import mask_id_number, mask_phone
 from tui.case_forms import defaults
 from tui.case_models import CaseDetail, CaseNotice, ItemGuide, StepResult
 from tui.case_widgets import TimelineTable, provisional_warning
 from tui.queue_widgets import KeyFooter
+from tui.screens.base import AppScreen
+from tui.screens.case_common import guarded, local_today
+from tui.screens.case_decision import ActionDialog
+from tui.screens.case_delivery import DeliveryDialog
+from tui.screens.case_notices import NoticeList, ReprintDialog, reprinted_message
 from tui.status_bar import StatusBar
-
-from .base import AppScreen
-from .case_common import guarded, local_today
-from .case_decision import ActionDialog
-from .case_delivery import DeliveryDialog
-from .case_notices import NoticeList, ReprintDialog, reprinted_message
 
 CHANNEL_LABELS = {"counter": "现场", "online": "网上", "post": "邮寄"}
 MAX_ACTIONS = 9

@@ -19,9 +19,8 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Static
 
 from tui.case_models import CaseNotice
-
-from .base import Dialog
-from .case_common import guarded
+from tui.screens.base import Dialog
+from tui.screens.case_common import guarded
 
 if TYPE_CHECKING:
     from tui.app import YizhanApp

@@ -26,11 +26,10 @@ from tui.case_models import ItemGuide, ItemHit
 from tui.case_widgets import ChoiceBar, MaterialChecklist, compact_input, field_row
 from tui.models import Ticket
 from tui.queue_widgets import KeyFooter
+from tui.screens.base import AppScreen
+from tui.screens.case_common import guarded
+from tui.screens.case_detail import CaseDetailScreen
 from tui.status_bar import StatusBar
-
-from .base import AppScreen
-from .case_common import guarded
-from .case_detail import CaseDetailScreen
 
 KINDS = (("person", "个人"), ("organisation", "法人或其他组织"))
 CHANNELS = (("counter", "现场"), ("online", "网上"), ("post", "邮寄"))

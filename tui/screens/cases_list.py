@@ -17,11 +17,10 @@ from textual.widgets import DataTable, Static
 from tui.case_models import CaseSummary
 from tui.case_widgets import OVERDUE_STYLE, SOON_STYLE, CaseTable, provisional_warning
 from tui.queue_widgets import KeyFooter
+from tui.screens.base import AppScreen
+from tui.screens.case_common import guarded
+from tui.screens.case_detail import CaseDetailScreen
 from tui.status_bar import StatusBar
-
-from .base import AppScreen
-from .case_common import guarded
-from .case_detail import CaseDetailScreen
 
 
 def heading(cases: list[CaseSummary], mine: bool = True, done: bool = False) -> Text:

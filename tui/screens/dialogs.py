@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Checkbox, Input, Label, Static
 
-from .base import Dialog
+from tui.screens.base import Dialog
 
 HINT = "Enter 确定 · Esc 取消"
 

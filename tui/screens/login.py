@@ -7,10 +7,9 @@ from textual.containers import Center, Vertical
 from textual.widgets import Input, Label, Static
 
 from tui.api_client import ApiError, Offline
+from tui.screens.base import AppScreen
 from tui.session import open_session
 from tui.status_bar import StatusBar
-
-from .base import AppScreen
 
 
 class LoginScreen(AppScreen):

@@ -15,12 +15,11 @@ from textual.containers import Horizontal, Vertical
 
 from tui.models import CategoryQueue, QueueSnapshot, Ticket, WindowState
 from tui.queue_widgets import CategoryTable, CurrentTicketPanel, KeyFooter, NoShowTable
+from tui.screens.base import AppScreen
+from tui.screens.cases_intake import IntakeScreen
+from tui.screens.cases_list import MyCasesScreen
+from tui.screens.dialogs import IssueDialog, IssueRequest, PromptDialog, parse_transfer
 from tui.status_bar import StatusBar
-
-from .base import AppScreen
-from .cases_intake import IntakeScreen
-from .cases_list import MyCasesScreen
-from .dialogs import IssueDialog, IssueRequest, PromptDialog, parse_transfer
 
 R = TypeVar("R")
 

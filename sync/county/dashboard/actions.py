@@ -11,7 +11,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect
 
-from appliance.domain.errors import DomainError, Unauthenticated
+from appliance.core.errors import DomainError, Unauthenticated
 from sync.county.admins import authenticate_admin
 from sync.county.dashboard import views
 from sync.county.dashboard.auth import ADMIN, COOKIE, PUBLIC, SESSION_SECONDS, SessionStore

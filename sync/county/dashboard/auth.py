@@ -17,7 +17,7 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from appliance.domain.errors import NotAllowed, Unauthenticated
+from appliance.core.errors import NotAllowed, Unauthenticated
 from sync.county.admins import ROLES, AdminPrincipal
 from sync.county.models import CountyAdmin
 from sync.county.services import CountyServices

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, func, not_, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from appliance.domain.cases.states import STATE_LABELS, CaseState
+from appliance.cases.rules.states import STATE_LABELS, CaseState
 from sync.county.case_handlers import RUNNING
 from sync.county.projections import CaseFact
 

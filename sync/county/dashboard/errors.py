@@ -10,7 +10,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Redirect
 
-from appliance.domain.errors import DomainError
+from appliance.core.errors import DomainError
 from sync.county.admins import AdminPrincipal
 from sync.county.dashboard.auth import LoginRequired
 from sync.county.dashboard.common import PREFIX

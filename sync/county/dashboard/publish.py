@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from appliance.domain.errors import Invalid, NotFound
+from appliance.core.errors import Invalid, NotFound
 from sync.county.models import Station
 from sync.county.reference import publish_table, upsert_reference
 from sync.county.services import CountyServices

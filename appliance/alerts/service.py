@@ -1,0 +1,20 @@
+"""Open staff alerts (提醒), oldest first: what the terminal's status bar counts."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from appliance.alerts.tables import Alert
+from appliance.db.database import Database
+
+
+class AlertService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def open_alerts(self) -> list[Alert]:
+        """Alerts not yet cleared (absence, overdue cases, failed SMS, device trouble)."""
+        with self.db.read() as s:
+            return list(
+                s.exec(select(Alert).where(col(Alert.cleared_at).is_(None)).order_by(col(Alert.raised_at)))
+            )

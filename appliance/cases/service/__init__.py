@@ -1,0 +1,1 @@
+"""Case handling services: each public method is one transaction with its transition and event."""

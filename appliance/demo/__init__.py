@@ -1,0 +1,1 @@
+"""Demo data for ``make run``: a believable village station and its open cases."""

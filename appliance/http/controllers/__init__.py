@@ -1,1 +1,0 @@
-"""HTTP controllers. Each handler declares ``opt={"roles": ...}`` or ``opt={"public": True}``."""

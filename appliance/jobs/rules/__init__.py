@@ -1,0 +1,1 @@
+"""Pure rules of the job queues: statuses, retry delays and SMS templates."""

@@ -1,0 +1,1 @@
+"""Services of the job queues: print jobs and SMS."""

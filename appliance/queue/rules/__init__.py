@@ -1,0 +1,1 @@
+"""Pure queue rules: ticket states, numbering, calling order, wait estimate."""

@@ -1,0 +1,1 @@
+"""Queue services: issuing, calling, windows, snapshots and station configuration."""

@@ -1,0 +1,115 @@
+"""Per-station configuration of categories and windows (业务类别与窗口设置)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+
+from appliance.core.clock import Clock
+from appliance.core.errors import Conflict, Invalid
+from appliance.db.database import Database
+from appliance.events.log import append_event
+from appliance.queue.service import repo
+from appliance.queue.tables import Category, ServiceWindow, WindowCategory
+
+PREFIX_RE = re.compile(r"^[A-Z]$")
+
+
+@dataclass
+class CategoryInfo:
+    id: str
+    prefix: str
+    name: str
+    prior_minutes: float | None
+    windows: list[int]
+
+
+@dataclass
+class WindowInfo:
+    id: str
+    number: int
+    name: str
+    categories: list[str]
+    category_prefixes: list[str]
+    paused: bool
+
+
+class StationConfigService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def add_category(
+        self, prefix: str, name: str, prior_minutes: float | None = None, sort: int = 0
+    ) -> CategoryInfo:
+        prefix = (prefix or "").strip().upper()
+        if not PREFIX_RE.match(prefix):
+            raise Invalid("类别字母须为一个英文字母（A–Z）", "bad_prefix")
+        name = (name or "").strip()
+        if not name or len(name) > 20:
+            raise Invalid("类别名称不能为空，且不超过 20 字", "bad_name")
+        if prior_minutes is not None and not 0 < prior_minutes <= 240:
+            raise Invalid("预设办理时长须在 0–240 分钟之间", "bad_prior")
+        now = self.clock.now()
+        with self.db.write() as s:
+            if s.exec(select(Category).where(Category.prefix == prefix)).first():
+                raise Conflict(f"类别字母 {prefix} 已被使用", "duplicate_prefix")
+            cat = Category(prefix=prefix, name=name, prior_minutes=prior_minutes, sort=sort)
+            s.add(cat)
+            s.flush()
+            append_event(
+                s, "category.created", "category", cat.id, {"prefix": prefix, "name": name}, now
+            )
+            return CategoryInfo(cat.id, prefix, name, prior_minutes, [])
+
+    def add_window(self, number: int, name: str, categories: list[str]) -> WindowInfo:
+        if not 1 <= number <= 99:
+            raise Invalid("窗口号须在 1–99 之间", "bad_number")
+        if not categories:
+            raise Invalid("窗口至少要办理一个业务类别", "no_categories")
+        now = self.clock.now()
+        with self.db.write() as s:
+            if s.exec(select(ServiceWindow).where(ServiceWindow.number == number)).first():
+                raise Conflict(f"{number} 号窗口已存在", "duplicate_window")
+            cats = [repo.get_category(s, c) for c in categories]
+            win = ServiceWindow(number=number, name=(name or f"{number}号窗口").strip())
+            s.add(win)
+            s.flush()
+            for c in cats:
+                s.add(WindowCategory(window_id=win.id, category_id=c.id))
+            s.flush()
+            append_event(
+                s,
+                "window.created",
+                "window",
+                win.id,
+                {"number": number, "categories": [c.prefix for c in cats]},
+                now,
+            )
+            return WindowInfo(
+                win.id, number, win.name, [c.id for c in cats], [c.prefix for c in cats], False
+            )
+
+    def categories(self) -> list[CategoryInfo]:
+        with self.db.read() as s:
+            return [
+                CategoryInfo(
+                    c.id, c.prefix, c.name, c.prior_minutes, repo.serving_window_numbers(s, c.id)
+                )
+                for c in s.exec(
+                    select(Category)
+                    .where(col(Category.active).is_(True))
+                    .order_by(col(Category.sort), col(Category.prefix))
+                )
+            ]
+
+    def windows(self) -> list[WindowInfo]:
+        with self.db.read() as s:
+            out = []
+            for w in s.exec(select(ServiceWindow).order_by(col(ServiceWindow.number))):
+                ids = repo.window_categories(s, w.id)
+                prefixes = [c.prefix for c in (s.get(Category, i) for i in ids) if c]
+                out.append(WindowInfo(w.id, w.number, w.name, ids, sorted(prefixes), w.paused))
+            return out

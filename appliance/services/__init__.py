@@ -1,1 +1,0 @@
-"""Application services: the rules of the domain applied to storage, one transaction each."""

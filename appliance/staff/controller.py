@@ -1,0 +1,99 @@
+"""Login, staff accounts, attendance and whereabouts, and the public staff board (R-T1–R-T3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+
+from appliance.core.roles import ALL_ROLES, MANAGER_ROLES, Principal
+from appliance.queue.service.windows import WindowService
+from appliance.staff.schemas import LoginIn, StaffIn, WhereaboutsIn
+from appliance.staff.service.accounts import (
+    BoardEntry,
+    LoginResult,
+    StaffService,
+    StaffView,
+    bearer_token,
+)
+
+MANAGER = {"roles": MANAGER_ROLES}
+STAFF = {"roles": ALL_ROLES}
+
+Staff = NamedDependency[StaffService]
+Me = NamedDependency[Principal]
+
+
+@dataclass
+class MeView:
+    staff_id: str
+    code: str
+    name: str
+    role: str
+    window_id: str | None
+
+
+class AuthController(Controller):
+    path = "/api/auth"
+
+    @post("/login", opt={"public": True}, sync_to_thread=True)
+    def login(self, data: JSONBody[LoginIn], staff: Staff) -> LoginResult:
+        return staff.login(data.code, data.pin)
+
+    @post("/logout", opt=STAFF, sync_to_thread=True)
+    def logout(self, request: Request[Any, Any, Any], staff: Staff) -> dict[str, bool]:
+        staff.logout(bearer_token(request.headers.get("authorization", "")) or "")
+        return {"ok": True}
+
+    @get("/me", opt=STAFF, sync_to_thread=False)
+    def me(self, principal: Me) -> MeView:
+        return MeView(
+            principal.staff_id, principal.code, principal.name, principal.role, principal.window_id
+        )
+
+
+class StaffController(Controller):
+    path = "/api/staff"
+
+    @get("/", opt=MANAGER, sync_to_thread=True)
+    def list_staff(self, staff: Staff) -> list[StaffView]:
+        return staff.list_all()
+
+    @post("/", opt=MANAGER, sync_to_thread=True)
+    def create(
+        self, data: JSONBody[StaffIn], staff: Staff, windows: NamedDependency[WindowService]
+    ) -> StaffView:
+        window_id = None
+        if data.window is not None:
+            window_id = windows.window_state(str(data.window)).id
+        return staff.create(
+            data.code, data.name, data.role, data.pin, data.post, data.phone, window_id
+        )
+
+    @post("/{staff_id:str}/deactivate", opt=MANAGER, sync_to_thread=True)
+    def deactivate(self, staff_id: FromPath[str], staff: Staff, principal: Me) -> StaffView:
+        return staff.deactivate(staff_id, by=principal.staff_id)
+
+    @post("/me/clock-in", opt=STAFF, sync_to_thread=True)
+    def clock_in(self, staff: Staff, principal: Me) -> StaffView:
+        return staff.record_attendance(principal.staff_id, "in")
+
+    @post("/me/clock-out", opt=STAFF, sync_to_thread=True)
+    def clock_out(self, staff: Staff, principal: Me) -> StaffView:
+        return staff.record_attendance(principal.staff_id, "out")
+
+    @post("/me/whereabouts", opt=STAFF, sync_to_thread=True)
+    def whereabouts(self, data: JSONBody[WhereaboutsIn], staff: Staff, principal: Me) -> StaffView:
+        return staff.set_whereabouts(principal.staff_id, data.whereabouts)
+
+
+class BoardController(Controller):
+    path = "/api/board"
+
+    @get("/", opt={"public": True}, sync_to_thread=True)
+    def board(self, staff: Staff) -> list[BoardEntry]:
+        """公示栏 (R-T1)."""
+        return staff.board()

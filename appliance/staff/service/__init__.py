@@ -1,0 +1,1 @@
+"""Staff services: accounts and sessions, and the list the county publishes."""
