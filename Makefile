@@ -53,7 +53,7 @@ bench: bootstrap
 docs: bootstrap
 	$(YIZHAN) settings-doc > docs/settings.md
 	$(YIZHAN) county settings-doc > docs/county-settings.md
-	YIZHAN_UPDATE_DOCS=1 $(VENV)/bin/pytest -q tests/test_pages_browser.py -k screenshots
+	YIZHAN_UPDATE_DOCS=1 $(VENV)/bin/pytest -q tests/http/test_pages_browser.py -k screenshots
 
 clean:
 	rm -rf var/demo build dist .pytest_cache .mypy_cache .ruff_cache bench/out snapshot_report.html

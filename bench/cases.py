@@ -62,8 +62,12 @@ from bench.common import prepare_demo_database, print_result  # noqa: E402
 T0 = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 09:00 Beijing time
 ITEM = "410122-MZ-001"  # 高龄津贴申请: 承诺件, 15 working days, 4 materials
 ALL = {"M1": "received", "M2": "received", "M3": "received", "M4": "received"}
-APPLICANT = {"kind": "person", "name": "张桂兰", "id_number": "410122194001010021",
-             "phone": "13800001234"}
+APPLICANT = {
+    "kind": "person",
+    "name": "张桂兰",
+    "id_number": "410122194001010021",
+    "phone": "13800001234",
+}
 
 
 def open_station(data_dir: Path, clock: FrozenClock) -> Services:
@@ -93,9 +97,11 @@ def timed(fn: Any, *args: Any) -> tuple[float, Any]:
 
 def notice_of_job(services: Services, job_id: str) -> Notice:
     with services.db.read() as s:
-        payload = s.connection().exec_driver_sql(
-            "SELECT payload FROM print_job WHERE id = ?", (job_id,)
-        ).scalar_one()
+        payload = (
+            s.connection()
+            .exec_driver_sql("SELECT payload FROM print_job WHERE id = ?", (job_id,))
+            .scalar_one()
+        )
     return Notice(**json.loads(payload)["notice"])
 
 
@@ -111,8 +117,9 @@ def bench_notice(root: Path, samples: int, warmup: int) -> dict[str, Any]:
     previous: Notice | None = None
     try:
         for i in range(warmup + samples):
-            number = cases.open({"item_code": ITEM, "applicant": APPLICANT, "materials": ALL},
-                                clerk, "ck01").case_number
+            number = cases.open(
+                {"item_code": ITEM, "applicant": APPLICANT, "materials": ALL}, clerk, "ck01"
+            ).case_number
             render_first = i % 2 == 1 and previous is not None
             if render_first:  # odd rounds: the previous round's notice, before the submit
                 t_render, _ = timed(render_notice_pdf, previous)
@@ -162,9 +169,19 @@ def base_station(root: Path, open_cases: int) -> tuple[Path, list[dict[str, Any]
         number = cases.open(body, clerk, "ck01").case_number
         cases.act(number, "accept", {}, "ck01")
         cases.act(number, "approve", {"decided_by": "县民政局"}, "ck01")
-        cases.act(number, "deliver", {"delivery": {
-            "method": "pickup", "collector_name": "张桂兰", "collector_id": "410122194001010021",
-            "signature_ref": "QS-1"}}, "ck01")
+        cases.act(
+            number,
+            "deliver",
+            {
+                "delivery": {
+                    "method": "pickup",
+                    "collector_name": "张桂兰",
+                    "collector_id": "410122194001010021",
+                    "signature_ref": "QS-1",
+                }
+            },
+            "ck01",
+        )
         done.append(number)
         number = cases.open(body, clerk, "ck01").case_number
         cases.act(number, "refuse", {"reason": "不属于本站受理范围"}, "ck01")
@@ -175,11 +192,18 @@ def base_station(root: Path, open_cases: int) -> tuple[Path, list[dict[str, Any]
         services.close()
     con = sqlite3.connect(data_dir / "station.db")
     con.row_factory = sqlite3.Row
-    templates = [dict(r) for r in con.execute(
-        "SELECT * FROM case_file WHERE case_number IN (?, ?, ?)", (*done, opened))]
+    templates = [
+        dict(r)
+        for r in con.execute(
+            "SELECT * FROM case_file WHERE case_number IN (?, ?, ?)", (*done, opened)
+        )
+    ]
     con.execute("DELETE FROM case_notice WHERE case_number IN (?, ?, ?)", (*done, opened))
-    con.execute("DELETE FROM case_transition WHERE case_id IN (SELECT id FROM case_file "
-                "WHERE case_number IN (?, ?, ?))", (*done, opened))
+    con.execute(
+        "DELETE FROM case_transition WHERE case_id IN (SELECT id FROM case_file "
+        "WHERE case_number IN (?, ?, ?))",
+        (*done, opened),
+    )
     con.execute("DELETE FROM case_file WHERE case_number IN (?, ?, ?)", (*done, opened))
     con.commit()
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -187,8 +211,9 @@ def base_station(root: Path, open_cases: int) -> tuple[Path, list[dict[str, Any]
     return data_dir, templates
 
 
-def add_filler(db: Path, templates: list[dict[str, Any]], count: int, clerk: str,
-               colleague: str, seed: int) -> None:
+def add_filler(
+    db: Path, templates: list[dict[str, Any]], count: int, clerk: str, colleague: str, seed: int
+) -> None:
     """``count`` cloned rows over three years: 1/3 finished cases of ck01, the rest a
     colleague's, of which the latest 40 are still open (older cases are long finished)."""
     rng = random.Random(seed)
@@ -206,9 +231,14 @@ def add_filler(db: Path, templates: list[dict[str, Any]], count: int, clerk: str
         at = _db_time(datetime(day.year, day.month, day.day, 2, tzinfo=UTC))
         row = dict(tpl)
         row.update(
-            id=str(uuid.uuid4()), case_number=number, business_date=day.isoformat(), seq=seq,
-            data=tpl["data"].replace(tpl["case_number"], number), staff_id=who,
-            created_at=at, updated_at=at,
+            id=str(uuid.uuid4()),
+            case_number=number,
+            business_date=day.isoformat(),
+            seq=seq,
+            data=tpl["data"].replace(tpl["case_number"], number),
+            staff_id=who,
+            created_at=at,
+            updated_at=at,
         )
         rows.append(row)
     con = sqlite3.connect(db)
@@ -223,8 +253,9 @@ def add_filler(db: Path, templates: list[dict[str, Any]], count: int, clerk: str
     con.close()
 
 
-def bench_list(root: Path, samples: int, open_cases: int, sizes: tuple[int, int],
-               seed: int) -> dict[str, Any]:
+def bench_list(
+    root: Path, samples: int, open_cases: int, sizes: tuple[int, int], seed: int
+) -> dict[str, Any]:
     base, templates = base_station(root, open_cases)
     stations: dict[int, Services] = {}
     clock = FrozenClock(T0)
@@ -278,13 +309,17 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="yizhan-bench-cases-"))
     try:
         a = bench_notice(root, args.samples, args.warmup)
-        print(f"(a) accept with its 受理通知书: {a['notice_submit_ms_median']} ms median; "
-              f"render alone {a['notice_render_ms_median']} ms; "
-              f"ratio {a['notice_submit_over_render']} (goal ≤ 1.3)")
+        print(
+            f"(a) accept with its 受理通知书: {a['notice_submit_ms_median']} ms median; "
+            f"render alone {a['notice_render_ms_median']} ms; "
+            f"ratio {a['notice_submit_over_render']} (goal ≤ 1.3)"
+        )
         b = bench_list(root, args.samples, args.open_cases, (100, 15000), args.seed)
-        print(f"(b) my cases ({b['list_returned']} returned): 100 cases {b['list_100_ms_median']} ms, "
-              f"15000 cases {b['list_15000_ms_median']} ms; ratio {b['list_15000_over_100']} "
-              "(goal ≤ 2)")
+        print(
+            f"(b) my cases ({b['list_returned']} returned): 100 cases {b['list_100_ms_median']} ms, "
+            f"15000 cases {b['list_15000_ms_median']} ms; ratio {b['list_15000_over_100']} "
+            "(goal ≤ 2)"
+        )
         print_result({**a, **b, "wall_s": round(time.perf_counter() - wall, 1)})
     finally:
         shutil.rmtree(root, ignore_errors=True)

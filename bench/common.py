@@ -3,7 +3,7 @@
 The server is started exactly as on the appliance (``python -m yizhan.cli serve``) on a
 free loopback port, over a data directory of its own, with the printer backend ``none``.
 It can be stopped, killed (SIGKILL) and started again on the same port and database.
-The crash-safety test (``tests/test_crash_safety.py``) drives the same class.
+The crash-safety test (``tests/db/test_crash_safety.py``) drives the same class.
 """
 
 from __future__ import annotations

@@ -1,14 +1,14 @@
 """A private cupsd and a fake LAN receipt printer for benches, outside pytest.
 
-The configuration, :class:`CupsServer`, :class:`ReceiptListener` and :func:`stop_cupsd` come
-from ``tests/cups_server.py`` (plain code there); only the start-up is our own, because the
+The configuration, :class:`CupsServer`, :class:`SocketPrinter` and :func:`stop_cupsd` come
+from ``tests/support/cups_server.py`` (plain code there); only the start-up is our own, because the
 test version reports a missing or failing cupsd with ``pytest.skip``/``pytest.fail``. Here a
 failure is a ``RuntimeError``.
 
 ``private_cupsd()`` is a context manager: cupsd runs in a temp dir, listens only on the Unix
 socket ``DIR/cups.sock``, and is stopped (and its directory removed) on the way out, even on
 error. ``raw_queue(server)`` adds a raw queue whose device is ``socket://127.0.0.1:PORT`` with
-a :class:`ReceiptListener` on that port, as a LAN ESC/POS printer on port 9100 receives jobs.
+a :class:`SocketPrinter` on that port, as a LAN ESC/POS printer on port 9100 receives jobs.
 """
 
 from __future__ import annotations
@@ -22,19 +22,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.cups_server import (
+from tests.support.cups_server import (
     CUPS_FILES_CONF,
     CUPSD,
     CUPSD_CONF,
     LPADMIN,
     CupsServer,
-    ReceiptListener,
+    SocketPrinter,
     stop_cupsd,
 )
 
 __all__ = [
     "CupsServer",
-    "ReceiptListener",
+    "SocketPrinter",
     "private_cupsd",
     "raw_queue",
     "start_cupsd",
@@ -102,9 +102,9 @@ def private_cupsd() -> Iterator[CupsServer]:
 
 
 @contextmanager
-def raw_queue(server: CupsServer, prefix: str = "receipt") -> Iterator[tuple[str, ReceiptListener]]:
+def raw_queue(server: CupsServer, prefix: str = "receipt") -> Iterator[tuple[str, SocketPrinter]]:
     """A raw queue on ``socket://127.0.0.1:PORT`` and the listener behind it (stopped on exit)."""
-    listener = ReceiptListener().start()
+    listener = SocketPrinter().start()
     name = server.unique(prefix)
     try:
         server.add_raw_queue(name, f"socket://127.0.0.1:{listener.port}")
@@ -113,7 +113,7 @@ def raw_queue(server: CupsServer, prefix: str = "receipt") -> Iterator[tuple[str
         listener.stop()
 
 
-def wait_received(listener: ReceiptListener, count: int, timeout: float = 10.0) -> bytes:
+def wait_received(listener: SocketPrinter, count: int, timeout: float = 10.0) -> bytes:
     """Wait until the listener holds ``count`` jobs; returns the newest one's bytes."""
     deadline = time.monotonic() + timeout
     while len(listener.jobs) < count:

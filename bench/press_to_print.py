@@ -58,7 +58,7 @@ from bench.common import (  # noqa: E402
     prepare_demo_database,
     print_result,
 )  # noqa: E402
-from bench.cups_fixture import CupsServer, ReceiptListener, private_cupsd, raw_queue  # noqa: E402
+from bench.cups_fixture import CupsServer, SocketPrinter, private_cupsd, raw_queue  # noqa: E402
 from bench.press_parts import PressSample, SignallingWorker, TimedApi, TimedReceiptPrinter  # noqa: E402
 from hw.gpio.call_button import CallButton  # noqa: E402
 from hw.gpio.fake_rpi_gpio import FakePins  # noqa: E402
@@ -77,7 +77,7 @@ now = time.perf_counter
 
 # ---- instrumented parts (subclasses only add timestamps) ----------------------------------
 class Rig:
-    def __init__(self, cupsd: CupsServer, queue: str, listener: ReceiptListener, url: str):
+    def __init__(self, cupsd: CupsServer, queue: str, listener: SocketPrinter, url: str):
         from appliance.settings import load_settings
 
         settings = load_settings(env={})

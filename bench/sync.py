@@ -1,7 +1,7 @@
 """Sync bench (同步): wire size, drain time over a 64 kbit/s link, county ingest vs COPY.
 
-Everything is real: a throwaway PostgreSQL cluster (as ``tests/pg_server.py`` starts it),
-the county app under uvicorn on loopback, a fault proxy (``tests/sync_proxy.py``) between
+Everything is real: a throwaway PostgreSQL cluster (as ``tests/support/pg_server.py`` starts it),
+the county app under uvicorn on loopback, a fault proxy (``tests/support/sync_proxy.py``) between
 it and real stations (SQLite, their own services, the real ``SyncAgent``).
 
 (a) ``bytes_per_event``: a simulated day at one station driven through its services (issue
@@ -48,9 +48,9 @@ from sync.county.migrate import upgrade  # noqa: E402
 from sync.station.keys import load_station_key  # noqa: E402
 from sync.station.outbox import make_batch, pending_events  # noqa: E402
 from sync.station.state import load_state  # noqa: E402
-from tests.pg_server import start_pg_server  # noqa: E402
-from tests.sync_proxy import FaultProxy  # noqa: E402
-from tests.test_sync_faults_support import (  # noqa: E402
+from tests.support.pg_server import start_pg_server  # noqa: E402
+from tests.support.sync_proxy import FaultProxy  # noqa: E402
+from tests.sync.faults_support import (  # noqa: E402
     CountyServer,
     agent_for,
     assert_in_step,
@@ -108,14 +108,16 @@ def drain_time(county: CountyServer, tmp: Path, limit: int | None) -> tuple[floa
         from sync.station.client import CountyClient, StationIdentity
         from sync.station.outbox import apply_ack, build_batch
 
-        identity = StationIdentity(state.station_id, state.key_id,
-                                   load_station_key(station.settings))
+        identity = StationIdentity(
+            state.station_id, state.key_id, load_station_key(station.settings)
+        )
         acked = state.acked_through_seq
         with CountyClient(state.county_url, timeout=120, identity=identity) as client:
             while acked < limit:
                 events = pending_events(station.services.db, acked, agent.sizer.events)
-                batch = build_batch(events, agent.sizer.bytes, state.station_id, state.key_id,
-                                    station.clock.now())
+                batch = build_batch(
+                    events, agent.sizer.bytes, state.station_id, state.key_id, station.clock.now()
+                )
                 reply = client.send_batch(batch.header, batch.body)
                 acked = apply_ack(station.services.db, batch, reply, station.clock.now()).after
                 agent.sizer.cap(reply.max_batch_bytes)
@@ -150,23 +152,32 @@ def ingest_vs_copy(county: CountyServer, tmp: Path) -> tuple[float, float, int]:
             raw = b.header.to_bytes()
             ingest_batch(svc, IncomingBatch(crypto.b64e(raw), crypto.sign(key, raw), b.body))
         ingest_s = time.perf_counter() - started
-        assert county.scalar("SELECT count(*) FROM inbox_event WHERE station_id = %s",
-                             state.station_id) == n
+        assert (
+            county.scalar(
+                "SELECT count(*) FROM inbox_event WHERE station_id = %s", state.station_id
+            )
+            == n
+        )
         rows = county.rows(
             "SELECT station_id, event_id, seq, hash, type, entity, entity_id, payload::text, "
             "occurred_at, received_at, batch_id, status FROM inbox_event WHERE station_id = %s "
-            "ORDER BY seq", state.station_id)
+            "ORDER BY seq",
+            state.station_id,
+        )
         with psycopg.connect(county.dsn, autocommit=True) as conn:
             conn.execute("DROP TABLE IF EXISTS copy_bench")
             conn.execute(
                 "CREATE TABLE copy_bench (station_id varchar(32), event_id varchar(64), "
                 "seq bigint, hash varchar(64), type varchar(64), entity varchar(64), "
                 "entity_id varchar(64), payload jsonb, occurred_at timestamptz, "
-                "received_at timestamptz, batch_id varchar(64), status varchar(16))")
+                "received_at timestamptz, batch_id varchar(64), status varchar(16))"
+            )
             started = time.perf_counter()
-            with conn.transaction(), conn.cursor() as cur, cur.copy(
-                "COPY copy_bench FROM STDIN"
-            ) as copy:
+            with (
+                conn.transaction(),
+                conn.cursor() as cur,
+                cur.copy("COPY copy_bench FROM STDIN") as copy,
+            ):
                 for r in rows:
                     copy.write_row(r)
             copy_s = time.perf_counter() - started
@@ -199,20 +210,24 @@ def main() -> None:
         how = "measured" if drained == backlog else f"scaled from the first {drained}"
         print(f"(b) {backlog} events at 64 kbit/s: {drain_s:.0f} s ({how})")
         ingest, copy_rate, n = ingest_vs_copy(county, tmp)
-        print(f"(c) ingest {ingest:.0f} events/s vs COPY {copy_rate:.0f} rows/s over {n} events "
-              f"= {ingest / copy_rate:.3f}")
-        print_result({
-            "bytes_per_event": round(bpe, 1),
-            "drain_seconds_64kbit": round(drain_s, 1),
-            "ingest_events_per_s": round(ingest, 1),
-            "copy_rows_per_s": round(copy_rate, 1),
-            "ingest_over_copy": round(ingest / copy_rate, 4),
-            "day_events": day_events,
-            "backlog_events": backlog,
-            "drain_events_measured": drained,
-            "drain_extrapolated": drained != backlog,
-            "wall_s": round(time.perf_counter() - wall, 1),
-        })
+        print(
+            f"(c) ingest {ingest:.0f} events/s vs COPY {copy_rate:.0f} rows/s over {n} events "
+            f"= {ingest / copy_rate:.3f}"
+        )
+        print_result(
+            {
+                "bytes_per_event": round(bpe, 1),
+                "drain_seconds_64kbit": round(drain_s, 1),
+                "ingest_events_per_s": round(ingest, 1),
+                "copy_rows_per_s": round(copy_rate, 1),
+                "ingest_over_copy": round(ingest / copy_rate, 4),
+                "day_events": day_events,
+                "backlog_events": backlog,
+                "drain_events_measured": drained,
+                "drain_extrapolated": drained != backlog,
+                "wall_s": round(time.perf_counter() - wall, 1),
+            }
+        )
     finally:
         if county is not None:
             county.close()

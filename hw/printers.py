@@ -190,11 +190,3 @@ class FakeNoticePrinter:
 
     def status(self) -> PrinterStatus:
         return PrinterStatus.of(self.state)
-
-
-
-
-
-
-
-

@@ -121,8 +121,9 @@ class PrintWorker:
             except ApiRefused as exc:
                 if not isinstance(fields, dict):
                     raise BadPayload(f"通知书文件无法取得：{exc.message}") from exc
-                log.warning("case notice %s: %s; printing it from the job's fields", notice_id,
-                            exc.message)
+                log.warning(
+                    "case notice %s: %s; printing it from the job's fields", notice_id, exc.message
+                )
         return render_notice(payload)
 
     def _print(self, job: dict[str, Any]) -> None:

@@ -98,7 +98,9 @@ def box_public_b64(key: X25519PrivateKey) -> str:
 
 
 def _box_key(shared: bytes, eph_pub: bytes, recipient_pub: bytes) -> bytes:
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=eph_pub + recipient_pub, info=b"yizhan-usb-v1")
+    hkdf = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=eph_pub + recipient_pub, info=b"yizhan-usb-v1"
+    )
     return hkdf.derive(shared)
 
 

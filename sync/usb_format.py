@@ -52,7 +52,7 @@ def shown(path: Path) -> str:
     """A file's name as shown to staff: from the ``yizhan`` folder on."""
     parts = path.parts
     if USB_DIR in parts:
-        return "/".join(parts[len(parts) - 1 - parts[::-1].index(USB_DIR):])
+        return "/".join(parts[len(parts) - 1 - parts[::-1].index(USB_DIR) :])
     return str(path)
 
 
@@ -120,5 +120,9 @@ def read_doc(path: Path, kind: str) -> Doc:
     return doc
 
 
-_KIND_NAMES = {KIND_BATCH: "批次", KIND_MANIFEST: "站点清单", KIND_ACK: "回执",
-               KIND_REFERENCE: "参考数据"}
+_KIND_NAMES = {
+    KIND_BATCH: "批次",
+    KIND_MANIFEST: "站点清单",
+    KIND_ACK: "回执",
+    KIND_REFERENCE: "参考数据",
+}

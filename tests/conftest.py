@@ -1,73 +1,48 @@
-"""Shared fixtures: a migrated, seeded station on a temp SQLite, in process or on a live port."""
+"""Fixtures shared by every test folder.
+
+- ``station``, ``client``, ``live_server``: a migrated, seeded station on a temp SQLite, in
+  process or on a live loopback port;
+- ``cups_server``, ``raw_queue``, ``pdf_queue``: a real private cupsd whose queues send to
+  AppSocket listeners on 127.0.0.1, as LAN printers on port 9100 receive jobs;
+- ``pg_server``, ``county_db``, ``make_county``, ``county``: a real PostgreSQL and a migrated
+  county database behind the real county app.
+
+The helpers behind them live in ``tests/support``; tests import types from there, never
+fixtures.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
-import socket
-import sqlite3
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
 from litestar.testing import TestClient
 
 from appliance.core.clock import FrozenClock
-from appliance.db.migrate import upgrade
-from appliance.demo.seed import seed_demo
 from appliance.http.app import create_app
-from appliance.settings import Settings, load_settings
-from appliance.wiring import Services, build_services
-
-# Monday 2026-11-23 09:00 Beijing time.
-T0 = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+from sync.county.app import create_county_app
+from sync.county.services import build_county_services
+from sync.county.settings import load_county_settings
+from tests.support.county import T0, TEMPLATE, County, build_template
+from tests.support.cups_server import (
+    CupsServer,
+    PdfQueue,
+    RawQueue,
+    SocketPrinter,
+    start_cupsd,
+    stop_cupsd,
+)
+from tests.support.pg_server import PgServer, start_pg_server
+from tests.support.station import LiveServer, Station, free_port, make_station
 
 os.environ.setdefault("LG_WD", "/tmp")
-
-
-@dataclass
-class Station:
-    settings: Settings
-    services: Services
-    clock: FrozenClock
-    data_dir: Path
-
-
-def make_station(tmp_path: Path, **overrides: object) -> Station:
-    # The case sweep worker is off unless a test turns it on: a pass landing mid-test
-    # would write between a test's "before" and "after".
-    overrides.setdefault("case_sweep_seconds", 0)
-    settings = load_settings(env={}, data_dir=str(tmp_path), printer_backend="none", **overrides)
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(_seeded_template(), tmp_path / "station.db")
-    clock = FrozenClock(T0)
-    services = build_services(settings, clock)
-    return Station(settings, services, clock, tmp_path)
-
-
-_TEMPLATE: list[Path] = []
-
-
-def _seeded_template() -> Path:
-    """Migrate and seed the demo station once per test session; tests get a copy."""
-    if not _TEMPLATE:
-        directory = Path(tempfile.mkdtemp(prefix="yizhan-template-"))
-        settings = load_settings(env={}, data_dir=str(directory), printer_backend="none")
-        upgrade(settings.sqlalchemy_url)
-        services = build_services(settings, FrozenClock(T0))
-        seed_demo(services)
-        services.close()
-        con = sqlite3.connect(directory / "station.db")
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        con.close()
-        _TEMPLATE.append(directory / "station.db")
-    return _TEMPLATE[0]
 
 
 @pytest.fixture
@@ -82,30 +57,6 @@ def client(station: Station) -> Iterator[TestClient]:
     app = create_app(station.settings, services=station.services)
     with TestClient(app) as c:
         yield c
-
-
-def login(client: TestClient, code: str, pin: str) -> dict[str, str]:
-    r = client.post("/api/auth/login", json={"code": code, "pin": pin})
-    assert r.status_code == 201, r.text
-    return {"Authorization": f"Bearer {r.json()['token']}"}
-
-
-# Demo accounts (appliance/demo/seed.py)
-MANAGER = ("zz01", "1111")  # 站长, window 2
-WINDOW_CLERK = ("ck01", "2222")  # 窗口, window 1
-GUIDE = ("yd01", "3333")  # 引导
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class LiveServer:
-    url: str
-    station: Station
 
 
 @pytest.fixture
@@ -124,3 +75,94 @@ def live_server(station: Station) -> Iterator[LiveServer]:
     yield LiveServer(f"http://127.0.0.1:{port}", station)
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def cups_server() -> Iterator[CupsServer]:
+    """One private cupsd for the whole test session."""
+    server = start_cupsd()
+    try:
+        yield server
+    finally:
+        stop_cupsd(server)
+
+
+@pytest.fixture
+def raw_queue(cups_server: CupsServer) -> Iterator[RawQueue]:
+    """A fresh raw queue whose device is a fresh :class:`SocketPrinter`."""
+    listener = SocketPrinter().start()
+    name = cups_server.unique("receipt")
+    cups_server.add_raw_queue(name, f"socket://127.0.0.1:{listener.port}")
+    try:
+        yield RawQueue(name, listener, cups_server)
+    finally:
+        conn = cups_server.connection()
+        conn.cancelAllJobs(name=name, purge_jobs=False)
+        listener.stop()
+
+
+@pytest.fixture
+def pdf_queue(cups_server: CupsServer) -> Iterator[PdfQueue]:
+    """A fresh A4 PDF queue whose device is a fresh :class:`SocketPrinter`."""
+    printer = SocketPrinter().start()
+    name = cups_server.unique("notice")
+    cups_server.add_pdf_queue(name, f"socket://127.0.0.1:{printer.port}")
+    try:
+        yield PdfQueue(name, printer, cups_server)
+    finally:
+        cups_server.connection().cancelAllJobs(name=name, purge_jobs=False)
+        printer.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """The one PostgreSQL of this test session, stopped and removed when the session ends."""
+    server = start_pg_server()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(server.root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def county_db(pg_server: PgServer, request: pytest.FixtureRequest) -> str:
+    """One database per test module, copied from a once-migrated template."""
+    template = pg_server.template(TEMPLATE, build_template)
+    name = "county_" + request.module.__name__.rsplit(".", 1)[-1]
+    pg_server.create_database(name, template=template)
+    return name
+
+
+@pytest.fixture
+def make_county(
+    pg_server: PgServer, county_db: str, tmp_path: Path
+) -> Iterator[Callable[..., County]]:
+    """Build the county app on an emptied database; keyword arguments override settings."""
+    pg_server.truncate_all(county_db, keep=("county_alembic_version",))
+    made: list[tuple[County, Any]] = []
+
+    def make(**overrides: Any) -> County:
+        settings = load_county_settings(
+            env={},
+            database_url=pg_server.url(county_db),
+            data_dir=str(tmp_path / "county"),
+            **overrides,
+        )
+        clock = FrozenClock(T0)
+        services = build_county_services(settings, clock)
+        client = TestClient(create_county_app(settings, services=services))
+        client.__enter__()
+        county = County(services, client, clock, pg_server, county_db)
+        made.append((county, client))
+        return county
+
+    yield make
+    for county, client in made:
+        client.__exit__(None, None, None)
+        county.services.close()
+
+
+@pytest.fixture
+def county(make_county: Callable[..., County]) -> County:
+    return make_county()

@@ -23,7 +23,9 @@ def test_docs_settings_md_is_current() -> None:
 
 def test_env_overrides_toml_which_overrides_defaults(tmp_path: Path) -> None:
     cfg = tmp_path / "station.toml"
-    cfg.write_text('station_name = "东岗村便民服务站"\n[queue]\nmax_priority_streak = 3\n', encoding="utf-8")
+    cfg.write_text(
+        'station_name = "东岗村便民服务站"\n[queue]\nmax_priority_streak = 3\n', encoding="utf-8"
+    )
     s = load_settings(cfg, env={"YIZHAN_MAX_PRIORITY_STREAK": "4"})
     assert s.station_name == "东岗村便民服务站"
     assert s.max_priority_streak == 4
@@ -46,4 +48,6 @@ def test_docs_county_settings_md_is_current() -> None:
     from sync.county.settings import county_settings_markdown
 
     doc = (ROOT / "docs" / "county-settings.md").read_text(encoding="utf-8")
-    assert doc == county_settings_markdown(), "run `make docs` to regenerate docs/county-settings.md"
+    assert doc == county_settings_markdown(), (
+        "run `make docs` to regenerate docs/county-settings.md"
+    )

@@ -221,7 +221,9 @@ class StationApi:
         return [ItemHit.from_json(h) for h in hits]
 
     async def item_guide(self, code: str) -> ItemGuide:
-        return ItemGuide.from_json(await self._request("GET", f"/api/catalogue/items/{quote(code)}"))
+        return ItemGuide.from_json(
+            await self._request("GET", f"/api/catalogue/items/{quote(code)}")
+        )
 
     async def print_guide(self, code: str) -> str:
         """打印一次性告知单 (R-C4) for the visitor: one copy; returns the print job's id."""
@@ -241,7 +243,9 @@ class StationApi:
         """我的办件 (or every staff member's with ``mine=False``), nearest deadline first;
         finished cases (已送达, 已关闭 …) only with ``done``."""
         params = urlencode({"mine": int(mine), "done": int(done)})
-        return [CaseSummary.from_json(c) for c in await self._request("GET", f"/api/cases?{params}")]
+        return [
+            CaseSummary.from_json(c) for c in await self._request("GET", f"/api/cases?{params}")
+        ]
 
     async def case(self, number: str) -> CaseDetail:
         return CaseDetail.from_json(await self._request("GET", f"/api/cases/{quote(number)}"))

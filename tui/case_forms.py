@@ -70,8 +70,12 @@ ACTION_FIELDS: dict[str, tuple[FormField, ...]] = {
     "lapse": (NOTE,),
     "end_special": (NOTE,),
     "start_special": (
-        FormField("procedure", "特别程序（←/→ 选择）", kind="choice", options=tuple(
-            (proc.value, label) for proc, label in SPECIAL_PROCEDURE_LABELS.items())),
+        FormField(
+            "procedure",
+            "特别程序（←/→ 选择）",
+            kind="choice",
+            options=tuple((proc.value, label) for proc, label in SPECIAL_PROCEDURE_LABELS.items()),
+        ),
         REASON,
     ),
     "forward": (

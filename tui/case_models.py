@@ -45,8 +45,9 @@ class ItemHit:
 
     @classmethod
     def from_json(cls, d: Json) -> ItemHit:
-        return cls(str(d["code"]), str(d["name"]), str(d.get("kind", "")),
-                   int(d.get("promised_days") or 0))
+        return cls(
+            str(d["code"]), str(d["name"]), str(d.get("kind", "")), int(d.get("promised_days") or 0)
+        )
 
 
 @dataclass(frozen=True)
@@ -89,28 +90,41 @@ class ItemGuide:
     def from_json(cls, d: Json) -> ItemGuide:
         materials = [
             GuideMaterial(
-                code=str(m.get("code") or f"M{i}"), name=str(m["name"]),
-                required=bool(m.get("required", True)), tolerable=bool(m.get("tolerable")),
-                form_label=str(m.get("form_label") or ""), count=int(m.get("count") or 1),
+                code=str(m.get("code") or f"M{i}"),
+                name=str(m["name"]),
+                required=bool(m.get("required", True)),
+                tolerable=bool(m.get("tolerable")),
+                form_label=str(m.get("form_label") or ""),
+                count=int(m.get("count") or 1),
             )
             for i, m in enumerate(d.get("materials", []), start=1)
         ]
         return cls(
-            code=str(d["code"]), name=str(d["name"]), kind=str(d.get("kind", "")),
+            code=str(d["code"]),
+            name=str(d["name"]),
+            kind=str(d.get("kind", "")),
             promised_days=int(d.get("promised_days") or 0),
             allows_tolerant=bool(d.get("allows_tolerant")),
             allows_notify_commit=bool(d.get("allows_notify_commit")),
-            department=str(d.get("department") or ""), phone=str(d.get("phone") or ""),
+            department=str(d.get("department") or ""),
+            phone=str(d.get("phone") or ""),
             legal_basis=str(d.get("legal_basis") or ""),
-            conditions=str(d.get("conditions") or ""), materials=materials,
+            conditions=str(d.get("conditions") or ""),
+            materials=materials,
             special_procedures=tuple(str(p) for p in d.get("special_procedures") or ()),
         )
 
     @property
     def summary(self) -> str:
         limit = "当场办结" if self.kind == "即办件" else f"{self.promised_days} 个工作日"
-        extras = [x for x, on in (("可容缺受理", self.allows_tolerant),
-                                  ("可告知承诺", self.allows_notify_commit)) if on]
+        extras = [
+            x
+            for x, on in (
+                ("可容缺受理", self.allows_tolerant),
+                ("可告知承诺", self.allows_notify_commit),
+            )
+            if on
+        ]
         return " · ".join([f"{self.code} {self.name}", f"{self.kind} {limit}", *extras])
 
 
@@ -144,10 +158,13 @@ class TimelineEntry:
     @classmethod
     def from_json(cls, d: Json) -> TimelineEntry:
         return cls(
-            seq=int(d["seq"]), action=str(d["action"]),
+            seq=int(d["seq"]),
+            action=str(d["action"]),
             action_label=str(d.get("action_label") or d["action"]),
-            from_state=str(d.get("from_state", "")), to_state=str(d.get("to_state", "")),
-            who=str(d.get("who", "")), at=datetime.fromisoformat(str(d["at"])),
+            from_state=str(d.get("from_state", "")),
+            to_state=str(d.get("to_state", "")),
+            who=str(d.get("who", "")),
+            at=datetime.fromisoformat(str(d["at"])),
             why=str(d.get("why") or ""),
             details={str(k): str(v) for k, v in (d.get("details") or {}).items()},
         )
@@ -202,27 +219,40 @@ class CaseDetail:
         a = d.get("applicant") or {}
         agent = a.get("agent")
         return cls(
-            case_number=str(d["case_number"]), item_code=str(d.get("item_code", "")),
-            item_name=str(d.get("item_name", "")), state=str(d["state"]),
+            case_number=str(d["case_number"]),
+            item_code=str(d.get("item_code", "")),
+            item_name=str(d.get("item_name", "")),
+            state=str(d["state"]),
             state_label=str(d.get("state_label") or state_label(str(d["state"]))),
             channel=str(d.get("channel", "")),
             applicant=CaseApplicant(
-                str(a.get("kind") or "person"), str(a.get("name") or ""),
-                str(a.get("id_number") or ""), str(a.get("phone") or ""),
+                str(a.get("kind") or "person"),
+                str(a.get("name") or ""),
+                str(a.get("id_number") or ""),
+                str(a.get("phone") or ""),
                 {str(k): str(v or "") for k, v in agent.items()} if agent else None,
             ),
             materials=[
-                CaseMaterial(str(m["code"]), str(m["name"]), bool(m.get("required", True)),
-                             bool(m.get("tolerable")), str(m["status"]),
-                             str(m.get("status_label") or m["status"]), str(m.get("note") or ""))
+                CaseMaterial(
+                    str(m["code"]),
+                    str(m["name"]),
+                    bool(m.get("required", True)),
+                    bool(m.get("tolerable")),
+                    str(m["status"]),
+                    str(m.get("status_label") or m["status"]),
+                    str(m.get("note") or ""),
+                )
                 for m in d.get("materials", [])
             ],
             received_on=str(d.get("received_on") or ""),
-            accepted_on=d.get("accepted_on"), due_on=d.get("due_on"),
-            due_provisional=bool(d.get("due_provisional")), ticket_id=d.get("ticket_id"),
+            accepted_on=d.get("accepted_on"),
+            due_on=d.get("due_on"),
+            due_provisional=bool(d.get("due_provisional")),
+            ticket_id=d.get("ticket_id"),
             timeline=[TimelineEntry.from_json(t) for t in d.get("timeline", [])],
-            legal_actions=[LegalAction(str(x["action"]), str(x["label"]))
-                           for x in d.get("legal_actions", [])],
+            legal_actions=[
+                LegalAction(str(x["action"]), str(x["label"])) for x in d.get("legal_actions", [])
+            ],
             applicant_flags=[str(x) for x in d.get("applicant_flags") or []],
             other_place=f"{other.get('label', '')}（{other.get('place', '')}）" if other else "",
         )
@@ -254,10 +284,14 @@ class CaseSummary:
     def from_json(cls, d: Json) -> CaseSummary:
         left = d.get("working_days_left")
         return cls(
-            case_number=str(d["case_number"]), item_name=str(d.get("item_name", "")),
-            state=str(d["state"]), state_label=str(d.get("state_label") or d["state"]),
-            applicant_name=str(d.get("applicant_name") or ""), phone=str(d.get("phone") or ""),
-            due_on=d.get("due_on"), due_provisional=bool(d.get("due_provisional")),
+            case_number=str(d["case_number"]),
+            item_name=str(d.get("item_name", "")),
+            state=str(d["state"]),
+            state_label=str(d.get("state_label") or d["state"]),
+            applicant_name=str(d.get("applicant_name") or ""),
+            phone=str(d.get("phone") or ""),
+            due_on=d.get("due_on"),
+            due_provisional=bool(d.get("due_provisional")),
             due_status_label=str(d.get("due_status_label") or ""),
             working_days_left=None if left is None else int(left),
             urgency=str(d.get("urgency") or ""),
@@ -265,7 +299,10 @@ class CaseSummary:
 
 
 PRINT_STATUS_LABELS = {
-    "pending": "待打印", "printing": "打印中", "done": "已打印", "cancelled": "已取消",
+    "pending": "待打印",
+    "printing": "打印中",
+    "done": "已打印",
+    "cancelled": "已取消",
     "error": "打印出错",
 }
 
@@ -285,8 +322,10 @@ class CaseNotice:
     def from_json(cls, d: Json) -> CaseNotice:
         created = d.get("created_at")
         return cls(
-            str(d["id"]), str(d.get("title") or notice_label(str(d.get("kind", "")))),
-            str(d.get("print_status") or ""), str(d.get("kind") or ""),
+            str(d["id"]),
+            str(d.get("title") or notice_label(str(d.get("kind", "")))),
+            str(d.get("print_status") or ""),
+            str(d.get("kind") or ""),
             datetime.fromisoformat(str(created)) if created else None,
             None if d.get("print_job_id") is None else str(d["print_job_id"]),
         )
@@ -311,8 +350,10 @@ class StepResult:
     @classmethod
     def from_json(cls, d: Json) -> StepResult:
         return cls(
-            CaseDetail.from_json(d["case"]), [str(n) for n in d.get("notices", [])],
-            [str(j) for j in d.get("print_job_ids", [])], bool(d.get("sms_queued")),
+            CaseDetail.from_json(d["case"]),
+            [str(n) for n in d.get("notices", [])],
+            [str(j) for j in d.get("print_job_ids", [])],
+            bool(d.get("sms_queued")),
         )
 
     @property

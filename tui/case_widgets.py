@@ -115,8 +115,13 @@ class MaterialChecklist(DataTable[Text]):
 
     def load_case(self, materials: Sequence[CaseMaterial]) -> None:
         self.lines = [
-            ChecklistLine(m.code, m.name, "可容缺" if m.tolerable else
-                          ("必需" if m.required else "非必需"), m.status, m.note)
+            ChecklistLine(
+                m.code,
+                m.name,
+                "可容缺" if m.tolerable else ("必需" if m.required else "非必需"),
+                m.status,
+                m.note,
+            )
             for m in materials
         ]
         self._draw()
@@ -132,9 +137,17 @@ class MaterialChecklist(DataTable[Text]):
         row = self.cursor_row
         self.clear()
         for ln in self.lines:
-            status = Text(STATUS_LABELS.get(ln.status, ln.status), style=STATUS_STYLES.get(ln.status, ""))
-            self.add_row(Text(ln.code), Text(ln.name), Text(ln.requirement, style="dim"),
-                         status, Text(ln.note), key=ln.code)
+            status = Text(
+                STATUS_LABELS.get(ln.status, ln.status), style=STATUS_STYLES.get(ln.status, "")
+            )
+            self.add_row(
+                Text(ln.code),
+                Text(ln.name),
+                Text(ln.requirement, style="dim"),
+                status,
+                Text(ln.note),
+                key=ln.code,
+            )
         if self.lines:
             self.move_cursor(row=min(max(row, 0), len(self.lines) - 1), animate=False)
 
@@ -153,7 +166,9 @@ class MaterialChecklist(DataTable[Text]):
             self._mark(index, status)
             return
         line = self.lines[index]
-        dialog = PromptDialog("材料有瑕疵", f"“{line.name}”的问题：", "如 复印件模糊、未签字", line.note)
+        dialog = PromptDialog(
+            "材料有瑕疵", f"“{line.name}”的问题：", "如 复印件模糊、未签字", line.note
+        )
 
         def done(note: str | None) -> None:
             if note:  # cancelled: the mark stays as it was
@@ -180,8 +195,9 @@ def provisional_warning(due_dates: Sequence[str], whole_list: bool = False) -> T
     counts weekends only and is recomputed once the year's 节假日安排 arrives."""
     years = "、".join(sorted({d[:4] for d in due_dates}))
     what = f"{len(due_dates)} 件办件的期限" if whole_list else "期限"
-    return Text(f"注意：{what}为暂定（{years} 年节假日安排未公布），公布后自动重算",
-                style=PROVISIONAL_STYLE)
+    return Text(
+        f"注意：{what}为暂定（{years} 年节假日安排未公布），公布后自动重算", style=PROVISIONAL_STYLE
+    )
 
 
 def due_cell(case: CaseSummary) -> Text:
@@ -216,8 +232,14 @@ class CaseTable(DataTable[Text]):
         self.clear()
         for c in cases:
             style = URGENCY_STYLES.get(c.urgency, "")
-            cells = [Text(c.case_number), Text(c.item_name), Text(c.applicant_name),
-                     Text(c.phone), Text(c.state_label), due_cell(c)]
+            cells = [
+                Text(c.case_number),
+                Text(c.item_name),
+                Text(c.applicant_name),
+                Text(c.phone),
+                Text(c.state_label),
+                due_cell(c),
+            ]
             for cell in cells if style else ():
                 cell.style = style
             self.add_row(*cells, key=c.case_number)
@@ -231,15 +253,34 @@ class CaseTable(DataTable[Text]):
 
 
 DETAIL_LABELS = {
-    "deadline": "期限", "items": "补正材料", "signed_by": "承诺人", "owed": "容缺材料",
-    "to_body": "接收单位", "received_by": "接收人", "materials": "移交材料", "days": "延期工作日",
-    "tell_applicant": "告知申请人", "new_due": "新期限", "decided_by": "决定机关",
-    "contact": "联系方式", "arrived_on": "结果到达", "notice_due": "通知期限",
-    "collector_name": "领取人", "collector_id": "证件号", "signature_ref": "签收记录",
-    "address": "地址", "tracking_no": "快递单号", "destination": "送达地址",
-    "reference": "凭证编号", "procedure": "特别程序", "stopped_on": "中止",
-    "resumed_on": "恢复", "still_missing": "仍缺", "remarked": "重新核对",
-    "correction_deadline": "补正期限", "accepted_from": "受理日",
+    "deadline": "期限",
+    "items": "补正材料",
+    "signed_by": "承诺人",
+    "owed": "容缺材料",
+    "to_body": "接收单位",
+    "received_by": "接收人",
+    "materials": "移交材料",
+    "days": "延期工作日",
+    "tell_applicant": "告知申请人",
+    "new_due": "新期限",
+    "decided_by": "决定机关",
+    "contact": "联系方式",
+    "arrived_on": "结果到达",
+    "notice_due": "通知期限",
+    "collector_name": "领取人",
+    "collector_id": "证件号",
+    "signature_ref": "签收记录",
+    "address": "地址",
+    "tracking_no": "快递单号",
+    "destination": "送达地址",
+    "reference": "凭证编号",
+    "procedure": "特别程序",
+    "stopped_on": "中止",
+    "resumed_on": "恢复",
+    "still_missing": "仍缺",
+    "remarked": "重新核对",
+    "correction_deadline": "补正期限",
+    "accepted_from": "受理日",
 }
 HIDDEN_DETAILS = frozenset({"rights", "method", "late", "flagged", "other_place"})
 METHOD_LABELS = {"pickup": "窗口领取", "mail": "邮寄", "electronic": "电子送达"}

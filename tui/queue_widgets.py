@@ -80,7 +80,10 @@ class _TicketTable(DataTable[Text]):
         for t in tickets:
             issued = t.issued_at.astimezone(self.timezone).strftime("%H:%M") if t.issued_at else ""
             self.add_row(
-                Text(t.number, style="bold"), ticket_marks(t, self.my_window), Text(issued), key=t.id
+                Text(t.number, style="bold"),
+                ticket_marks(t, self.my_window),
+                Text(issued),
+                key=t.id,
             )
         if tickets:
             self.move_cursor(row=min(max(row, 0), len(tickets) - 1), animate=False)

@@ -45,11 +45,13 @@ def is_case_alert(kind: str) -> bool:
 
 
 def case_summary(kinds: Iterable[str]) -> str:
-    """"超期办件 2 件 · 临期 1 件" from the kinds of the open case alerts ("" when none)."""
+    """ "超期办件 2 件 · 临期 1 件" from the kinds of the open case alerts ("" when none)."""
     counts = Counter(k for k in kinds if is_case_alert(k))
     labels = [*CASE_ALERT_LABELS, *sorted(set(counts) - set(CASE_ALERT_LABELS))]
     return " · ".join(
-        f"{CASE_ALERT_LABELS.get(kind, '办件预警')} {counts[kind]} 件" for kind in labels if counts[kind]
+        f"{CASE_ALERT_LABELS.get(kind, '办件预警')} {counts[kind]} 件"
+        for kind in labels
+        if counts[kind]
     )
 
 

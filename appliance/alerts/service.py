@@ -16,5 +16,9 @@ class AlertService:
         """Alerts not yet cleared (absence, overdue cases, failed SMS, device trouble)."""
         with self.db.read() as s:
             return list(
-                s.exec(select(Alert).where(col(Alert.cleared_at).is_(None)).order_by(col(Alert.raised_at)))
+                s.exec(
+                    select(Alert)
+                    .where(col(Alert.cleared_at).is_(None))
+                    .order_by(col(Alert.raised_at))
+                )
             )

@@ -37,9 +37,14 @@ from appliance.uplink.tables import ReferenceRow
 
 PACKAGE_YEARS = range(2004, 2027)  # what chinesecalendar 1.11 knows
 PACKAGE_NAMES = {
-    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
-    "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "National Day": "国庆节",
-    "Mid-autumn Festival": "中秋节", "Anti-Fascist 70th Day": "中国人民抗日战争胜利70周年纪念日",
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "中国人民抗日战争胜利70周年纪念日",
 }
 MAX_ENTRIES = 5000
 
@@ -91,7 +96,9 @@ def parse_calendar(data: Any, what: str = "节假日安排") -> tuple[list[Calen
         try:
             day = date.fromisoformat(str(item.get("date", "")))
         except ValueError as exc:
-            raise Invalid(f"{where}：日期“{item.get('date')}”不是 YYYY-MM-DD 格式", "bad_date") from exc
+            raise Invalid(
+                f"{where}：日期“{item.get('date')}”不是 YYYY-MM-DD 格式", "bad_date"
+            ) from exc
         kind = item.get("kind")
         if kind not in ENTRY_KINDS:
             raise Invalid(f"{where}：“kind”须为 holiday（放假）或 workday（调休上班）", "bad_kind")
@@ -144,8 +151,14 @@ def replace_years(
         s.add(CalendarDay(day=e.day.isoformat(), kind=e.kind, name=e.name, source=source))
     s.flush()
     span = f"{min(years)}-{max(years)}" if years else "none"
-    append_event(s, "calendar.replaced", "calendar", span,
-                 {"years": sorted(years), "entries": len(entries), "source": source}, now)
+    append_event(
+        s,
+        "calendar.replaced",
+        "calendar",
+        span,
+        {"years": sorted(years), "entries": len(entries), "source": source},
+        now,
+    )
     return True
 
 
@@ -160,9 +173,11 @@ class CalendarService:
     def calendar(self) -> WorkingCalendar:
         """The current calendar (cached until a year is replaced)."""
         with self.db.read() as s:
-            key = tuple(s.exec(
-                select(func.count(col(CalendarYear.year)), func.max(CalendarYear.updated_at))
-            ).one())
+            key = tuple(
+                s.exec(
+                    select(func.count(col(CalendarYear.year)), func.max(CalendarYear.updated_at))
+                ).one()
+            )
             if self._cache is not None and self._cache[0] == key:
                 return self._cache[1]
             cal = load_calendar(s)
@@ -175,7 +190,9 @@ class CalendarService:
         """承诺期限: the Nth working day after ``accepted`` (pauses not counted)."""
         return self.calendar().deadline_with_pauses(accepted, days, pauses)
 
-    def replace(self, entries: Sequence[CalendarEntry], years: set[int], source: str) -> CalendarChange:
+    def replace(
+        self, entries: Sequence[CalendarEntry], years: set[int], source: str
+    ) -> CalendarChange:
         with self.db.write() as s:
             changed = replace_years(s, entries, years, source, self.clock)
         return CalendarChange(sorted(years), len(entries), source, changed)
@@ -185,7 +202,9 @@ class CalendarService:
         try:
             data = json.loads(path.read_bytes().decode("utf-8-sig"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise Invalid(f"无法读取节假日文件 {path.name}：不是有效的 UTF-8 JSON", "bad_file") from exc
+            raise Invalid(
+                f"无法读取节假日文件 {path.name}：不是有效的 UTF-8 JSON", "bad_file"
+            ) from exc
         entries, years = parse_calendar(data)
         return self.replace(entries, years, "import")
 
@@ -220,9 +239,9 @@ def apply_holiday_reference(db: Database, clock: Clock) -> ReferenceApplied:
     refused whole and the calendar stays; no rows at all changes nothing."""
     with db.write() as s:
         rows = s.exec(
-            select(ReferenceRow).where(
-                ReferenceRow.table_name == "holiday", col(ReferenceRow.deleted).is_(False)
-            ).order_by(col(ReferenceRow.id))
+            select(ReferenceRow)
+            .where(ReferenceRow.table_name == "holiday", col(ReferenceRow.deleted).is_(False))
+            .order_by(col(ReferenceRow.id))
         ).all()
         if not rows:
             return ReferenceApplied("holiday", False, "县级中心尚未发布节假日安排")
@@ -235,4 +254,6 @@ def apply_holiday_reference(db: Database, clock: Clock) -> ReferenceApplied:
     years_text = "、".join(map(str, sorted(years)))
     if not changed:
         return ReferenceApplied("holiday", False, f"节假日安排（{years_text}）已是最新")
-    return ReferenceApplied("holiday", True, f"已应用县级节假日安排：{years_text} 年，共 {len(entries)} 天")
+    return ReferenceApplied(
+        "holiday", True, f"已应用县级节假日安排：{years_text} 年，共 {len(entries)} 天"
+    )

@@ -34,7 +34,8 @@ Me = NamedDependency[Principal]
 
 def pdf_response(data: bytes, filename: str) -> Response[bytes]:
     return Response(
-        data, media_type="application/pdf",
+        data,
+        media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{filename}"'},
     )
 
@@ -113,8 +114,12 @@ class CaseNoticeDeviceController(Controller):
 
 def too_many_attempts(_: Request[Any, Any, Any], exc: TooManyAttempts) -> Response[dict[str, Any]]:
     return Response(
-        {"error": exc.code, "message": exc.message, "status": exc.status,
-         "retry_after": exc.retry_after_seconds},
+        {
+            "error": exc.code,
+            "message": exc.message,
+            "status": exc.status,
+            "retry_after": exc.retry_after_seconds,
+        },
         status_code=exc.status,
         headers={"Retry-After": str(exc.retry_after_seconds)},
     )

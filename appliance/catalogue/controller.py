@@ -39,7 +39,8 @@ class CatalogueController(Controller):
         """一次性告知单 (R-C4) as an A4 PDF: materials, time limits, fees, related items."""
         data, filename = guides.pdf(code)
         return Response(
-            data, media_type="application/pdf",
+            data,
+            media_type="application/pdf",
             headers={"Content-Disposition": f'inline; filename="{filename}"'},
         )
 

@@ -17,8 +17,16 @@ from typing import Any
 from appliance.core.errors import Invalid
 
 # R-S1 事项类型
-ITEM_TYPES = ("行政许可", "行政确认", "行政裁决", "行政给付", "行政奖励", "行政备案", "其他行政权力",
-              "公共服务")
+ITEM_TYPES = (
+    "行政许可",
+    "行政确认",
+    "行政裁决",
+    "行政给付",
+    "行政奖励",
+    "行政备案",
+    "其他行政权力",
+    "公共服务",
+)
 # 办件类型
 ITEM_KINDS = ("即办件", "承诺件", "上报件")
 IMMEDIATE = "即办件"
@@ -95,8 +103,15 @@ def _fail(where: str, reason: str) -> CatalogueInvalid:
     return CatalogueInvalid(f"{where}：{reason}")
 
 
-def _text(where: str, data: Mapping[str, Any], key: str, label: str, *, required: bool = False,
-          limit: int = 2000) -> str:
+def _text(
+    where: str,
+    data: Mapping[str, Any],
+    key: str,
+    label: str,
+    *,
+    required: bool = False,
+    limit: int = 2000,
+) -> str:
     value = data.get(key)
     if value is None:
         value = ""
@@ -110,8 +125,15 @@ def _text(where: str, data: Mapping[str, Any], key: str, label: str, *, required
     return text
 
 
-def _int(where: str, data: Mapping[str, Any], key: str, label: str, low: int, high: int,
-         default: int | None = None) -> int:
+def _int(
+    where: str,
+    data: Mapping[str, Any],
+    key: str,
+    label: str,
+    low: int,
+    high: int,
+    default: int | None = None,
+) -> int:
     value = data.get(key)
     if (value is None or value == "") and default is not None:
         return default
@@ -151,8 +173,14 @@ def split_list(value: Any) -> list[str]:
     return [p.strip() for p in re.split(r"[、，,;；/\n]", str(value)) if p.strip()]
 
 
-def _choices(where: str, data: Mapping[str, Any], key: str, label: str,
-             allowed: Sequence[str], default: Sequence[str] = ()) -> tuple[str, ...]:
+def _choices(
+    where: str,
+    data: Mapping[str, Any],
+    key: str,
+    label: str,
+    allowed: Sequence[str],
+    default: Sequence[str] = (),
+) -> tuple[str, ...]:
     raw = data.get(key)
     if raw is not None and not isinstance(raw, list | tuple | str):
         raise _fail(where, f"{label}须为列表或用“、”分隔的文字")
@@ -163,8 +191,12 @@ def _choices(where: str, data: Mapping[str, Any], key: str, label: str,
     return tuple(dict.fromkeys(values))
 
 
-FORM_WORDS = {**{k: k for k in MATERIAL_FORMS}, **{v: k for k, v in MATERIAL_FORMS.items()},
-              "原件和复印件": "both", "原件、复印件": "both"}
+FORM_WORDS = {
+    **{k: k for k in MATERIAL_FORMS},
+    **{v: k for k, v in MATERIAL_FORMS.items()},
+    "原件和复印件": "both",
+    "原件、复印件": "both",
+}
 
 
 def parse_material(where: str, data: Mapping[str, Any], item_tolerant: bool) -> MaterialSpec:
@@ -219,13 +251,13 @@ def parse_item(raw: RawItem) -> ItemSpec:
         kind=kind,
         fees=_text(where, d, "fees", "收费标准", limit=200) or "不收费",
         fee_basis=_text(where, d, "fee_basis", "收费依据", limit=500),
-        delivery_methods=_choices(where, d, "delivery_methods", "送达方式", DELIVERY_METHODS,
-                                  ("窗口领取",)),
+        delivery_methods=_choices(
+            where, d, "delivery_methods", "送达方式", DELIVERY_METHODS, ("窗口领取",)
+        ),
         category_prefix=prefix,
         allows_notify_commit=_bool(where, d, "allows_notify_commit", "告知承诺", False),
         allows_tolerant=tolerant,
-        special_procedures=_choices(where, d, "special_procedures", "特别程序",
-                                    SPECIAL_PROCEDURES),
+        special_procedures=_choices(where, d, "special_procedures", "特别程序", SPECIAL_PROCEDURES),
         keywords=tuple(dict.fromkeys(split_list(d.get("keywords")))),
         related_codes=tuple(dict.fromkeys(split_list(d.get("related_codes")))),
         department=_text(where, d, "department", "实施部门", limit=100),
@@ -277,13 +309,20 @@ def item_to_dict(item: ItemSpec) -> dict[str, Any]:
 
 def checksum(items: Sequence[ItemSpec]) -> str:
     """SHA-256 over the canonical JSON of the items: equal contents, equal checksum."""
-    body = json.dumps([item_to_dict(i) for i in items], ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":"))
+    body = json.dumps(
+        [item_to_dict(i) for i in items], ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def match_score(query: str, name: str, name_initials: str, keywords: Sequence[str],
-                keyword_initials: Sequence[str], code: str) -> int:
+def match_score(
+    query: str,
+    name: str,
+    name_initials: str,
+    keywords: Sequence[str],
+    keyword_initials: Sequence[str],
+    code: str,
+) -> int:
     """How well an item matches what staff typed (R-S3); 0 means no match.
 
     Chinese text matches the name, then keywords; Latin letters match pinyin initials

@@ -73,7 +73,3 @@ class CatalogueMaterial(SQLModel, table=True):
     tolerable: bool = False  # may be missing under 容缺受理
     notes: str = ""
     sample: str = ""
-
-
-
-

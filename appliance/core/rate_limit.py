@@ -29,7 +29,9 @@ class TooManyAttempts(DomainError):
 
     status = 429
 
-    def __init__(self, message: str, retry_after: timedelta, code: str = "too_many_attempts") -> None:
+    def __init__(
+        self, message: str, retry_after: timedelta, code: str = "too_many_attempts"
+    ) -> None:
         super().__init__(message, code)
         self.retry_after = retry_after
 

@@ -45,22 +45,61 @@ def _none(_: date) -> dict[str, Any]:
 
 
 DEMO_CASES: tuple[DemoCase, ...] = (
-    DemoCase("410122-MZ-001", "张桂兰", "410122194001010021", "13800001234", 17,
-             steps=(("accept", _none),)),  # 15 working days: overdue
-    DemoCase("410122-MZ-002", "王大军", "410122195503030513", "13912345678", 4,
-             steps=(("accept", _none),)),  # 5 working days: due tomorrow
-    DemoCase("410122-CL-001", "李秀梅", "410122197807070446", "13700007777", 2, steps=(
-        ("accept", _none),
-        ("forward", lambda d: {"to_body": "中牟县残疾人联合会", "received_by": "县残联 周敏",
-                               "materials": ["申请表", "残疾人证复印件"]}),
-    )),
-    DemoCase("410122-MZ-003", "赵德胜", "410122196812120317", "13600006666", 0, missing=(3,),
-             steps=(("request_correction", lambda d: {"deadline": _later(d, 10).isoformat()}),)),
-    DemoCase("410122-RS-004", "刘春花", "410122198502020228", "13500005555", 12, steps=(
-        ("accept", _none),
-        ("approve", lambda d: {"decided_by": "中牟县人力资源和社会保障局"}),
-        ("notify_pickup", lambda d: {"arrived_on": d.isoformat()}),
-    )),
+    DemoCase(
+        "410122-MZ-001",
+        "张桂兰",
+        "410122194001010021",
+        "13800001234",
+        17,
+        steps=(("accept", _none),),
+    ),  # 15 working days: overdue
+    DemoCase(
+        "410122-MZ-002",
+        "王大军",
+        "410122195503030513",
+        "13912345678",
+        4,
+        steps=(("accept", _none),),
+    ),  # 5 working days: due tomorrow
+    DemoCase(
+        "410122-CL-001",
+        "李秀梅",
+        "410122197807070446",
+        "13700007777",
+        2,
+        steps=(
+            ("accept", _none),
+            (
+                "forward",
+                lambda d: {
+                    "to_body": "中牟县残疾人联合会",
+                    "received_by": "县残联 周敏",
+                    "materials": ["申请表", "残疾人证复印件"],
+                },
+            ),
+        ),
+    ),
+    DemoCase(
+        "410122-MZ-003",
+        "赵德胜",
+        "410122196812120317",
+        "13600006666",
+        0,
+        missing=(3,),
+        steps=(("request_correction", lambda d: {"deadline": _later(d, 10).isoformat()}),),
+    ),
+    DemoCase(
+        "410122-RS-004",
+        "刘春花",
+        "410122198502020228",
+        "13500005555",
+        12,
+        steps=(
+            ("accept", _none),
+            ("approve", lambda d: {"decided_by": "中牟县人力资源和社会保障局"}),
+            ("notify_pickup", lambda d: {"arrived_on": d.isoformat()}),
+        ),
+    ),
     DemoCase("410122-GA-001", "陈建国", "410122199009090914", "13300003333", 0),
 )
 
@@ -92,11 +131,21 @@ def seed_demo_cases(services: Services) -> int:
             code: "missing" if pos in demo.missing else "received"
             for pos, code in enumerate(codes, start=1)
         }
-        opened = cases.open({
-            "item_code": demo.item_code, "channel": "counter", "materials": marks,
-            "applicant": {"kind": "person", "name": demo.name, "id_number": demo.id_number,
-                          "phone": demo.phone},
-        }, clerk.id, CLERK)
+        opened = cases.open(
+            {
+                "item_code": demo.item_code,
+                "channel": "counter",
+                "materials": marks,
+                "applicant": {
+                    "kind": "person",
+                    "name": demo.name,
+                    "id_number": demo.id_number,
+                    "phone": demo.phone,
+                },
+            },
+            clerk.id,
+            CLERK,
+        )
         for action, body in demo.steps:
             clock.advance(minutes=20)
             cases.act(opened.case_number, action, body(day), CLERK)

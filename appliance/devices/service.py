@@ -61,8 +61,13 @@ class RatingPress:
 
 def _view(d: DeviceStatus) -> DeviceView:
     return DeviceView(
-        d.device, DEVICE_LABELS.get(d.device, d.device), d.state, d.label, d.detail,
-        d.state == "ready", d.updated_at,
+        d.device,
+        DEVICE_LABELS.get(d.device, d.device),
+        d.state,
+        d.label,
+        d.detail,
+        d.state == "ready",
+        d.updated_at,
     )
 
 
@@ -89,14 +94,20 @@ class DeviceService:
             s.flush()
             if changed:
                 append_event(
-                    s, "device.state_changed", "device", device,
-                    {"state": state, "label": label, "detail": row.detail}, now,
+                    s,
+                    "device.state_changed",
+                    "device",
+                    device,
+                    {"state": state, "label": label, "detail": row.detail},
+                    now,
                 )
             return _view(row)
 
     def states(self) -> list[DeviceView]:
         with self.db.read() as s:
-            return [_view(d) for d in s.exec(select(DeviceStatus).order_by(col(DeviceStatus.device)))]
+            return [
+                _view(d) for d in s.exec(select(DeviceStatus).order_by(col(DeviceStatus.device)))
+            ]
 
     def set_alert(self, kind: str, message: str, active: bool) -> bool:
         """Raise (once) or clear a device alert such as a stuck call button."""
@@ -114,7 +125,14 @@ class DeviceService:
                 alert = Alert(kind=key, message=message.strip()[:200], raised_at=now)
                 s.add(alert)
                 s.flush()
-                append_event(s, "alert.raised", "alert", alert.id, {"kind": key, "message": alert.message}, now)
+                append_event(
+                    s,
+                    "alert.raised",
+                    "alert",
+                    alert.id,
+                    {"kind": key, "message": alert.message},
+                    now,
+                )
                 return True
             if not active and open_alert is not None:
                 open_alert.cleared_at = now
@@ -141,11 +159,20 @@ class DeviceService:
                 .order_by(col(Ticket.finished_at).desc())
             ).first()
             if last is None:
-                raise Conflict(f"{win.number} 号窗口今日还没有办结的业务，暂不能评价", "nothing_to_rate")
+                raise Conflict(
+                    f"{win.number} 号窗口今日还没有办结的业务，暂不能评价", "nothing_to_rate"
+                )
             append_event(
-                s, "rating.keypad_pressed", "ticket", last.id,
-                {"window_number": win.number, "level": level, "number": last.number,
-                 "staff_id": last.staff_id},
+                s,
+                "rating.keypad_pressed",
+                "ticket",
+                last.id,
+                {
+                    "window_number": win.number,
+                    "level": level,
+                    "number": last.number,
+                    "staff_id": last.staff_id,
+                },
                 now,
             )
             return RatingPress(win.number, level, RATING_LABELS[level], last.number)

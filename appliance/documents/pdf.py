@@ -159,8 +159,17 @@ def _seal(font: str, text: str) -> Drawing:
             fillColor=None,
         )
     )
-    drawing.add(String(size / 2, size / 2 - 5, text, fontName=font, fontSize=12,
-                       textAnchor="middle", fillColor=colors.grey))
+    drawing.add(
+        String(
+            size / 2,
+            size / 2 - 5,
+            text,
+            fontName=font,
+            fontSize=12,
+            textAnchor="middle",
+            fillColor=colors.grey,
+        )
+    )
     return drawing
 
 

@@ -25,11 +25,15 @@ class JobsController(Controller):
     path = "/api"
 
     @get("/print-jobs", opt=STAFF, sync_to_thread=True)
-    def print_jobs(self, print_jobs: PrintJobs, status: FromQuery[str | None] = None) -> list[PrintJobView]:
+    def print_jobs(
+        self, print_jobs: PrintJobs, status: FromQuery[str | None] = None
+    ) -> list[PrintJobView]:
         return print_jobs.list_jobs(status)
 
     @post("/print-jobs/{job_id:str}/cancel", opt=OPERATORS, sync_to_thread=True)
-    def cancel_print(self, job_id: FromPath[str], print_jobs: PrintJobs, principal: Me) -> PrintJobView:
+    def cancel_print(
+        self, job_id: FromPath[str], print_jobs: PrintJobs, principal: Me
+    ) -> PrintJobView:
         return print_jobs.cancel(job_id, principal.staff_id)
 
     @post("/print-jobs/{job_id:str}/reprint", opt=OPERATORS, sync_to_thread=True)
@@ -53,7 +57,9 @@ class JobsController(Controller):
         return sms.templates()
 
     @put("/sms-templates/{kind:str}", opt={"roles": MANAGER_ROLES}, sync_to_thread=True)
-    def set_template(self, kind: FromPath[str], data: JSONBody[TemplateIn], sms: Sms) -> TemplateView:
+    def set_template(
+        self, kind: FromPath[str], data: JSONBody[TemplateIn], sms: Sms
+    ) -> TemplateView:
         return sms.set_template(kind, data.body)
 
 
@@ -63,7 +69,9 @@ class DeviceJobsController(Controller):
     path = "/api/device"
 
     @post("/print-jobs/claim", opt=DEVICE, sync_to_thread=True)
-    def claim_print_jobs(self, data: JSONBody[ClaimIn], print_jobs: PrintJobs) -> list[PrintJobClaim]:
+    def claim_print_jobs(
+        self, data: JSONBody[ClaimIn], print_jobs: PrintJobs
+    ) -> list[PrintJobClaim]:
         return print_jobs.claim(data.kinds, data.limit, data.lease_seconds)
 
     @post("/print-jobs/{job_id:str}/done", opt=DEVICE, sync_to_thread=True)

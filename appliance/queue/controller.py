@@ -159,7 +159,9 @@ class WindowController(Controller):
         return queue.no_show(window)
 
     @post("/transfer", opt=WINDOW, sync_to_thread=True)
-    def transfer(self, window: FromPath[str], data: JSONBody[TransferIn], queue: Queue) -> TicketView:
+    def transfer(
+        self, window: FromPath[str], data: JSONBody[TransferIn], queue: Queue
+    ) -> TicketView:
         return queue.transfer(window, data.to_window, data.to_category)
 
     @post("/pause", opt=WINDOW, sync_to_thread=True)
@@ -236,5 +238,7 @@ class DisplayController(Controller):
         return windows.display_snapshot()
 
     @get("/stream", opt=PUBLIC)
-    async def display_stream(self, windows: Windows, db: NamedDependency[Database]) -> ServerSentEvent:
+    async def display_stream(
+        self, windows: Windows, db: NamedDependency[Database]
+    ) -> ServerSentEvent:
         return ServerSentEvent(display_events(windows, db))

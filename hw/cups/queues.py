@@ -102,7 +102,9 @@ class CupsQueue:
         stalled = 0.0
         if int(attrs.get("printer-state", IDLE)) == PROCESSING:
             now = float(attrs.get("printer-up-time") or time.time())
-            jobs = conn.getJobs(which_jobs="not-completed", requested_attributes=JOB_LIST_ATTRIBUTES)
+            jobs = conn.getJobs(
+                which_jobs="not-completed", requested_attributes=JOB_LIST_ATTRIBUTES
+            )
             stalled = stalled_for(cast(Mapping[int, Mapping[str, Any]], jobs), self.queue, now)
         return printer_status(
             self.queue, attrs, stalled_seconds=stalled, stall_limit=self.stall_seconds

@@ -48,8 +48,9 @@ JOB_STATE_LABELS: dict[JobState, str] = {
 
 MEDIA_REASONS = frozenset({"media-empty", "media-needed", "input-tray-missing"})
 OFFLINE_REASONS = frozenset({"offline", "shutdown", "timed-out"})
-FAULT_REASONS = frozenset({"media-jam", "cover-open", "door-open", "toner-empty",
-                           "marker-supply-empty", "other"})
+FAULT_REASONS = frozenset(
+    {"media-jam", "cover-open", "door-open", "toner-empty", "marker-supply-empty", "other"}
+)
 REASON_LABELS = {
     "media-empty": "缺纸",
     "media-needed": "需要装纸",

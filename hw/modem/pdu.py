@@ -96,7 +96,9 @@ class PhoneNumber:
     def masked(self) -> str:
         """The local number for logs on disk, only its first 3 and last 4 digits shown (R-I3)."""
         local = self.local
-        return local[:3] + "*" * (len(local) - 7) + local[-4:] if len(local) >= 7 else "*" * len(local)
+        return (
+            local[:3] + "*" * (len(local) - 7) + local[-4:] if len(local) >= 7 else "*" * len(local)
+        )
 
 
 def parse_number(phone: str) -> PhoneNumber:

@@ -190,5 +190,3 @@ class FakeModem:
     def status(self) -> ModemStatus:
         signal = self.signal if self.state == "ready" else None
         return ModemStatus.of(self.state, signal, self.detail)
-
-

@@ -168,12 +168,6 @@ class FakeSpeaker:
         return [clips_text(c) for c in self.played]
 
 
-
-
-
-
-
-
 def announce_call(
     speaker: Speaker | None, number: str, window: int, *, recall: bool = False
 ) -> list[str]:

@@ -27,7 +27,10 @@ class AdminPrincipal:
 
 
 def create_admin(
-    svc: CountyServices, username: str, password: str, role: str = "county_admin",
+    svc: CountyServices,
+    username: str,
+    password: str,
+    role: str = "county_admin",
     display_name: str = "",
 ) -> AdminPrincipal:
     if role not in ROLES:
@@ -40,8 +43,11 @@ def create_admin(
         if s.exec(select(CountyAdmin).where(col(CountyAdmin.username) == username)).first():
             raise Conflict(f"用户名 {username} 已存在", "admin_exists")
         row = CountyAdmin(
-            username=username.strip(), display_name=display_name or username, role=role,
-            password_hash=_hasher.hash(password), created_at=svc.clock.now(),
+            username=username.strip(),
+            display_name=display_name or username,
+            role=role,
+            password_hash=_hasher.hash(password),
+            created_at=svc.clock.now(),
         )
         s.add(row)
         s.flush()

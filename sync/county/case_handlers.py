@@ -30,7 +30,10 @@ from sync.county.projections import CaseFact
 BEIJING = timezone(timedelta(hours=8), "CST")  # the county's day, as the dashboard's
 
 CASE_TYPES = (
-    "case.opened", "case.reminder", "case.overdue", "case.due_recomputed",
+    "case.opened",
+    "case.reminder",
+    "case.overdue",
+    "case.due_recomputed",
     *(f"case.{a.value}" for a in Action),
 )
 DECISIONS = ("case.approve", "case.reject")
@@ -52,15 +55,22 @@ def _fact(ev: StoredEvent) -> dict[str, Any]:
     row: dict[str, Any] = {
         "station_id": ev.station_id,
         "case_number": str(p.get("case_number") or ev.entity_id)[:64],
-        "item_code": "", "item_name": "", "state": "",
+        "item_code": "",
+        "item_name": "",
+        "state": "",
         "received_on": _day(p.get("received_on")),
         "due_on": _day(p.get("due_on")),
         "decided_on": ev.occurred_at.astimezone(BEIJING).date() if ev.type in DECISIONS else None,
-        "overdue_for": None, "reminded_for": None,
-        "updated_at": ev.occurred_at, "last_seq": ev.seq,
+        "overdue_for": None,
+        "reminded_for": None,
+        "updated_at": ev.occurred_at,
+        "last_seq": ev.seq,
     }
-    values = {"item_code": p.get("item_code"), "item_name": p.get("item_name"),
-              "state": p.get("state") or p.get("to")}
+    values = {
+        "item_code": p.get("item_code"),
+        "item_name": p.get("item_name"),
+        "state": p.get("state") or p.get("to"),
+    }
     for name, limit in _LATEST_TEXT.items():
         if values[name]:
             row[name] = str(values[name])[:limit]
@@ -121,10 +131,13 @@ def case_facts(s: Session, events: list[StoredEvent]) -> None:
     )
     update: dict[str, Any] = {name: latest_text(name) for name in _LATEST_TEXT}
     update |= {
-        "due_on": due, "overdue_for": overdue_for, "reminded_for": reminded_for,
+        "due_on": due,
+        "overdue_for": overdue_for,
+        "reminded_for": reminded_for,
         "received_on": func.coalesce(t.received_on, x.received_on),
         "decided_on": latest_date("decided_on"),
-        "overdue": overdue, "due_soon": due_soon,
+        "overdue": overdue,
+        "due_soon": due_soon,
         "updated_at": func.greatest(t.updated_at, x.updated_at),
         "last_seq": func.greatest(t.last_seq, x.last_seq),
     }

@@ -61,7 +61,9 @@ def _issue(s: Session, station_id: str, now: datetime, hours: int) -> IssuedCode
     code = new_code()
     expires = now + timedelta(hours=hours)
     s.add(
-        EnrolmentCode(code_hash=code_hash(code), station_id=station_id, created_at=now, expires_at=expires)
+        EnrolmentCode(
+            code_hash=code_hash(code), station_id=station_id, created_at=now, expires_at=expires
+        )
     )
     return IssuedCode(station_id, code, expires)
 

@@ -27,7 +27,9 @@ def batch_rejected(_: Request[Any, Any, Any], exc: BatchRejected) -> Response[di
     return error_body(exc.status, exc.code, exc.message)
 
 
-def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+def validation_error(
+    _: Request[Any, Any, Any], exc: ValidationException
+) -> Response[dict[str, Any]]:
     return error_body(400, "bad_request", "请求内容缺少必填项或格式不正确，请检查后重试")
 
 

@@ -83,7 +83,9 @@ def parse_header(header_b64: str | None) -> tuple[bytes, BatchHeader]:
 def check_size(batch: IncomingBatch, limit: int) -> None:
     size = max(batch.content_length or 0, len(batch.body))
     if size > limit:
-        raise BatchRejected("too_large", f"批次 {size} 字节，超过上限 {limit} 字节，请拆小后重发", 413)
+        raise BatchRejected(
+            "too_large", f"批次 {size} 字节，超过上限 {limit} 字节，请拆小后重发", 413
+        )
 
 
 def ingest_batch(svc: CountyServices, batch: IncomingBatch) -> AckReply:
@@ -116,13 +118,22 @@ def ingest_batch(svc: CountyServices, batch: IncomingBatch) -> AckReply:
 
 
 def _log_row(header: BatchHeader, now: datetime, size: int, reply: AckReply) -> BatchLog:
-    counts = {k: sum(1 for r in reply.results if r.status == k) for k in
-              ("accepted", "duplicate", "conflict", "rejected")}
+    counts = {
+        k: sum(1 for r in reply.results if r.status == k)
+        for k in ("accepted", "duplicate", "conflict", "rejected")
+    }
     return BatchLog(
-        station_id=header.station_id, batch_id=header.batch_id[:64], received_at=now,
-        first_seq=header.first_seq, last_seq=header.last_seq, count=header.count, bytes=size,
-        accepted=counts["accepted"], duplicates=counts["duplicate"],
-        conflicts=counts["conflict"], rejected=counts["rejected"],
+        station_id=header.station_id,
+        batch_id=header.batch_id[:64],
+        received_at=now,
+        first_seq=header.first_seq,
+        last_seq=header.last_seq,
+        count=header.count,
+        bytes=size,
+        accepted=counts["accepted"],
+        duplicates=counts["duplicate"],
+        conflicts=counts["conflict"],
+        rejected=counts["rejected"],
         acked_through_seq=reply.acked_through_seq,
     )
 
@@ -138,18 +149,37 @@ def _record_refusal(
             return
         station.last_error, station.last_error_at = message, now
         s.add(station)
-        s.add(BatchLog(
-            station_id=station.id, batch_id=header.batch_id[:64], received_at=now,
-            first_seq=header.first_seq, last_seq=header.last_seq, count=header.count,
-            bytes=size, outcome="refused", reason=message,
-        ))
+        s.add(
+            BatchLog(
+                station_id=station.id,
+                batch_id=header.batch_id[:64],
+                received_at=now,
+                first_seq=header.first_seq,
+                last_seq=header.last_seq,
+                count=header.count,
+                bytes=size,
+                outcome="refused",
+                reason=message,
+            )
+        )
 
 
-def _row(station_id: str, batch_id: str, e: WireEvent, at: datetime, now: datetime) -> dict[str, Any]:
+def _row(
+    station_id: str, batch_id: str, e: WireEvent, at: datetime, now: datetime
+) -> dict[str, Any]:
     return {
-        "station_id": station_id, "event_id": e.id, "seq": e.seq, "hash": e.hash,
-        "type": e.type, "entity": e.entity, "entity_id": e.entity_id, "payload": e.payload,
-        "occurred_at": at, "received_at": now, "batch_id": batch_id[:64], "status": BACKLOG,
+        "station_id": station_id,
+        "event_id": e.id,
+        "seq": e.seq,
+        "hash": e.hash,
+        "type": e.type,
+        "entity": e.entity,
+        "entity_id": e.entity_id,
+        "payload": e.payload,
+        "occurred_at": at,
+        "received_at": now,
+        "batch_id": batch_id[:64],
+        "status": BACKLOG,
     }
 
 
@@ -158,10 +188,18 @@ def _quarantine(
 ) -> None:
     s.execute(
         pg_insert(Quarantine.__table__)  # type: ignore[attr-defined]
-        .values(station_id=station_id, event_id=str(body.get("id", ""))[:64],
-                seq=int(body.get("seq", 0)), reason=reason, message=REASONS[reason],
-                hash=str(body.get("hash", ""))[:64], body=body, batch_id=batch_id[:64],
-                at=now, resolved=False)
+        .values(
+            station_id=station_id,
+            event_id=str(body.get("id", ""))[:64],
+            seq=int(body.get("seq", 0)),
+            reason=reason,
+            message=REASONS[reason],
+            hash=str(body.get("hash", ""))[:64],
+            body=body,
+            batch_id=batch_id[:64],
+            at=now,
+            resolved=False,
+        )
         .on_conflict_do_nothing()
     )
 
@@ -183,7 +221,7 @@ def _store_and_apply(
             rows.append((i, e, _row(station_id, header.batch_id, e, at, now)))
     inserted: set[str] = set()
     for start in range(0, len(rows), INSERT_CHUNK):
-        chunk = [r for _, _, r in rows[start:start + INSERT_CHUNK]]
+        chunk = [r for _, _, r in rows[start : start + INSERT_CHUNK]]
         stmt = pg_insert(INBOX).values(chunk).on_conflict_do_nothing().returning(INBOX.c.event_id)
         inserted.update(s.execute(stmt).scalars())
     leftovers = [(i, e) for i, e, _ in rows if e.id not in inserted]
@@ -213,8 +251,10 @@ def _store_and_apply(
         st, reason = status.get(i, ("accepted", ""))
         results.append(EventResult(e.id, e.seq, st, REASONS.get(reason, "")))
     return AckReply(
-        batch_id=header.batch_id, results=results,
-        acked_through_seq=progress.received_through_seq, backlog=progress.backlog_count,
+        batch_id=header.batch_id,
+        results=results,
+        acked_through_seq=progress.received_through_seq,
+        backlog=progress.backlog_count,
     )
 
 
@@ -263,8 +303,9 @@ def _apply_backlog(s: Session, station_id: str, upto: int | None, now: datetime)
     if not pending:
         return 0
     stored = [
-        StoredEvent(station_id, r.event_id, r.seq, r.type, r.entity, r.entity_id, r.payload,
-                    r.occurred_at)
+        StoredEvent(
+            station_id, r.event_id, r.seq, r.type, r.entity, r.entity_id, r.payload, r.occurred_at
+        )
         for r in pending
     ]
     by_id = {r.event_id: r for r in pending}
@@ -273,9 +314,17 @@ def _apply_backlog(s: Session, station_id: str, upto: int | None, now: datetime)
         log.warning("station %s event %s quarantined: %s", station_id, ev.event_id, error)
         row = by_id[ev.event_id]
         failed.append(row.id or 0)
-        body = {"seq": row.seq, "id": row.event_id, "type": row.type, "entity": row.entity,
-                "entity_id": row.entity_id, "payload": row.payload, "hash": row.hash,
-                "occurred_at": row.occurred_at.isoformat(), "error": error}
+        body = {
+            "seq": row.seq,
+            "id": row.event_id,
+            "type": row.type,
+            "entity": row.entity,
+            "entity_id": row.entity_id,
+            "payload": row.payload,
+            "hash": row.hash,
+            "occurred_at": row.occurred_at.isoformat(),
+            "error": error,
+        }
         _quarantine(s, station_id, row.batch_id, body, "apply_failed", now)
     s.execute(
         update(InboxEvent)
@@ -301,7 +350,9 @@ def _refresh_backlog(s: Session, progress: StationProgress, now: datetime) -> No
         progress.gap_alert = f"缺少序号 {missing} 的记录，其后 {count} 条记录等待补齐后入账"
         if progress.gap_since is None:
             progress.gap_since = now
-            log.warning("station %s: gap at seq %d, %d waiting", progress.station_id, missing, count)
+            log.warning(
+                "station %s: gap at seq %d, %d waiting", progress.station_id, missing, count
+            )
     else:
         progress.gap_alert, progress.gap_since = None, None
     progress.updated_at = now

@@ -183,4 +183,3 @@ class CountyAdmin(CountyBase, table=True):
     role: str = Field(max_length=32)
     created_at: datetime = Field(sa_type=TZ)
     disabled_at: datetime | None = Field(default=None, sa_type=TZ)
-

@@ -34,7 +34,9 @@ class SnapshotRequired(DomainError):
 
 def _check_table(table: str) -> None:
     if table not in REFERENCE_TABLES:
-        raise Invalid(f"未知的下发数据表“{table}”，可选：{'、'.join(REFERENCE_TABLES)}", "bad_table")
+        raise Invalid(
+            f"未知的下发数据表“{table}”，可选：{'、'.join(REFERENCE_TABLES)}", "bad_table"
+        )
 
 
 def _lock(s: Session) -> None:
@@ -43,13 +45,21 @@ def _lock(s: Session) -> None:
 
 def _upsert(s: Session, table: str, row_id: str, data: dict[str, Any], now: Any) -> int | None:
     stmt = pg_insert(REF).values(
-        table_name=table, id=row_id, rev=func.nextval("reference_rev"), deleted=False,
-        data=data, updated_at=now,
+        table_name=table,
+        id=row_id,
+        rev=func.nextval("reference_rev"),
+        deleted=False,
+        data=data,
+        updated_at=now,
     )
     upsert = stmt.on_conflict_do_update(
         index_elements=["table_name", "id"],
-        set_={"rev": stmt.excluded.rev, "deleted": False, "data": stmt.excluded.data,
-              "updated_at": now},
+        set_={
+            "rev": stmt.excluded.rev,
+            "deleted": False,
+            "data": stmt.excluded.data,
+            "updated_at": now,
+        },
         where=REF.c.deleted | REF.c.data.is_distinct_from(stmt.excluded.data),
     ).returning(REF.c.rev)
     rev = s.execute(upsert).scalar()
@@ -68,7 +78,9 @@ def _tombstone(s: Session, table: str, ids: list[str], now: Any) -> int:
     return len(result.all())
 
 
-def upsert_reference(svc: CountyServices, table: str, row_id: str, data: dict[str, Any]) -> int | None:
+def upsert_reference(
+    svc: CountyServices, table: str, row_id: str, data: dict[str, Any]
+) -> int | None:
     """Create or change one row; returns its new rev (None when nothing changed)."""
     _check_table(table)
     if not row_id or len(row_id) > 64:
@@ -97,7 +109,8 @@ def publish_table(svc: CountyServices, table: str, rows: Mapping[str, dict[str, 
         changed = sum(1 for rid, data in rows.items() if _upsert(s, table, rid, data, now))
         live = s.execute(
             select(col(ReferenceRowRecord.id)).where(
-                col(ReferenceRowRecord.table_name) == table, col(ReferenceRowRecord.deleted).is_(False)
+                col(ReferenceRowRecord.table_name) == table,
+                col(ReferenceRowRecord.deleted).is_(False),
             )
         ).scalars()
         gone = [rid for rid in live if rid not in rows]
@@ -120,17 +133,16 @@ def _current_rev(s: Session) -> int:
 
 def _table_hashes(s: Session) -> dict[str, str]:
     pairs: dict[str, list[tuple[str, int]]] = {t: [] for t in REFERENCE_TABLES}
-    live = s.execute(
-        select(REF.c.table_name, REF.c.id, REF.c.rev).where(REF.c.deleted.is_(False))
-    )
+    live = s.execute(select(REF.c.table_name, REF.c.id, REF.c.rev).where(REF.c.deleted.is_(False)))
     for table, rid, rev in live:
         pairs.setdefault(table, []).append((rid, int(rev)))
     return {t: table_hash(p) for t, p in pairs.items()}
 
 
 def _wire(r: Any) -> ReferenceRow:
-    return ReferenceRow(table=r.table_name, id=r.id, rev=int(r.rev), deleted=bool(r.deleted),
-                        data=dict(r.data))
+    return ReferenceRow(
+        table=r.table_name, id=r.id, rev=int(r.rev), deleted=bool(r.deleted), data=dict(r.data)
+    )
 
 
 def reference_page(svc: CountyServices, since: int, limit: int | None = None) -> ReferencePage:
@@ -141,11 +153,12 @@ def reference_page(svc: CountyServices, since: int, limit: int | None = None) ->
     with svc.db.snapshot() as s:
         current = _current_rev(s)
         if since > current or (since > 0 and current - since > svc.settings.snapshot_after):
-            raise SnapshotRequired("本站下发数据版本过旧或与县级中心不一致，请下载完整快照",
-                                   "snapshot_required")
-        rows = list(s.execute(
-            select(REF).where(REF.c.rev > since).order_by(REF.c.rev).limit(size + 1)
-        ))
+            raise SnapshotRequired(
+                "本站下发数据版本过旧或与县级中心不一致，请下载完整快照", "snapshot_required"
+            )
+        rows = list(
+            s.execute(select(REF).where(REF.c.rev > since).order_by(REF.c.rev).limit(size + 1))
+        )
         more = len(rows) > size
         rows = rows[:size]
         return ReferencePage(
@@ -162,7 +175,10 @@ def reference_snapshot(svc: CountyServices) -> ReferencePage:
         rows = list(s.execute(select(REF).where(REF.c.deleted.is_(False)).order_by(REF.c.rev)))
         top = s.execute(select(func.max(REF.c.rev))).scalar()
         return ReferencePage(
-            rows=[_wire(r) for r in rows], next_rev=int(top or 0), more=False, snapshot=True,
+            rows=[_wire(r) for r in rows],
+            next_rev=int(top or 0),
+            more=False,
+            snapshot=True,
             table_hashes=_table_hashes(s),
         )
 

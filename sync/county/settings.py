@@ -62,7 +62,9 @@ class CountySettings:
 
     @property
     def signing_key_file(self) -> Path:
-        return Path(self.signing_key_path) if self.signing_key_path else self.data_path / "county.key"
+        return (
+            Path(self.signing_key_path) if self.signing_key_path else self.data_path / "county.key"
+        )
 
     @property
     def box_key_file(self) -> Path:

@@ -39,7 +39,8 @@ def station_health(svc: CountyServices) -> list[StationHealth]:
         stations = list(s.exec(select(Station).order_by(col(Station.id))))
         progress = {p.station_id: p for p in s.exec(select(StationProgress))}
         open_q: dict[str, int] = {
-            sid: int(n) for sid, n in s.execute(
+            sid: int(n)
+            for sid, n in s.execute(
                 select(col(Quarantine.station_id), func.count())
                 .where(col(Quarantine.resolved).is_(False))
                 .group_by(col(Quarantine.station_id))
@@ -51,12 +52,23 @@ def station_health(svc: CountyServices) -> list[StationHealth]:
     out = []
     for st in stations:
         p = progress.get(st.id) or StationProgress(station_id=st.id)
-        out.append(StationHealth(
-            st.id, st.name, st.enrolled_at is not None, st.revoked_at is not None,
-            st.last_batch_at, st.last_error, st.clock_offset_s, p.received_through_seq,
-            p.applied_through_seq, p.backlog_count, p.gap_alert, int(open_q.get(st.id, 0)),
-            devices.get(st.id, {}),
-        ))
+        out.append(
+            StationHealth(
+                st.id,
+                st.name,
+                st.enrolled_at is not None,
+                st.revoked_at is not None,
+                st.last_batch_at,
+                st.last_error,
+                st.clock_offset_s,
+                p.received_through_seq,
+                p.applied_through_seq,
+                p.backlog_count,
+                p.gap_alert,
+                int(open_q.get(st.id, 0)),
+                devices.get(st.id, {}),
+            )
+        )
     return out
 
 

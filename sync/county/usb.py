@@ -106,20 +106,36 @@ class CountyUsbReport:
 
 
 def _ack_doc(svc: CountyServices, station_id: str, header: BatchHeader, reply: AckReply) -> Doc:
-    return sign_doc({
-        "kind": KIND_ACK, "version": USB_VERSION, "station_id": station_id,
-        "county_key_id": svc.keys.key_id, "header": asdict(header), "reply": reply.to_json(),
-        "written_at": svc.clock.now().isoformat(),
-    }, svc.keys.sign)
+    return sign_doc(
+        {
+            "kind": KIND_ACK,
+            "version": USB_VERSION,
+            "station_id": station_id,
+            "county_key_id": svc.keys.key_id,
+            "header": asdict(header),
+            "reply": reply.to_json(),
+            "written_at": svc.clock.now().isoformat(),
+        },
+        svc.keys.sign,
+    )
 
 
-def _page_doc(svc: CountyServices, station_id: str, index: int, since: int,
-              page: ReferencePage) -> Doc:
-    return sign_doc({
-        "kind": KIND_REFERENCE, "version": USB_VERSION, "station_id": station_id,
-        "county_key_id": svc.keys.key_id, "index": index, "since": since, "page": asdict(page),
-        "written_at": svc.clock.now().isoformat(),
-    }, svc.keys.sign)
+def _page_doc(
+    svc: CountyServices, station_id: str, index: int, since: int, page: ReferencePage
+) -> Doc:
+    return sign_doc(
+        {
+            "kind": KIND_REFERENCE,
+            "version": USB_VERSION,
+            "station_id": station_id,
+            "county_key_id": svc.keys.key_id,
+            "index": index,
+            "since": since,
+            "page": asdict(page),
+            "written_at": svc.clock.now().isoformat(),
+        },
+        svc.keys.sign,
+    )
 
 
 def _station(svc: CountyServices, station_id: str) -> Station | None:
@@ -139,7 +155,9 @@ def _manifest(svc: CountyServices, station: Station, path: Path) -> Doc | None:
     except DomainError as exc:
         raise StickFileError(f"站点清单 {shown(path)}：{exc.message}") from exc
     except crypto.SignatureInvalid as exc:
-        raise StickFileError(f"站点清单 {shown(path)} 签名校验失败（可能被伪造或改动），已跳过") from exc
+        raise StickFileError(
+            f"站点清单 {shown(path)} 签名校验失败（可能被伪造或改动），已跳过"
+        ) from exc
     if doc.get("station_id") != station.id:
         raise StickFileError(f"站点清单 {shown(path)} 属于站点 {doc.get('station_id')}，已跳过")
     return doc
@@ -150,19 +168,23 @@ def _unseal(svc: CountyServices, sb: StickBatch) -> bytes:
         return crypto.unseal(svc.keys.box, sb.sealed)
     except (crypto.SignatureInvalid, ValueError) as exc:
         raise StickFileError(
-            f"文件 {shown(sb.path)} 无法解密（不是加密给本县级中心的，或已损坏），已跳过") from exc
+            f"文件 {shown(sb.path)} 无法解密（不是加密给本县级中心的，或已损坏），已跳过"
+        ) from exc
 
 
-def _ingest_file(svc: CountyServices, sdir: Path, sb: StickBatch,
-                 report: CountyUsbReport) -> bool:
+def _ingest_file(svc: CountyServices, sdir: Path, sb: StickBatch, report: CountyUsbReport) -> bool:
     name = shown(sb.path)
     body = _unseal(svc, sb)
     try:
         reply = ingest_batch(svc, IncomingBatch(sb.header_b64, sb.header_signature, body))
     except (BatchRejected, DomainError) as exc:
-        raise StickFileError(f"文件 {name} 被拒收：{exc.message}（{exc.code}），未写入任何记录") from exc
-    counts = {k: sum(1 for r in reply.results if r.status == k)
-              for k in ("accepted", "duplicate", "conflict", "rejected")}
+        raise StickFileError(
+            f"文件 {name} 被拒收：{exc.message}（{exc.code}），未写入任何记录"
+        ) from exc
+    counts = {
+        k: sum(1 for r in reply.results if r.status == k)
+        for k in ("accepted", "duplicate", "conflict", "rejected")
+    }
     report.batches += 1
     report.accepted += counts["accepted"]
     report.duplicates += counts["duplicate"]
@@ -173,8 +195,9 @@ def _ingest_file(svc: CountyServices, sdir: Path, sb: StickBatch,
     return True
 
 
-def _write_reference(svc: CountyServices, sdir: Path, station_id: str, since: int | None,
-                     report: CountyUsbReport) -> None:
+def _write_reference(
+    svc: CountyServices, sdir: Path, station_id: str, since: int | None, report: CountyUsbReport
+) -> None:
     inbox = sdir / IN_DIR
     for old in inbox.glob(f"{PAGE_PREFIX}*{PAGE_SUFFIX}"):
         old.unlink(missing_ok=True)
@@ -198,8 +221,10 @@ def _write_reference(svc: CountyServices, sdir: Path, station_id: str, since: in
     report.pages_written += len(pages)
     kind = "完整快照" if pages[0][1].snapshot else f"自版本 {pages[0][0]} 起的增量"
     rows = sum(len(p.rows) for _, p in pages)
-    report.say(f"站点 {station_id}：已写回参考数据{kind} {len(pages)} 页、{rows} 行"
-               f"（至版本 {pages[-1][1].next_rev}）")
+    report.say(
+        f"站点 {station_id}：已写回参考数据{kind} {len(pages)} 页、{rows} 行"
+        f"（至版本 {pages[-1][1].next_rev}）"
+    )
 
 
 def _import_station(svc: CountyServices, sdir: Path, report: CountyUsbReport) -> None:
@@ -222,8 +247,10 @@ def _import_station(svc: CountyServices, sdir: Path, report: CountyUsbReport) ->
             report.fail(exc.message)
             continue
         if sb.header.station_id != station_id:
-            report.say(f"文件 {shown(p)} 属于站点 {sb.header.station_id}，"
-                       f"却放在站点 {station_id} 的目录里，已忽略")
+            report.say(
+                f"文件 {shown(p)} 属于站点 {sb.header.station_id}，"
+                f"却放在站点 {station_id} 的目录里，已忽略"
+            )
             continue
         batches.append(sb)
     batches.sort(key=lambda b: (b.header.first_seq, b.header.last_seq))
@@ -234,12 +261,19 @@ def _import_station(svc: CountyServices, sdir: Path, report: CountyUsbReport) ->
             stored += _ingest_file(svc, sdir, sb, report)
         except StickFileError as exc:
             report.fail(exc.message)
-    n, acc, dup, con = (a - b for a, b in zip(
-        (report.batches, report.accepted, report.duplicates, report.conflicts), before,
-        strict=True))
+    n, acc, dup, con = (
+        a - b
+        for a, b in zip(
+            (report.batches, report.accepted, report.duplicates, report.conflicts),
+            before,
+            strict=True,
+        )
+    )
     if batches or n:
-        report.say(f"站点 {station_id}：导入 {n} 批，新入库 {acc} 条，重复 {dup} 条"
-                   f"（已有，无害），拒收或冲突 {con} 条；已写回 {n} 份回执")
+        report.say(
+            f"站点 {station_id}：导入 {n} 批，新入库 {acc} 条，重复 {dup} 条"
+            f"（已有，无害），拒收或冲突 {con} 条；已写回 {n} 份回执"
+        )
     elif manifest is not None:
         report.say(f"站点 {station_id}：没有待导入的批次")
     if manifest is None and not stored:

@@ -211,4 +211,3 @@ class SyncAgent:
         if state is None or state.next_attempt_at is None:
             return self.settings.sync_interval_s
         return (state.next_attempt_at - self.clock.now()).total_seconds()
-

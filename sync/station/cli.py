@@ -40,7 +40,9 @@ def sync_enrol_main(settings: Settings, code: str, force: bool = False) -> int:
     except EnrolError as exc:
         print(exc.message)
         return 1
-    print(f"登记成功：站点 {state.station_id}，密钥编号 {state.key_id}，县级中心 {state.county_url}")
+    print(
+        f"登记成功：站点 {state.station_id}，密钥编号 {state.key_id}，县级中心 {state.county_url}"
+    )
     return 0
 
 

@@ -58,7 +58,9 @@ def enrol(
         with database.read() as s:
             existing = s.get(SyncState, SYNC_STATE_ID)
         if existing is not None and not force:
-            raise EnrolError(f"本站已于 {existing.enrolled_at:%Y-%m-%d} 登记，如需重新登记请加 --force")
+            raise EnrolError(
+                f"本站已于 {existing.enrolled_at:%Y-%m-%d} 登记，如需重新登记请加 --force"
+            )
         key = new_station_key()
         public = crypto.public_key_b64(key)
         reply = _ask_county(settings, url, code.strip(), public, transport)

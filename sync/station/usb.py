@@ -70,9 +70,13 @@ def batch_doc(batch: Batch, key_sign: Callable[[bytes], str], county_box_key: st
     raw_header = batch.header.to_bytes()
     sealed = crypto.seal(county_box_key, batch.body)
     return {
-        "kind": KIND_BATCH, "version": USB_VERSION, "station_id": batch.header.station_id,
-        "batch_id": batch.header.batch_id, "header": crypto.b64e(raw_header),
-        "header_signature": key_sign(raw_header), "sealed_body": crypto.b64e(sealed),
+        "kind": KIND_BATCH,
+        "version": USB_VERSION,
+        "station_id": batch.header.station_id,
+        "batch_id": batch.header.batch_id,
+        "header": crypto.b64e(raw_header),
+        "header_signature": key_sign(raw_header),
+        "sealed_body": crypto.b64e(sealed),
         "sealed_sha256": sha256_hex(sealed),
     }
 
@@ -114,7 +118,9 @@ def export_to_stick(
     now = (clock or SystemClock()).now()
     state = _enrolled(db)
     if not state.county_box_key:
-        raise UsbError("本站登记时没有取得县级中心的 U 盘加密公钥，请重新登记（yizhan sync enrol --force）")
+        raise UsbError(
+            "本站登记时没有取得县级中心的 U 盘加密公钥，请重新登记（yizhan sync enrol --force）"
+        )
     if not path.is_dir():
         raise UsbError(f"找不到 U 盘目录 {path}，请确认 U 盘已插好并挂载")
     try:
@@ -141,12 +147,21 @@ def export_to_stick(
         report.batches += 1
         report.events += batch.header.count
         after = batch.header.last_seq
-    manifest = sign_doc({
-        "kind": KIND_MANIFEST, "version": USB_VERSION, "station_id": state.station_id,
-        "key_id": state.key_id, "acked_through_seq": state.acked_through_seq,
-        "last_seq": after, "ref_rev": state.ref_rev, "want_snapshot": bool(state.drift_tables),
-        "batches": names, "exported_at": now.isoformat(),
-    }, key_sign)
+    manifest = sign_doc(
+        {
+            "kind": KIND_MANIFEST,
+            "version": USB_VERSION,
+            "station_id": state.station_id,
+            "key_id": state.key_id,
+            "acked_through_seq": state.acked_through_seq,
+            "last_seq": after,
+            "ref_rev": state.ref_rev,
+            "want_snapshot": bool(state.drift_tables),
+            "batches": names,
+            "exported_at": now.isoformat(),
+        },
+        key_sign,
+    )
     write_verified(out / MANIFEST_NAME, doc_bytes(manifest))
     for old in out.glob(f"*{BATCH_SUFFIX}"):  # superseded by this export (same events)
         if old.name not in names:
@@ -154,19 +169,27 @@ def export_to_stick(
     fsync_dir(out)
     where = shown(out)
     if report.batches:
-        report.say(f"已导出 {report.batches} 批、共 {report.events} 条待上传记录"
-                   f"（第 {state.acked_through_seq + 1}–{after} 条）到 U 盘 {where}")
+        report.say(
+            f"已导出 {report.batches} 批、共 {report.events} 条待上传记录"
+            f"（第 {state.acked_through_seq + 1}–{after} 条）到 U 盘 {where}"
+        )
     else:
-        report.say(f"没有待上传的记录（已确认至第 {state.acked_through_seq} 条）；"
-                   f"已在 U 盘 {where} 写入站点清单，用于领取参考数据")
+        report.say(
+            f"没有待上传的记录（已确认至第 {state.acked_through_seq} 条）；"
+            f"已在 U 盘 {where} 写入站点清单，用于领取参考数据"
+        )
     report.say("批次内容已加密，只有县级中心能打开；请把 U 盘送到县级中心导入")
     return report
 
 
 def _events_of(db: Database, header: BatchHeader) -> list[WireEvent]:
     events = pending_events(db, header.first_seq - 1, header.count)
-    if (len(events) != header.count or not events or events[-1].seq != header.last_seq
-            or sha256_hex(encode_body(events)) != header.body_sha256):
+    if (
+        len(events) != header.count
+        or not events
+        or events[-1].seq != header.last_seq
+        or sha256_hex(encode_body(events)) != header.body_sha256
+    ):
         return []
     return events
 
@@ -178,7 +201,8 @@ def _read_ack(db: Database, state: SyncState, path: Path) -> tuple[Batch, AckRep
         verify_doc(doc, state.county_public_key)
     except crypto.SignatureInvalid as exc:
         raise StickFileError(
-            f"回执 {name} 签名校验失败（不是本站登记的县级中心签发，或已被改动），未应用") from exc
+            f"回执 {name} 签名校验失败（不是本站登记的县级中心签发，或已被改动），未应用"
+        ) from exc
     if doc.get("station_id") != state.station_id:
         return None
     try:
@@ -191,12 +215,14 @@ def _read_ack(db: Database, state: SyncState, path: Path) -> tuple[Batch, AckRep
     events = _events_of(db, header)
     if not events:
         raise StickFileError(
-            f"回执 {name} 所确认的第 {header.first_seq}–{header.last_seq} 条记录与本站记录不符，未应用")
+            f"回执 {name} 所确认的第 {header.first_seq}–{header.last_seq} 条记录与本站记录不符，未应用"
+        )
     return Batch(header, b"", events), reply
 
 
-def _apply_reference(db: Database, state: SyncState, path: Path, now: datetime,
-                     report: UsbReport) -> None:
+def _apply_reference(
+    db: Database, state: SyncState, path: Path, now: datetime, report: UsbReport
+) -> None:
     doc = read_doc(path, KIND_REFERENCE)
     name = shown(path)
     try:
@@ -215,7 +241,9 @@ def _apply_reference(db: Database, state: SyncState, path: Path, now: datetime,
         raise StickFileError(f"参考数据 {name} 内容不完整，未应用") from exc
     current = _enrolled(db).ref_rev
     if page.next_rev < current or (page.next_rev == current and not page.rows):
-        report.say(f"参考数据 {name}（版本 {page.next_rev}）不比本站现有的（版本 {current}）新，跳过")
+        report.say(
+            f"参考数据 {name}（版本 {page.next_rev}）不比本站现有的（版本 {current}）新，跳过"
+        )
         return
     try:
         if page.snapshot:
@@ -224,7 +252,8 @@ def _apply_reference(db: Database, state: SyncState, path: Path, now: datetime,
             if since > current:
                 raise StickFileError(
                     f"参考数据 {name} 从版本 {since} 起，本站只到版本 {current}，中间缺失，未应用；"
-                    "请重新导出后再到县级中心导入")
+                    "请重新导出后再到县级中心导入"
+                )
             report.rows += apply_page(db, page, now)
     except PageRefused as exc:
         raise StickFileError(f"参考数据 {name}：{exc.message}") from exc
@@ -248,7 +277,9 @@ def import_from_stick(db: Database, path: Path, clock: Clock | None = None) -> U
         report.say(f"U 盘上的 {shown(other)} 属于站点 {other.name}，不是本站的，已忽略")
     inbox = station_dir(path, state.station_id) / IN_DIR
     if not inbox.is_dir():
-        report.say("U 盘上还没有县级中心给本站的回执，请先在县级中心导入（yizhan county import-usb）")
+        report.say(
+            "U 盘上还没有县级中心给本站的回执，请先在县级中心导入（yizhan county import-usb）"
+        )
         return report
     acks: list[tuple[Batch, AckReply]] = []
     for p in sorted(inbox.glob(f"*{ACK_SUFFIX}")):
@@ -276,13 +307,16 @@ def import_from_stick(db: Database, path: Path, clock: Clock | None = None) -> U
     after = _enrolled(db)
     if report.acks:
         moved = after.acked_through_seq - state.acked_through_seq
-        report.say(f"已应用 {report.acks} 份县级中心回执：新确认 {moved} 条，"
-                   f"已确认至第 {after.acked_through_seq} 条")
+        report.say(
+            f"已应用 {report.acks} 份县级中心回执：新确认 {moved} 条，"
+            f"已确认至第 {after.acked_through_seq} 条"
+        )
     if report.quarantined:
         report.say(f"其中 {report.quarantined} 条被县级中心拒收或有冲突，已放入隔离区")
     if report.pages:
-        report.say(f"已应用 {report.pages} 页参考数据，更新 {report.rows} 行，"
-                   f"参考数据版本 {after.ref_rev}")
+        report.say(
+            f"已应用 {report.pages} 页参考数据，更新 {report.rows} 行，参考数据版本 {after.ref_rev}"
+        )
     if not report.acks and not report.pages and not report.errors:
         report.say("U 盘上没有需要应用的新内容")
     if pending_events(db, after.acked_through_seq, 1):

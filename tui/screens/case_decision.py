@@ -78,16 +78,24 @@ class FormDialog(Dialog[StepResult]):
                     bar.select(self.values[f.key])
                 out.append(bar)
             else:
-                out.append(Input(self.values.get(f.key, ""), placeholder=f.placeholder,
-                                 id=field_id(f.key, prefix)))
+                out.append(
+                    Input(
+                        self.values.get(f.key, ""),
+                        placeholder=f.placeholder,
+                        id=field_id(f.key, prefix),
+                    )
+                )
         return out
 
     def collect(self, fields: tuple[FormField, ...], prefix: str = "field") -> dict[str, str]:
         values = {}
         for f in fields:
             selector = f"#{field_id(f.key, prefix)}"
-            values[f.key] = (self.query_one(selector, ChoiceBar).value if f.kind == "choice"
-                             else self.query_one(selector, Input).value)
+            values[f.key] = (
+                self.query_one(selector, ChoiceBar).value
+                if f.kind == "choice"
+                else self.query_one(selector, Input).value
+            )
         return values
 
     def body(self) -> dict[str, Any]:
@@ -139,15 +147,23 @@ class FormDialog(Dialog[StepResult]):
 class ActionDialog(FormDialog):
     """One decision with the fields its command needs (see ``ACTION_FIELDS``)."""
 
-    def __init__(self, case: CaseDetail, action: str, label: str, values: dict[str, str],
-                 guide: ItemGuide | None = None) -> None:
+    def __init__(
+        self,
+        case: CaseDetail,
+        action: str,
+        label: str,
+        values: dict[str, str],
+        guide: ItemGuide | None = None,
+    ) -> None:
         super().__init__(case, action, label, values)
         self.fields = form_fields(action, guide)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog case-dialog"):
             yield Label(self.title_text(), classes="dialog-title")
-            yield Static(EXPLAIN.get(self.action, f"确认执行“{self.label}”。"), classes="case-explain")
+            yield Static(
+                EXPLAIN.get(self.action, f"确认执行“{self.label}”。"), classes="case-explain"
+            )
             if self.action in MARKS_ACTIONS:
                 yield MaterialChecklist(id="decision-materials")
             yield from self.field_widgets(self.fields)

@@ -38,8 +38,12 @@ def applicant_text(case: CaseDetail) -> Text:
     text.append(f"申请人：{a.name}（{a.kind_label}）\n", style="bold")
     text.append(f"证件号码：{mask_id_number(a.id_number)}\n联系电话：{mask_phone(a.phone)}\n")
     if a.agent:
-        text.append(f"代理人：{a.agent.get('name', '')} {mask_id_number(a.agent.get('id_number', ''))}\n")
-    text.append(f"渠道：{CHANNEL_LABELS.get(case.channel, case.channel)} · 收件日期：{case.received_on}")
+        text.append(
+            f"代理人：{a.agent.get('name', '')} {mask_id_number(a.agent.get('id_number', ''))}\n"
+        )
+    text.append(
+        f"渠道：{CHANNEL_LABELS.get(case.channel, case.channel)} · 收件日期：{case.received_on}"
+    )
     if case.accepted_on:
         text.append(f" · 受理日期：{case.accepted_on}")
     return text
@@ -78,13 +82,16 @@ class CaseDetailScreen(AppScreen):
         *(Binding(str(n), f"choose({n})", show=False) for n in range(1, MAX_ACTIONS + 1)),
     ]
 
-    def __init__(self, case_number: str, case: CaseDetail | None = None,
-                 result: StepResult | None = None) -> None:
+    def __init__(
+        self, case_number: str, case: CaseDetail | None = None, result: StepResult | None = None
+    ) -> None:
         super().__init__()
         self.case_number = case_number
         self.case = case
         self.guide: ItemGuide | None = None
         self._initial_result = result
+        # True once the case, its notices and its item guide have been fetched (tests wait on it)
+        self.loaded = False
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -116,19 +123,25 @@ class CaseDetailScreen(AppScreen):
         self.run_worker(self._load(), exclusive=True)
 
     async def _load(self) -> None:
+        self.loaded = False
         case = await guarded(self.app, self.yz.api.case(self.case_number), self._show_error)
+        if not self.is_attached:  # closed while the answer was on its way
+            return
         if case is not None:
             self.show(case)
         await self._load_notices()
         if self.guide is None and self.case is not None:  # defaults for the forms only
-            self.guide = await guarded(self.app, self.yz.api.item_guide(self.case.item_code),
-                                       lambda _: None)
+            self.guide = await guarded(
+                self.app, self.yz.api.item_guide(self.case.item_code), lambda _: None
+            )
+        self.loaded = True
 
     async def _load_notices(self) -> None:
         """通知书 kept with the case and the state of their print jobs."""
-        notices = await guarded(self.app, self.yz.api.case_notices(self.case_number),
-                                self._show_error)
-        if notices is not None:
+        notices = await guarded(
+            self.app, self.yz.api.case_notices(self.case_number), self._show_error
+        )
+        if notices is not None and self.is_attached:
             self.query_one(NoticeList).load(notices)
 
     def _show_error(self, message: str) -> None:
@@ -149,7 +162,8 @@ class CaseDetailScreen(AppScreen):
         if case.applicant_flags:
             notes.append(
                 f"容缺失信：申请人有容缺承诺逾期未补齐记录 {'；'.join(case.applicant_flags)}，"
-                "不再适用容缺受理", style="bold red",
+                "不再适用容缺受理",
+                style="bold red",
             )
         if case.due_on and case.due_provisional:
             if notes:
@@ -183,7 +197,9 @@ class CaseDetailScreen(AppScreen):
         legal = case.legal_actions[n - 1]
         values = defaults(case, local_today(self.app), self.guide)
         if legal.action == "deliver":
-            dialog: ActionDialog | DeliveryDialog = DeliveryDialog(case, legal.action, legal.label, values)
+            dialog: ActionDialog | DeliveryDialog = DeliveryDialog(
+                case, legal.action, legal.label, values
+            )
         else:
             dialog = ActionDialog(case, legal.action, legal.label, values, self.guide)
         self.app.push_screen(dialog, self._done)
@@ -194,8 +210,9 @@ class CaseDetailScreen(AppScreen):
         if not notices:
             self.notify("该办件尚无可补打的通知书", severity="warning", markup=False)
             return
-        self.app.push_screen(ReprintDialog(self.case_number, notices, self.yz.timezone),
-                             self._reprinted)
+        self.app.push_screen(
+            ReprintDialog(self.case_number, notices, self.yz.timezone), self._reprinted
+        )
 
     async def _reprinted(self, notice: CaseNotice | None) -> None:
         if notice is None:

@@ -25,8 +25,13 @@ from tui.screens.case_common import guarded
 if TYPE_CHECKING:
     from tui.app import YizhanApp
 
-PRINT_STYLES = {"pending": "dark_orange", "printing": "dark_orange", "done": "green",
-                "error": "bold red", "cancelled": "dim"}
+PRINT_STYLES = {
+    "pending": "dark_orange",
+    "printing": "dark_orange",
+    "done": "green",
+    "error": "bold red",
+    "cancelled": "dim",
+}
 NO_NOTICES = "尚无通知书"
 
 
@@ -117,8 +122,9 @@ class ReprintDialog(Dialog[CaseNotice]):
         self._busy = True
         self.show_error("正在提交…")
         api = cast("YizhanApp", self.app).api
-        result = await guarded(self.app, api.reprint_notice(self.case_number, notice.id),
-                               self.show_error)
+        result = await guarded(
+            self.app, api.reprint_notice(self.case_number, notice.id), self.show_error
+        )
         self._busy = False
         if result is not None:
             self.dismiss(result)

@@ -83,8 +83,9 @@ class IntakeScreen(AppScreen):
         yield Static(title, id="intake-title")
         with Horizontal(id="intake-main"):
             with Vertical(id="intake-left"):
-                yield field_row("事项：", compact_input(
-                    "item-search", "名称、关键词或拼音首字母，如 gljt"))
+                yield field_row(
+                    "事项：", compact_input("item-search", "名称、关键词或拼音首字母，如 gljt")
+                )
                 yield OptionList(id="item-results")
                 yield Static("尚未选择事项", id="item-summary")
                 yield Static("", id="guide-line", classes="dialog-hint")
@@ -96,8 +97,11 @@ class IntakeScreen(AppScreen):
                     yield field_row(padded(label), compact_input(field_id, placeholder))
                 yield field_row(padded("收件渠道"), ChoiceBar(CHANNELS, id="channel"))
                 yield field_row(padded("异地办件"), ChoiceBar(OTHER_KINDS, id="other-kind"))
-                yield field_row(padded("办理地"), compact_input(
-                    "other-place", "受理或代收的异地，如 郑州市金水区"), row_id="other-place-row")
+                yield field_row(
+                    padded("办理地"),
+                    compact_input("other-place", "受理或代收的异地，如 郑州市金水区"),
+                    row_id="other-place-row",
+                )
                 yield Static("", id="intake-error", classes="dialog-error")
                 yield Button("提交收件（Ctrl+S）", id="intake-submit", variant="primary")
         yield KeyFooter(compact=True, show_command_palette=False)
@@ -117,7 +121,11 @@ class IntakeScreen(AppScreen):
 
     async def _search(self, query: str) -> None:
         results = self.query_one("#item-results", OptionList)
-        hits = await guarded(self.app, self.yz.api.search_items(query), self._show_error) if query else []
+        hits = (
+            await guarded(self.app, self.yz.api.search_items(query), self._show_error)
+            if query
+            else []
+        )
         results.clear_options()
         if hits:
             results.add_options([Option(hit_prompt(h), id=h.code) for h in hits])
@@ -208,8 +216,11 @@ class IntakeScreen(AppScreen):
     def body(self) -> dict[str, Any] | None:
         if self.guide is None:
             return None
-        agent = {"name": self._value("agent-name"), "id_number": self._value("agent-id"),
-                 "phone": self._value("agent-phone")}
+        agent = {
+            "name": self._value("agent-name"),
+            "id_number": self._value("agent-id"),
+            "phone": self._value("agent-phone"),
+        }
         return {
             "item_code": self.guide.code,
             "applicant": {

@@ -59,8 +59,11 @@ class MyCasesScreen(AppScreen):
         yield Static("", id="cases-warning")
         yield CaseTable(id="cases-table")
         yield Static("", id="cases-error", classes="dialog-error")
-        yield Static("↑/↓ 选择 · Enter 查看办件并办理下一步 · d 显示/隐藏已办结 · a 本人/全部人员"
-                     " · 红色 已逾期 · 橙色 2 个工作日内到期", classes="dialog-hint")
+        yield Static(
+            "↑/↓ 选择 · Enter 查看办件并办理下一步 · d 显示/隐藏已办结 · a 本人/全部人员"
+            " · 红色 已逾期 · 橙色 2 个工作日内到期",
+            classes="dialog-hint",
+        )
         yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

@@ -22,7 +22,7 @@ class TransferTarget:
 
 
 def parse_transfer(text: str) -> TransferTarget | None:
-    """"2" means window 2, "B" means category B; anything else is not understood."""
+    """ "2" means window 2, "B" means category B; anything else is not understood."""
     text = text.strip().upper()
     if text.isdigit():
         return TransferTarget(to_window=int(text))

@@ -103,7 +103,9 @@ class QueueScreen(AppScreen):
     def _require_window(self) -> int | None:
         window = self._window_number()
         if window is None:
-            self.notify("未绑定窗口，不能进行窗口操作；请退出后登录时填写窗口号", severity="warning")
+            self.notify(
+                "未绑定窗口，不能进行窗口操作；请退出后登录时填写窗口号", severity="warning"
+            )
         return window
 
     async def _do(self, call: Awaitable[R], done: Callable[[R], str]) -> None:
@@ -199,7 +201,9 @@ class QueueScreen(AppScreen):
 
     async def _reprint(self, number: str | None) -> None:
         if number:
-            await self._do(self.yz.api.reprint(number.upper()), lambda title: f"{title} 号小票已加入打印队列")
+            await self._do(
+                self.yz.api.reprint(number.upper()), lambda title: f"{title} 号小票已加入打印队列"
+            )
 
     async def action_press_button(self) -> None:
         await self._do(self.yz.api.press_button(), lambda t: f"叫号按钮取号：{_issued_message(t)}")

@@ -124,9 +124,7 @@ def open_case(
     )
 
 
-def mark_materials(
-    case: CaseFile, updates: Mapping[str, tuple[MaterialStatus, str]]
-) -> CaseFile:
+def mark_materials(case: CaseFile, updates: Mapping[str, tuple[MaterialStatus, str]]) -> CaseFile:
     """Re-mark checklist lines during intake (收件核对); only before any decision."""
     if case.state is not CaseState.RECEIVED:
         raise Conflict(

@@ -217,8 +217,25 @@ class Withdraw(Command):
 COMMANDS: dict[Action, type[Command]] = {
     c.ACTION: c
     for c in (
-        Accept, AutoAccept, RequestCorrection, Resubmit, Refuse, AcceptTolerant, Supply,
-        Lapse, AcceptCommitment, StartSpecial, EndSpecial, Forward, Extend, Approve, Reject,
-        NotifyPickup, Deliver, Return, Close, Withdraw,
+        Accept,
+        AutoAccept,
+        RequestCorrection,
+        Resubmit,
+        Refuse,
+        AcceptTolerant,
+        Supply,
+        Lapse,
+        AcceptCommitment,
+        StartSpecial,
+        EndSpecial,
+        Forward,
+        Extend,
+        Approve,
+        Reject,
+        NotifyPickup,
+        Deliver,
+        Return,
+        Close,
+        Withdraw,
     )
 }

@@ -77,32 +77,44 @@ def escalations(
     view = due_view(case, today, calendar, remind_days)
     label = case_label(case)
     if view.status is DueStatus.DUE_SOON and view.due is not None:
-        out.append(Escalation(
-            EscalationKind.REMINDER, view.due,
-            f"办件临期：{label} 办结期限 {short_day(view.due)}，请抓紧办理",
-        ))
+        out.append(
+            Escalation(
+                EscalationKind.REMINDER,
+                view.due,
+                f"办件临期：{label} 办结期限 {short_day(view.due)}，请抓紧办理",
+            )
+        )
     elif view.status is DueStatus.OVERDUE and view.due is not None:
-        out.append(Escalation(
-            EscalationKind.OVERDUE, view.due,
-            f"办件超期：{label} 办结期限 {short_day(view.due)} 已过，请尽快办结",
-        ))
+        out.append(
+            Escalation(
+                EscalationKind.OVERDUE,
+                view.due,
+                f"办件超期：{label} 办结期限 {short_day(view.due)} 已过，请尽快办结",
+            )
+        )
     correction = case.correction
     if (
         case.state is CaseState.CORRECTION_REQUESTED
         and correction is not None
         and today > correction.deadline
     ):
-        out.append(Escalation(
-            EscalationKind.CORRECTION_LAPSED, correction.deadline,
-            f"补正逾期：{label} 补正期限 {short_day(correction.deadline)} 已过，可关闭办件",
-        ))
+        out.append(
+            Escalation(
+                EscalationKind.CORRECTION_LAPSED,
+                correction.deadline,
+                f"补正逾期：{label} 补正期限 {short_day(correction.deadline)} 已过，可关闭办件",
+            )
+        )
     outcome = case.outcome
     if case.state in (CaseState.APPROVED, CaseState.REJECTED) and outcome is not None:
         due = pickup_notice_due(calendar, outcome.on)
         if today > due:
-            out.append(Escalation(
-                EscalationKind.PICKUP_LATE, due,
-                f"取件通知未发：{label} 结果 {short_day(outcome.on)} 已到，"
-                f"应于 {short_day(due)} 前通知申请人",
-            ))
+            out.append(
+                Escalation(
+                    EscalationKind.PICKUP_LATE,
+                    due,
+                    f"取件通知未发：{label} 结果 {short_day(outcome.on)} 已到，"
+                    f"应于 {short_day(due)} 前通知申请人",
+                )
+            )
     return out

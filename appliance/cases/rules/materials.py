@@ -145,9 +145,7 @@ def new_checklist(item: ItemRules) -> Checklist:
     return tuple(MaterialMark(rule=m) for m in item.materials)
 
 
-def mark(
-    checklist: Checklist, updates: Mapping[str, tuple[MaterialStatus, str]]
-) -> Checklist:
+def mark(checklist: Checklist, updates: Mapping[str, tuple[MaterialStatus, str]]) -> Checklist:
     """The checklist with the given materials (by code) re-marked ``(status, note)``."""
     known = {m.rule.code for m in checklist}
     unknown = sorted(set(updates) - known)

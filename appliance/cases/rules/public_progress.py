@@ -198,9 +198,7 @@ def public_outcome(case: CaseFile) -> PublicOutcome:
             (*case.correction.lines, f"请于{due}前携带以上材料到窗口补正"),
         )
     if s is CaseState.REFUSED and case.refusal is not None:
-        return PublicOutcome(
-            "不予受理", (f"理由：{case.refusal.reason}", case.refusal.rights)
-        )
+        return PublicOutcome("不予受理", (f"理由：{case.refusal.reason}", case.refusal.rights))
     if s is CaseState.TOLERANT_ACCEPTED and case.tolerant is not None:
         if case.tolerant.fulfilled_on is None:
             owed = _material_names(case, "、".join(case.tolerant.owed))
@@ -223,7 +221,8 @@ def public_outcome(case: CaseFile) -> PublicOutcome:
     if s is CaseState.READY_FOR_PICKUP:
         arrived = (
             (f"结果到达日期：{chinese_day(case.result_arrived_on)}",)
-            if case.result_arrived_on else ()
+            if case.result_arrived_on
+            else ()
         )
         return PublicOutcome("待取件", (PICKUP_HINT, *arrived, *_outcome_line(case)))
     if s is CaseState.DELIVERED:

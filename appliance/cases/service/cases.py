@@ -125,7 +125,8 @@ class CaseService:
         out: dict[str, Any] = {
             "state": case.state.value,
             "materials": json.dumps(materials_json(case.materials), ensure_ascii=False),
-            "data": encode_case(case), "updated_at": now,
+            "data": encode_case(case),
+            "updated_at": now,
         }
         deadline = case_deadline(case, cal)
         if deadline is not None:
@@ -143,28 +144,57 @@ class CaseService:
         return self._detail_of(s, case, row.id, row.due_on, row.due_provisional, row.ticket_id)
 
     def _detail_of(
-        self, s: Session, case: CaseFile, case_id: str, due_on: str | None, provisional: bool,
+        self,
+        s: Session,
+        case: CaseFile,
+        case_id: str,
+        due_on: str | None,
+        provisional: bool,
         ticket_id: str | None,
     ) -> CaseDetail:
         flags = defaults_of(s, case.applicant.id_number, exclude=case.number)
         trs = s.exec(
-            select(CaseTransitionRecord).where(CaseTransitionRecord.case_id == case_id)
+            select(CaseTransitionRecord)
+            .where(CaseTransitionRecord.case_id == case_id)
             .order_by(col(CaseTransitionRecord.seq))
         ).all()
         return CaseDetail(
-            case_number=case.number, item_code=case.item.code, item_name=case.item.name,
-            state=case.state.value, state_label=case.state_label, channel=case.channel.value,
+            case_number=case.number,
+            item_code=case.item.code,
+            item_name=case.item.name,
+            state=case.state.value,
+            state_label=case.state_label,
+            channel=case.channel.value,
             applicant=applicant_json(case.applicant),
             materials=[
-                MaterialLineView(m.rule.code, m.rule.name, m.rule.required, m.rule.may_be_missing,
-                                 m.status.value, MATERIAL_STATUS_LABELS[m.status], m.note)
+                MaterialLineView(
+                    m.rule.code,
+                    m.rule.name,
+                    m.rule.required,
+                    m.rule.may_be_missing,
+                    m.status.value,
+                    MATERIAL_STATUS_LABELS[m.status],
+                    m.note,
+                )
                 for m in case.materials
             ],
-            received_on=case.received_on, accepted_on=case.accepted_on, due_on=due_on,
-            due_provisional=provisional, ticket_id=ticket_id,
+            received_on=case.received_on,
+            accepted_on=case.accepted_on,
+            due_on=due_on,
+            due_provisional=provisional,
+            ticket_id=ticket_id,
             timeline=[
-                TransitionView(t.seq, t.action, ACTION_LABELS[Action(t.action)],
-                               t.from_state, t.to_state, t.who, t.at, t.why, json.loads(t.details))
+                TransitionView(
+                    t.seq,
+                    t.action,
+                    ACTION_LABELS[Action(t.action)],
+                    t.from_state,
+                    t.to_state,
+                    t.who,
+                    t.at,
+                    t.why,
+                    json.loads(t.details),
+                )
                 for t in trs
             ],
             legal_actions=[
@@ -202,8 +232,14 @@ class CaseService:
             receiver = receiver_for(s, staff_id=staff_id)
         number = format_case_number(self.settings.station_code, today, seq)
         case = open_case(
-            number=number, item=intake.rules, applicant=intake.applicant, channel=intake.channel,
-            received_at=now, received_on=today, other_place=intake.other, marks=intake.marks,
+            number=number,
+            item=intake.rules,
+            applicant=intake.applicant,
+            channel=intake.channel,
+            received_at=now,
+            received_on=today,
+            other_place=intake.other,
+            marks=intake.marks,
         )
         ctx = NoticeContext(self.settings, receiver, today, cal, intake.forms)
         staged = self.files.prepare(number, 0, render([receipt_on_open(ctx, case)]))
@@ -215,31 +251,59 @@ class CaseService:
                 raise _Stale
             a = intake.applicant
             row = CaseRecord(
-                case_number=number, business_date=day, seq=seq, item_code=case.item.code,
-                item_name=case.item.name, state=case.state.value,
+                case_number=number,
+                business_date=day,
+                seq=seq,
+                item_code=case.item.code,
+                item_name=case.item.name,
+                state=case.state.value,
                 applicant=json.dumps(applicant_json(a), ensure_ascii=False),
-                channel=intake.channel.value, materials="[]", data="{}",
-                ticket_id=intake.ticket_id, staff_id=staff_id, created_at=now, updated_at=now,
+                channel=intake.channel.value,
+                materials="[]",
+                data="{}",
+                ticket_id=intake.ticket_id,
+                staff_id=staff_id,
+                created_at=now,
+                updated_at=now,
             )
             self._project(row, case, cal, now)
             s.add(row)
             s.flush()
             notices = record(s, row.id, number, 0, staged, now)
-            append_event(s, "case.opened", "case", row.id, {
-                "case_number": number, "item_code": case.item.code, "item_name": case.item.name,
-                "ticket_id": intake.ticket_id, "actor": actor, "phone": mask_phone(a.phone),
-                "state": case.state.value, "channel": intake.channel.value, "due_on": row.due_on,
-                "staff_id": staff_id, "received_on": day,
-                "other_place": None if intake.other is None else intake.other.kind.value,
-                "notices": [n.kind for n in notices],
-            }, now)
+            append_event(
+                s,
+                "case.opened",
+                "case",
+                row.id,
+                {
+                    "case_number": number,
+                    "item_code": case.item.code,
+                    "item_name": case.item.name,
+                    "ticket_id": intake.ticket_id,
+                    "actor": actor,
+                    "phone": mask_phone(a.phone),
+                    "state": case.state.value,
+                    "channel": intake.channel.value,
+                    "due_on": row.due_on,
+                    "staff_id": staff_id,
+                    "received_on": day,
+                    "other_place": None if intake.other is None else intake.other.kind.value,
+                    "notices": [n.kind for n in notices],
+                },
+                now,
+            )
             return self._detail(s, row, case)
 
         return self._submit(staged, write)
 
     def act(
-        self, case_number: str, action_name: str, body: Mapping[str, Any], actor: str,
-        *, system: bool = False,
+        self,
+        case_number: str,
+        action_name: str,
+        body: Mapping[str, Any],
+        actor: str,
+        *,
+        system: bool = False,
     ) -> StepResult:
         """Perform one decision by name (R-K2–R-K6) in one write transaction.
 
@@ -250,7 +314,8 @@ class CaseService:
         action = parse_action(action_name)
         if action in SYSTEM_ACTIONS and not system:
             raise NotAllowed(
-                f"“{ACTION_LABELS[action]}”由系统在期限届满后自动作出，不能手动操作", "system_action"
+                f"“{ACTION_LABELS[action]}”由系统在期限届满后自动作出，不能手动操作",
+                "system_action",
             )
         command = build_command(action, body)
         for _ in range(ATTEMPTS):
@@ -266,10 +331,15 @@ class CaseService:
         today = now.astimezone(self.tz).date()
         with self.db.read() as s:
             found = s.execute(
-                sa_select(col(CaseRecord.id), col(CaseRecord.data), col(CaseRecord.staff_id),
-                          col(CaseRecord.item_code), col(CaseRecord.due_on),
-                          col(CaseRecord.due_provisional), col(CaseRecord.ticket_id))
-                .where(col(CaseRecord.case_number) == case_number.strip().upper())
+                sa_select(
+                    col(CaseRecord.id),
+                    col(CaseRecord.data),
+                    col(CaseRecord.staff_id),
+                    col(CaseRecord.item_code),
+                    col(CaseRecord.due_on),
+                    col(CaseRecord.due_provisional),
+                    col(CaseRecord.ticket_id),
+                ).where(col(CaseRecord.case_number) == case_number.strip().upper())
             ).first()
             if found is None:
                 raise NotFound(f"找不到办件编号为“{case_number}”的办件", "unknown_case")
@@ -278,13 +348,24 @@ class CaseService:
             forms = item_forms(s, item_code)  # 原件/复印件 and counts of the catalogue
             before = decode_case(data)
             barred = tolerant_bar(defaults_of(s, before.applicant.id_number, exclude=before.number))
-        step = perform(before, command, cmds.Context(
-            actor=actor, at=now, today=today, calendar=cal, barred=barred,
-        ))
+        step = perform(
+            before,
+            command,
+            cmds.Context(
+                actor=actor,
+                at=now,
+                today=today,
+                calendar=cal,
+                barred=barred,
+            ),
+        )
         new, t = step.case, step.transition
         seq = len(new.history)
         values = self._projection(new, cal, now)
-        due_on, provisional = values.get("due_on", due_on), values.get("due_provisional", provisional)
+        due_on, provisional = (
+            values.get("due_on", due_on),
+            values.get("due_provisional", provisional),
+        )
         issued = []
         if step.notices:
             ctx = NoticeContext(self.settings, receiver, today, cal, forms)
@@ -300,25 +381,54 @@ class CaseService:
             )
             if cast(CursorResult[Any], changed).rowcount != 1:
                 raise _Stale
-            s.add(CaseTransitionRecord(
-                case_id=case_id, seq=seq, action=t.action.value,
-                from_state=t.from_state.value, to_state=t.to_state.value, who=t.actor, at=t.at,
-                why=t.reason, details=json.dumps(dict(t.details), ensure_ascii=False),
-            ))
+            s.add(
+                CaseTransitionRecord(
+                    case_id=case_id,
+                    seq=seq,
+                    action=t.action.value,
+                    from_state=t.from_state.value,
+                    to_state=t.to_state.value,
+                    who=t.actor,
+                    at=t.at,
+                    why=t.reason,
+                    details=json.dumps(dict(t.details), ensure_ascii=False),
+                )
+            )
             notices = record(s, case_id, new.number, seq, staged, now)
             record_default(s, before, new, today, now)
             sms = False
             kind = SMS_KINDS.get(t.action)
             if step.sms and kind and new.applicant.phone:
-                sms = queue_sms(s, kind, new.applicant.phone, sms_values(
-                    self.settings.station_name, new, due_on, t.reason, today
-                ), now) is not None
-            append_event(s, f"case.{t.action.value}", "case", case_id, {
-                "case_number": new.number, "from": t.from_state.value, "to": t.to_state.value,
-                "actor": actor, "reason": t.reason, "notices": [n.value for n in step.notices],
-                "sms": sms, "item_code": new.item.code, "due_on": due_on,
-                "due_provisional": provisional, "staff_id": opener,
-            }, now)
+                sms = (
+                    queue_sms(
+                        s,
+                        kind,
+                        new.applicant.phone,
+                        sms_values(self.settings.station_name, new, due_on, t.reason, today),
+                        now,
+                    )
+                    is not None
+                )
+            append_event(
+                s,
+                f"case.{t.action.value}",
+                "case",
+                case_id,
+                {
+                    "case_number": new.number,
+                    "from": t.from_state.value,
+                    "to": t.to_state.value,
+                    "actor": actor,
+                    "reason": t.reason,
+                    "notices": [n.value for n in step.notices],
+                    "sms": sms,
+                    "item_code": new.item.code,
+                    "due_on": due_on,
+                    "due_provisional": provisional,
+                    "staff_id": opener,
+                },
+                now,
+            )
             detail = self._detail_of(s, new, case_id, due_on, provisional, ticket_id)
             jobs = [n.print_job_id for n in notices if n.print_job_id]
             return StepResult(detail, [n.value for n in step.notices], jobs, sms)
@@ -354,18 +464,30 @@ class CaseService:
         out = []
         for r in rows:
             app = json.loads(r.applicant)
-            view = due_view(decode_case(r.data), today, cal, self.settings.case_reminder_working_days)
-            out.append(CaseSummary(
-                r.case_number, r.item_code, r.item_name, r.state,
-                state_label(r.state), app.get("name", ""),
-                mask_phone(app.get("phone") or ""), r.due_on, r.due_provisional, r.created_at,
-                view.status.value, DUE_STATUS_LABELS[view.status], view.working_days_left,
-                urgency(view),
-            ))
+            view = due_view(
+                decode_case(r.data), today, cal, self.settings.case_reminder_working_days
+            )
+            out.append(
+                CaseSummary(
+                    r.case_number,
+                    r.item_code,
+                    r.item_name,
+                    r.state,
+                    state_label(r.state),
+                    app.get("name", ""),
+                    mask_phone(app.get("phone") or ""),
+                    r.due_on,
+                    r.due_provisional,
+                    r.created_at,
+                    view.status.value,
+                    DUE_STATUS_LABELS[view.status],
+                    view.working_days_left,
+                    urgency(view),
+                )
+            )
         return out
 
     def get(self, case_number: str) -> CaseDetail:
         with self.db.read() as s:
             row = case_row(s, case_number)
             return self._detail(s, row, decode_case(row.data))
-

@@ -125,13 +125,22 @@ def decode_case(text: str) -> CaseFile:
 # ---- request parsing ---------------------------------------------------------------------
 
 FIELD_LABELS = {
-    "reason": "理由", "deadline": "期限", "signed_by": "承诺人签名", "days": "延期天数",
-    "to_body": "接收单位", "received_by": "接收人", "materials": "移交材料",
-    "decided_by": "决定机关", "contact": "咨询联系方式", "arrived_on": "结果到达日期",
-    "delivery": "送达信息", "procedure": "特别程序", "commitment": "告知承诺书",
-    "marks": "材料收取情况", "acceptance_days": "受理期限",
+    "reason": "理由",
+    "deadline": "期限",
+    "signed_by": "承诺人签名",
+    "days": "延期天数",
+    "to_body": "接收单位",
+    "received_by": "接收人",
+    "materials": "移交材料",
+    "decided_by": "决定机关",
+    "contact": "咨询联系方式",
+    "arrived_on": "结果到达日期",
+    "delivery": "送达信息",
+    "procedure": "特别程序",
+    "commitment": "告知承诺书",
+    "marks": "材料收取情况",
+    "acceptance_days": "受理期限",
 }
-
 
 
 def text_field(body: Mapping[str, Any], key: str) -> str:
@@ -152,13 +161,17 @@ def parse_marks(raw: Any) -> dict[str, tuple[MaterialStatus, str]]:
     allowed = "、".join(f"{s.value}（{label}）" for s, label in MATERIAL_STATUS_LABELS.items())
     out: dict[str, tuple[MaterialStatus, str]] = {}
     for code, value in raw.items():
-        status, note = (value, "") if not isinstance(value, Mapping) else (
-            value.get("status"), str(value.get("note") or "")
+        status, note = (
+            (value, "")
+            if not isinstance(value, Mapping)
+            else (value.get("status"), str(value.get("note") or ""))
         )
         try:
             out[str(code)] = (MaterialStatus(str(status)), note)
         except ValueError:
-            raise Invalid(f"材料 {code} 的状态“{status}”无法识别，可选：{allowed}", "bad_marks") from None
+            raise Invalid(
+                f"材料 {code} 的状态“{status}”无法识别，可选：{allowed}", "bad_marks"
+            ) from None
     return out
 
 
@@ -168,12 +181,20 @@ def parse_applicant(raw: Any) -> Applicant:
     try:
         kind = ApplicantKind(raw.get("kind") or "person")
     except ValueError:
-        raise Invalid("申请人类型应为 person（个人）或 organisation（法人或其他组织）", "bad_applicant") from None
+        raise Invalid(
+            "申请人类型应为 person（个人）或 organisation（法人或其他组织）", "bad_applicant"
+        ) from None
     agent_raw = raw.get("agent")
     agent = None
     if isinstance(agent_raw, Mapping) and any(agent_raw.values()):
-        agent = Agent(text_field(agent_raw, "name"), text_field(agent_raw, "id_number"), text_field(agent_raw, "phone"))
-    return Applicant(kind, text_field(raw, "name"), text_field(raw, "id_number"), text_field(raw, "phone"), agent)
+        agent = Agent(
+            text_field(agent_raw, "name"),
+            text_field(agent_raw, "id_number"),
+            text_field(agent_raw, "phone"),
+        )
+    return Applicant(
+        kind, text_field(raw, "name"), text_field(raw, "id_number"), text_field(raw, "phone"), agent
+    )
 
 
 def _delivery(raw: Any) -> Any:
@@ -181,12 +202,20 @@ def _delivery(raw: Any) -> Any:
         raise Invalid("缺少必填项：送达信息", "field_required")
     method = raw.get("method")
     if method == "pickup":
-        return PickupDelivery(text_field(raw, "collector_name"), text_field(raw, "collector_id"), text_field(raw, "signature_ref"))
+        return PickupDelivery(
+            text_field(raw, "collector_name"),
+            text_field(raw, "collector_id"),
+            text_field(raw, "signature_ref"),
+        )
     if method == "mail":
-        return MailDelivery(text_field(raw, "address"), text_field(raw, "tracking_no"), text_field(raw, "recipient"))
+        return MailDelivery(
+            text_field(raw, "address"), text_field(raw, "tracking_no"), text_field(raw, "recipient")
+        )
     if method == "electronic":
         return ElectronicDelivery(text_field(raw, "destination"), text_field(raw, "reference"))
-    raise Invalid("送达方式应为 pickup（窗口领取）、mail（邮寄）或 electronic（电子送达）", "bad_delivery")
+    raise Invalid(
+        "送达方式应为 pickup（窗口领取）、mail（邮寄）或 electronic（电子送达）", "bad_delivery"
+    )
 
 
 def parse_action(name: str) -> Action:
@@ -208,7 +237,9 @@ def build_command(action: Action, body: Mapping[str, Any]) -> cmds.Command:
         label = FIELD_LABELS.get(f.name, f.name)
         if f.name not in body or body[f.name] in (None, ""):
             if f.default is MISSING and f.default_factory is MISSING:
-                raise Invalid(f"{ACTION_LABELS[action]}缺少必填项：{label}（{f.name}）", "field_required")
+                raise Invalid(
+                    f"{ACTION_LABELS[action]}缺少必填项：{label}（{f.name}）", "field_required"
+                )
             continue
         raw = body[f.name]
         try:
@@ -217,7 +248,9 @@ def build_command(action: Action, body: Mapping[str, Any]) -> cmds.Command:
             elif f.name == "delivery":
                 kwargs[f.name] = _delivery(raw)
             elif f.name == "materials":
-                kwargs[f.name] = tuple(str(x) for x in raw) if isinstance(raw, list) else (str(raw),)
+                kwargs[f.name] = (
+                    tuple(str(x) for x in raw) if isinstance(raw, list) else (str(raw),)
+                )
             else:
                 kwargs[f.name] = _dec(hints[f.name], raw)
         except DomainError:

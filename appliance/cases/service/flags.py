@@ -26,10 +26,16 @@ def record_default(
     id_number = after.applicant.id_number.strip().upper()
     if not id_number:
         return False
-    s.add(TolerantDefaultRecord(
-        id_number=id_number, applicant_name=after.applicant.name, case_number=after.number,
-        item_name=after.item.name, lapsed_on=today.isoformat(), created_at=now,
-    ))
+    s.add(
+        TolerantDefaultRecord(
+            id_number=id_number,
+            applicant_name=after.applicant.name,
+            case_number=after.number,
+            item_name=after.item.name,
+            lapsed_on=today.isoformat(),
+            created_at=now,
+        )
+    )
     return True
 
 
@@ -39,12 +45,14 @@ def defaults_of(s: Session, id_number: str, exclude: str = "") -> list[str]:
     if not key:
         return []
     rows = s.exec(
-        select(TolerantDefaultRecord).where(TolerantDefaultRecord.id_number == key)
+        select(TolerantDefaultRecord)
+        .where(TolerantDefaultRecord.id_number == key)
         .order_by(col(TolerantDefaultRecord.lapsed_on).desc())
     ).all()
     return [
         f"{r.case_number}（{r.item_name}，容缺逾期于 {r.lapsed_on}）"
-        for r in rows if r.case_number != exclude
+        for r in rows
+        if r.case_number != exclude
     ]
 
 
@@ -52,7 +60,9 @@ def tolerant_bar(defaults: list[str]) -> dict[Action, str]:
     """容缺受理 barred for an applicant with a lapse on record (XC: 不再适用容缺办理)."""
     if not defaults:
         return {}
-    return {Action.ACCEPT_TOLERANT: (
-        f"申请人有容缺承诺逾期未补齐的记录：{defaults[0]}，不再适用容缺受理，"
-        "请按一般程序受理或一次性告知补正"
-    )}
+    return {
+        Action.ACCEPT_TOLERANT: (
+            f"申请人有容缺承诺逾期未补齐的记录：{defaults[0]}，不再适用容缺受理，"
+            "请按一般程序受理或一次性告知补正"
+        )
+    }

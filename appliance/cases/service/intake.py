@@ -49,17 +49,27 @@ def parse_intake(body: Mapping[str, Any], item: ItemDetail) -> Intake:
     try:
         channel = Channel(body.get("channel") or "counter")
     except ValueError:
-        raise Invalid("收件渠道应为 counter（现场）、online（网上）或 post（邮寄）", "bad_channel") from None
+        raise Invalid(
+            "收件渠道应为 counter（现场）、online（网上）或 post（邮寄）", "bad_channel"
+        ) from None
     other_raw = body.get("other_place")
     other = None
     if isinstance(other_raw, Mapping):
         try:
-            other = OtherPlace(OtherPlaceKind(str(other_raw.get("kind"))), text_field(other_raw, "place"))
+            other = OtherPlace(
+                OtherPlaceKind(str(other_raw.get("kind"))), text_field(other_raw, "place")
+            )
         except ValueError:
-            raise Invalid("异地办件类型应为 cross_region（通办）或 collect（代收）", "bad_other_place") from None
+            raise Invalid(
+                "异地办件类型应为 cross_region（通办）或 collect（代收）", "bad_other_place"
+            ) from None
     return Intake(
-        item_rules(item), parse_applicant(body.get("applicant")), channel, other,
-        parse_marks(body.get("materials")), text_field(body, "ticket_id").strip() or None,
+        item_rules(item),
+        parse_applicant(body.get("applicant")),
+        channel,
+        other,
+        parse_marks(body.get("materials")),
+        text_field(body, "ticket_id").strip() or None,
         catalogue_forms(item),
     )
 

@@ -113,10 +113,17 @@ class NoticeFiles:
         out = []
         for issued, pdf in rendered:
             name = f"{seq:02d}-{issued.kind}.pdf"
-            out.append(StagedNotice(
-                issued, pdf, hashlib.sha256(pdf).hexdigest(), len(pdf), f"{case_number}/{name}",
-                folder / f".{name}.{new_id()}.tmp", folder / name,
-            ))
+            out.append(
+                StagedNotice(
+                    issued,
+                    pdf,
+                    hashlib.sha256(pdf).hexdigest(),
+                    len(pdf),
+                    f"{case_number}/{name}",
+                    folder / f".{name}.{new_id()}.tmp",
+                    folder / name,
+                )
+            )
         return out
 
     def write_temp(self, staged: Sequence[StagedNotice]) -> None:
@@ -171,11 +178,13 @@ class NoticeFiles:
         try:
             data = (self.root / row.path).read_bytes()
         except OSError:
-            raise Conflict(f"通知书文件“{row.path}”已丢失，请联系管理员从备份恢复",
-                           "notice_file_missing") from None
+            raise Conflict(
+                f"通知书文件“{row.path}”已丢失，请联系管理员从备份恢复", "notice_file_missing"
+            ) from None
         if hashlib.sha256(data).hexdigest() != row.sha256:
-            raise Conflict(f"通知书文件“{row.path}”校验值不符，文件可能已损坏或被改动",
-                           "notice_file_corrupt")
+            raise Conflict(
+                f"通知书文件“{row.path}”校验值不符，文件可能已损坏或被改动", "notice_file_corrupt"
+            )
         return data
 
 
@@ -198,7 +207,11 @@ def commit_with_files(
 
 
 def record(
-    s: Session, case_id: str, case_number: str, seq: int, staged: Sequence[StagedNotice],
+    s: Session,
+    case_id: str,
+    case_number: str,
+    seq: int,
+    staged: Sequence[StagedNotice],
     now: datetime,
 ) -> list[CaseNoticeRecord]:
     """In the caller's transaction: one ``case_notice`` row and one print job per notice.
@@ -209,8 +222,15 @@ def record(
     rows = []
     for n in staged:
         row = CaseNoticeRecord(  # its id is set here, so the job can name it before the insert
-            case_id=case_id, case_number=case_number, transition_seq=seq, kind=n.issued.kind,
-            title=n.issued.title, path=n.path, sha256=n.sha256, size=n.size, created_at=now,
+            case_id=case_id,
+            case_number=case_number,
+            transition_seq=seq,
+            kind=n.issued.kind,
+            title=n.issued.title,
+            path=n.path,
+            sha256=n.sha256,
+            size=n.size,
+            created_at=now,
         )
         payload = {"notice": asdict(n.issued.notice), "case_notice_id": row.id}
         row.print_job_id = add_print_job(s, "notice", payload, now, copies=NOTICE_COPIES).id
@@ -222,8 +242,16 @@ def record(
 
 def _view(row: CaseNoticeRecord, job: PrintJob | None) -> CaseNoticeView:
     return CaseNoticeView(
-        row.id, row.case_number, row.kind, row.title, row.transition_seq, row.created_at,
-        row.size, row.sha256, row.print_job_id, job.status if job else None,
+        row.id,
+        row.case_number,
+        row.kind,
+        row.title,
+        row.transition_seq,
+        row.created_at,
+        row.size,
+        row.sha256,
+        row.print_job_id,
+        job.status if job else None,
     )
 
 
@@ -235,7 +263,9 @@ class CaseNoticeService:
         self.clock = clock
         self.files = NoticeFiles(settings.case_notice_path)
 
-    def _notice(self, s: Session, notice_id: str, case: CaseRecord | None = None) -> CaseNoticeRecord:
+    def _notice(
+        self, s: Session, notice_id: str, case: CaseRecord | None = None
+    ) -> CaseNoticeRecord:
         row = s.get(CaseNoticeRecord, notice_id)
         if row is None or (case is not None and row.case_id != case.id):
             where = f"办件 {case.case_number} " if case is not None else ""
@@ -247,11 +277,13 @@ class CaseNoticeService:
         with self.db.read() as s:
             case = case_row(s, case_number)
             rows = s.exec(
-                select(CaseNoticeRecord).where(CaseNoticeRecord.case_id == case.id)
+                select(CaseNoticeRecord)
+                .where(CaseNoticeRecord.case_id == case.id)
                 .order_by(col(CaseNoticeRecord.transition_seq), col(CaseNoticeRecord.created_at))
             ).all()
-            return [_view(r, s.get(PrintJob, r.print_job_id) if r.print_job_id else None)
-                    for r in rows]
+            return [
+                _view(r, s.get(PrintJob, r.print_job_id) if r.print_job_id else None) for r in rows
+            ]
 
     def pdf(self, case_number: str, notice_id: str) -> tuple[bytes, str]:
         """The kept PDF and a file name for the download."""
@@ -276,10 +308,20 @@ class CaseNoticeService:
             if old is not None:
                 payload = {**_json(old.payload), "case_notice_id": row.id}
             job = add_print_job(s, "notice", payload, now, copies=NOTICE_COPIES)
-            append_event(s, "case_notice.reprinted", "case_notice", row.id, {
-                "case_number": row.case_number, "kind": row.kind, "print_job_id": job.id,
-                "of": row.print_job_id, "by": staff_code,
-            }, now)
+            append_event(
+                s,
+                "case_notice.reprinted",
+                "case_notice",
+                row.id,
+                {
+                    "case_number": row.case_number,
+                    "kind": row.kind,
+                    "print_job_id": job.id,
+                    "of": row.print_job_id,
+                    "by": staff_code,
+                },
+                now,
+            )
             row.print_job_id = job.id
             s.add(row)
             s.flush()

@@ -94,7 +94,9 @@ class IssuedNotice:
     notice: notice_pdf.Notice
 
 
-def receiver_for(s: Session, code: str = "", staff_id: str = "", fallback_staff_id: str = "") -> Receiver:
+def receiver_for(
+    s: Session, code: str = "", staff_id: str = "", fallback_staff_id: str = ""
+) -> Receiver:
     """受理人: the staff member (by code or id) with their window (``1号窗口``).
 
     A decision taken by the system (视为受理, 容缺逾期) names the staff member who opened
@@ -125,7 +127,8 @@ def catalogue_forms(detail: ItemDetail | None) -> dict[str, tuple[str, str, int]
 def item_forms(s: Session, item_code: str) -> dict[str, tuple[str, str, int]]:
     """The same, read straight from the catalogue's material rows (one query)."""
     rows = s.exec(
-        select(CatalogueMaterial).where(CatalogueMaterial.item_code == item_code)
+        select(CatalogueMaterial)
+        .where(CatalogueMaterial.item_code == item_code)
         .order_by(col(CatalogueMaterial.seq))
     ).all()
     return {
@@ -139,21 +142,31 @@ def _applicant(case: CaseFile) -> Applicant:
     a = case.applicant
     agent = a.agent
     return Applicant(
-        a.name, a.id_number, phone=a.phone,
+        a.name,
+        a.id_number,
+        phone=a.phone,
         kind="organisation" if a.kind is ApplicantKind.ORGANISATION else "person",
-        agent_name=agent.name if agent else "", agent_id_number=agent.id_number if agent else "",
+        agent_name=agent.name if agent else "",
+        agent_id_number=agent.id_number if agent else "",
     )
 
 
 def case_info(ctx: NoticeContext, case: CaseFile, received_on: date | None = None) -> CaseInfo:
     st = ctx.settings
     return CaseInfo(
-        case_number=case.number, station_name=st.station_name, station_code=st.station_code,
-        issued_on=ctx.today, item_name=case.item.name, applicant=_applicant(case),
-        receiver=ctx.receiver, public_url=st.visitor_url,
-        received_on=received_on or case.received_on, station_phone=st.station_phone,
+        case_number=case.number,
+        station_name=st.station_name,
+        station_code=st.station_code,
+        issued_on=ctx.today,
+        item_name=case.item.name,
+        applicant=_applicant(case),
+        receiver=ctx.receiver,
+        public_url=st.visitor_url,
+        received_on=received_on or case.received_on,
+        station_phone=st.station_phone,
         special_procedures=[
-            SpecialProcedure(SPECIAL_PROCEDURE_LABELS[p]) for p in sorted(case.item.special_procedures)
+            SpecialProcedure(SPECIAL_PROCEDURE_LABELS[p])
+            for p in sorted(case.item.special_procedures)
         ],
     )
 
@@ -162,8 +175,9 @@ def _material(ctx: NoticeContext, rule: MaterialRule, note: str = "") -> Materia
     name, form, count = ctx.forms.get(rule.code, ("", "", 0))
     if name != rule.name:  # the catalogue changed since: fall back to the case's own rules
         form, count = ("原件" if rule.original else "复印件"), rule.count
-    return Material(rule.name, form, count, note=note, required=rule.required,
-                    tolerable=rule.may_be_missing)
+    return Material(
+        rule.name, form, count, note=note, required=rule.required, tolerable=rule.may_be_missing
+    )
 
 
 def _materials(ctx: NoticeContext, marks: Sequence[MaterialMark]) -> list[Material]:
@@ -217,8 +231,11 @@ def _acceptance(ctx: NoticeContext, before: CaseFile, case: CaseFile) -> Accepta
     due = _due(ctx, case) or _deadline(ctx, ctx.today)
     immediate = case.item.kind is ItemKind.IMMEDIATE and not case.extensions
     return AcceptanceData(
-        case=case_info(ctx, case), materials_received=_received(ctx, case), deadline=due,
-        time_limit_days=_limit_days(case), immediate=immediate,
+        case=case_info(ctx, case),
+        materials_received=_received(ctx, case),
+        deadline=due,
+        time_limit_days=_limit_days(case),
+        immediate=immediate,
     )
 
 
@@ -229,13 +246,16 @@ def receipt_data(ctx: NoticeContext, before: CaseFile | None, case: CaseFile) ->
         owed = case.tolerant.owed if case.tolerant else ()
         supplied = [m for m in case.materials if m.rule.code in owed] or list(case.materials)
         return ReceiptData(
-            case=case_info(ctx, case, ctx.today), materials_received=_materials(ctx, supplied),
-            expected_result=_due(ctx, case), proof_only=False,
+            case=case_info(ctx, case, ctx.today),
+            materials_received=_materials(ctx, supplied),
+            expected_result=_due(ctx, case),
+            proof_only=False,
             notes=["容缺材料已全部补齐，本事项按受理时承诺的时限继续办理。"],
         )
     if last is Action.RESUBMIT:
         return ReceiptData(
-            case=case_info(ctx, case, ctx.today), materials_received=_received(ctx, case),
+            case=case_info(ctx, case, ctx.today),
+            materials_received=_received(ctx, case),
             notes=["补正材料已收到，本站将重新审查，并书面告知是否受理。"],
         )
     notes = []
@@ -246,7 +266,8 @@ def receipt_data(ctx: NoticeContext, before: CaseFile | None, case: CaseFile) ->
         body = _forward_body(case)
         notes.append(f"本事项由{body}审批，受理后本站将申请材料报送{body}。")
     return ReceiptData(
-        case=case_info(ctx, case), materials_received=_received(ctx, case),
+        case=case_info(ctx, case),
+        materials_received=_received(ctx, case),
         decide_by=_deadline(ctx, acceptance_deadline(ctx.calendar, case.received_on)),
         notes=notes,
     )
@@ -259,13 +280,22 @@ def _receipt(ctx: NoticeContext, before: CaseFile, case: CaseFile) -> ReceiptDat
 def _correction(ctx: NoticeContext, before: CaseFile, case: CaseFile) -> CorrectionData:
     assert case.correction is not None
     owed = correction_list(case.materials)
-    missing = [_material(ctx, case.item.material(x.code)) for x in owed
-               if x.status is MaterialStatus.MISSING]
-    defective = [_material(ctx, case.item.material(x.code), x.note) for x in owed
-                 if x.status is MaterialStatus.DEFECTIVE]
+    missing = [
+        _material(ctx, case.item.material(x.code))
+        for x in owed
+        if x.status is MaterialStatus.MISSING
+    ]
+    defective = [
+        _material(ctx, case.item.material(x.code), x.note)
+        for x in owed
+        if x.status is MaterialStatus.DEFECTIVE
+    ]
     return CorrectionData(
-        case=case_info(ctx, case), missing=missing, defective=defective,
-        deadline=_deadline(ctx, case.correction.deadline), materials_received=_received(ctx, case),
+        case=case_info(ctx, case),
+        missing=missing,
+        defective=defective,
+        deadline=_deadline(ctx, case.correction.deadline),
+        materials_received=_received(ctx, case),
     )
 
 
@@ -277,8 +307,10 @@ def _refusal(ctx: NoticeContext, before: CaseFile, case: CaseFile) -> RefusalDat
 def _tolerant(ctx: NoticeContext, before: CaseFile, case: CaseFile) -> TolerantCommitmentData:
     assert case.tolerant is not None
     return TolerantCommitmentData(
-        case=case_info(ctx, case), main_materials=_received(ctx, case),
-        missing=_owed(ctx, case), deadline=_deadline(ctx, case.tolerant.deadline),
+        case=case_info(ctx, case),
+        main_materials=_received(ctx, case),
+        missing=_owed(ctx, case),
+        deadline=_deadline(ctx, case.tolerant.deadline),
         time_limit=_time_limit(case, _due(ctx, case)),
     )
 
@@ -287,10 +319,13 @@ def _commitment(ctx: NoticeContext, before: CaseFile, case: CaseFile) -> InformC
     c = case.commitment
     assert c is not None
     return InformCommitmentData(
-        case=case_info(ctx, case), legal_basis=[c.legal_basis], conditions=[c.conditions],
+        case=case_info(ctx, case),
+        legal_basis=[c.legal_basis],
+        conditions=[c.conditions],
         time_limit=_time_limit(case, _due(ctx, case)),
         materials=[_material(ctx, rule) for rule in case.item.materials],
-        services=c.services, breach_procedure=c.verification,
+        services=c.services,
+        breach_procedure=c.verification,
     )
 
 
@@ -304,10 +339,14 @@ def _handover_material(ctx: NoticeContext, case: CaseFile, text: str) -> Materia
 def _handover(ctx: NoticeContext, before: CaseFile, case: CaseFile) -> HandoverData:
     h = case.handovers[-1]
     return HandoverData(
-        case=case_info(ctx, case), to_body=h.to_body, handed_by=ctx.receiver.describe(),
+        case=case_info(ctx, case),
+        to_body=h.to_body,
+        handed_by=ctx.receiver.describe(),
         received_by=h.received_by,
-        materials=[_handover_material(ctx, case, x) for x in h.materials], on=h.on,
-        note=h.note, other_place=case.other_place.place if case.other_place else "",
+        materials=[_handover_material(ctx, case, x) for x in h.materials],
+        on=h.on,
+        note=h.note,
+        other_place=case.other_place.place if case.other_place else "",
         expected_result=_due(ctx, case),
     )
 
@@ -317,7 +356,10 @@ def _extension(ctx: NoticeContext, before: CaseFile, case: CaseFile) -> Extensio
     new = _due(ctx, case)
     assert new is not None, "an extension needs a running time limit"
     return ExtensionData(
-        case=case_info(ctx, case), reason=ext.reason, days=ext.days, new_deadline=new,
+        case=case_info(ctx, case),
+        reason=ext.reason,
+        days=ext.days,
+        new_deadline=new,
         old_deadline=_due(ctx, before),
     )
 
@@ -330,7 +372,9 @@ def _pickup(ctx: NoticeContext, before: CaseFile, case: CaseFile) -> PickupData:
         result += f"，理由：{out.reason}；咨询：{out.contact}"
     arrived = case.result_arrived_on
     return PickupData(
-        case=case_info(ctx, case), result=result, approved=out.approved,
+        case=case_info(ctx, case),
+        result=result,
+        approved=out.approved,
         arrived_on=Deadline(arrived) if arrived else None,
     )
 
@@ -355,12 +399,9 @@ def _issue(kind: str, data: object) -> IssuedNotice:
 
 def notices_for_step(ctx: NoticeContext, before: CaseFile, step: Step) -> list[IssuedNotice]:
     """The notices one decision issues, in the table's order."""
-    return [
-        _issue(KIND_OF[n], BUILDERS[n](ctx, before, step.case)) for n in step.notices
-    ]
+    return [_issue(KIND_OF[n], BUILDERS[n](ctx, before, step.case)) for n in step.notices]
 
 
 def receipt_on_open(ctx: NoticeContext, case: CaseFile) -> IssuedNotice:
     """收件凭证 of intake (R-K1, R-K2): materials received, what is missing, 受理期限."""
     return _issue("receipt", receipt_data(ctx, None, case))
-

@@ -141,7 +141,8 @@ class CaseQueryService:
 
     def _check_limits(self, client: str, case_number: str) -> None:
         waits = [
-            w for w in (self.by_client.blocked_for(client), self.by_case.blocked_for(case_number))
+            w
+            for w in (self.by_client.blocked_for(client), self.by_case.blocked_for(case_number))
             if w is not None
         ]
         if not waits:

@@ -44,7 +44,11 @@ def sms_values(
     if deadline:
         deadline = chinese_day(date.fromisoformat(deadline))
     return {
-        "station": station, "case": case.number, "number": case.number,
-        "item": case.item.name, "category": case.item.name, "deadline": deadline,
+        "station": station,
+        "case": case.number,
+        "number": case.number,
+        "item": case.item.name,
+        "category": case.item.name,
+        "deadline": deadline,
         "reason": reason or "见通知书",
     }

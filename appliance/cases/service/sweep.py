@@ -96,7 +96,8 @@ class SweepReport:
         if not self.lines:
             return [f"{head}，没有需要处理的办件"]
         counts = "、".join(
-            f"{label} {self.count(what)} 件" for what, label in WHAT_LABELS.items()
+            f"{label} {self.count(what)} 件"
+            for what, label in WHAT_LABELS.items()
             if self.count(what)
         )
         return [f"{head}，{counts}", *(f"  · {WHAT_LABELS[x.what]}：{x.text}" for x in self.lines)]
@@ -136,8 +137,9 @@ class CaseSweep:
     def _recompute(self, cal: WorkingDays, now: datetime, report: SweepReport) -> None:
         with self.db.read() as s:
             rows = s.exec(
-                select(CaseRecord.id, CaseRecord.data, CaseRecord.due_on)
-                .where(col(CaseRecord.due_provisional).is_(True))
+                select(CaseRecord.id, CaseRecord.data, CaseRecord.due_on).where(
+                    col(CaseRecord.due_provisional).is_(True)
+                )
             ).all()
         for case_id, data, due_on in rows:
             if _due_key(decode_case(data), cal) != (due_on, True):
@@ -156,10 +158,19 @@ class CaseSweep:
                 return
             self.cases.reproject(row, case, cal, now)
             s.add(row)
-            append_event(s, "case.due_recomputed", "case", row.id, {
-                **_case_payload(row), "from_due": before, "due_on": row.due_on,
-                "due_provisional": row.due_provisional,
-            }, now)
+            append_event(
+                s,
+                "case.due_recomputed",
+                "case",
+                row.id,
+                {
+                    **_case_payload(row),
+                    "from_due": before,
+                    "due_on": row.due_on,
+                    "due_provisional": row.due_provisional,
+                },
+                now,
+            )
             text = f"{case_label(case)} 办结期限 {before or '—'} → {row.due_on or '—'}"
             if row.due_provisional:
                 text += "（仍为暂定）"
@@ -170,21 +181,32 @@ class CaseSweep:
         waiting = [CaseState.RECEIVED.value, CaseState.TOLERANT_ACCEPTED.value]
         with self.db.read() as s:
             rows = s.exec(
-                select(CaseRecord.case_number, CaseRecord.data)
-                .where(col(CaseRecord.state).in_(waiting))
+                select(CaseRecord.case_number, CaseRecord.data).where(
+                    col(CaseRecord.state).in_(waiting)
+                )
             ).all()
         for number, data in rows:
             case = decode_case(data)
             if auto_acceptance(case, today, cal).applies:
-                self._act(number, Action.AUTO_ACCEPT, report, (
-                    f"{case_label(case)} 受理期限已过，自收件日 {short_day(case.received_on)} 起视为受理"
-                ))
+                self._act(
+                    number,
+                    Action.AUTO_ACCEPT,
+                    report,
+                    (
+                        f"{case_label(case)} 受理期限已过，自收件日 {short_day(case.received_on)} 起视为受理"
+                    ),
+                )
             elif tolerant_overdue(case, today):
                 assert case.tolerant is not None
-                self._act(number, Action.LAPSE, report, (
-                    f"{case_label(case)} 容缺补齐期限 {short_day(case.tolerant.deadline)} 已过，"
-                    "已标记申请人并短信告知"
-                ))
+                self._act(
+                    number,
+                    Action.LAPSE,
+                    report,
+                    (
+                        f"{case_label(case)} 容缺补齐期限 {short_day(case.tolerant.deadline)} 已过，"
+                        "已标记申请人并短信告知"
+                    ),
+                )
 
     def _act(self, number: str, action: Action, report: SweepReport, text: str) -> None:
         try:
@@ -205,10 +227,12 @@ class CaseSweep:
             for e in s.exec(select(CaseEscalation).where(col(CaseEscalation.cleared_at).is_(None))):
                 open_keys.setdefault(e.case_id, set()).add((e.kind, e.due_on))
             rows = s.exec(
-                select(CaseRecord.id, CaseRecord.data).where(or_(
-                    col(CaseRecord.state).not_in([st.value for st in DONE_STATES]),
-                    col(CaseRecord.id).in_(list(open_keys)),
-                ))
+                select(CaseRecord.id, CaseRecord.data).where(
+                    or_(
+                        col(CaseRecord.state).not_in([st.value for st in DONE_STATES]),
+                        col(CaseRecord.id).in_(list(open_keys)),
+                    )
+                )
             ).all()
         report.looked_at = len(rows)
         now = self.clock.now()
@@ -219,7 +243,12 @@ class CaseSweep:
                     self._escalate_one(s, case_id, cal, today, now, report)
 
     def _escalate_one(
-        self, s: Session, case_id: str, cal: WorkingDays, today: date, now: datetime,
+        self,
+        s: Session,
+        case_id: str,
+        cal: WorkingDays,
+        today: date,
+        now: datetime,
         report: SweepReport,
     ) -> None:
         """Bring one case's escalations in line with its current conditions (one transaction)."""
@@ -243,20 +272,37 @@ class CaseSweep:
             s.add(alert)
             if esc is None:
                 esc = CaseEscalation(
-                    case_id=row.id, case_number=row.case_number, kind=cond.kind.value,
-                    due_on=key[1], raised_at=now,
+                    case_id=row.id,
+                    case_number=row.case_number,
+                    kind=cond.kind.value,
+                    due_on=key[1],
+                    raised_at=now,
                 )
                 event = CASE_EVENTS.get(cond.kind)
                 if event is not None:
-                    append_event(s, event, "case", row.id, {
-                        **_case_payload(row), "due_on": key[1],
-                        "due_provisional": row.due_provisional,
-                    }, now)
+                    append_event(
+                        s,
+                        event,
+                        "case",
+                        row.id,
+                        {
+                            **_case_payload(row),
+                            "due_on": key[1],
+                            "due_provisional": row.due_provisional,
+                        },
+                        now,
+                    )
             esc.alert_id, esc.cleared_at = alert.id, None
             s.add(esc)
             s.flush()
-            append_event(s, "alert.raised", "alert", alert.id,
-                         {"kind": alert.kind, "message": alert.message}, now)
+            append_event(
+                s,
+                "alert.raised",
+                "alert",
+                alert.id,
+                {"kind": alert.kind, "message": alert.message},
+                now,
+            )
             report.add(cond.kind.value, row.case_number, cond.message)
         for key, esc in known.items():
             if esc.cleared_at is not None or key in wanted:
@@ -270,7 +316,9 @@ class CaseSweep:
                 s.flush()
                 append_event(s, "alert.cleared", "alert", shown.id, {"kind": shown.kind}, now)
             label = ESCALATION_LABELS[EscalationKind(esc.kind)]
-            report.add("cleared", row.case_number, f"{row.case_number} {label}（{esc.due_on}）已解除")
+            report.add(
+                "cleared", row.case_number, f"{row.case_number} {label}（{esc.due_on}）已解除"
+            )
 
 
 def _due_key(case: CaseFile, cal: WorkingDays) -> tuple[str | None, bool]:
@@ -288,8 +336,12 @@ def _keys(case: CaseFile, today: date, cal: WorkingDays, remind: int) -> set[tup
 def _case_payload(row: CaseRecord) -> dict[str, object]:
     """What a case event carries for the county (no personal data)."""
     return {
-        "case_number": row.case_number, "item_code": row.item_code, "item_name": row.item_name,
-        "state": row.state, "staff_id": row.staff_id, "actor": SYSTEM_ACTOR,
+        "case_number": row.case_number,
+        "item_code": row.item_code,
+        "item_name": row.item_name,
+        "state": row.state,
+        "staff_id": row.staff_id,
+        "actor": SYSTEM_ACTOR,
     }
 
 

@@ -28,6 +28,7 @@ def case_row(s: Session, case_number: str) -> CaseRecord:
         raise NotFound(f"找不到办件编号为“{case_number}”的办件", "unknown_case")
     return row
 
+
 # ---- views --------------------------------------------------------------------------------
 
 
@@ -130,8 +131,14 @@ class _Item:
 def item_rules(detail: ItemDetail) -> ItemRules:
     return rules_from_item(
         _Item(
-            detail.code, detail.name, detail.kind, detail.promised_days, detail.allows_tolerant,
-            detail.allows_notify_commit, tuple(detail.special_procedures), detail.department,
+            detail.code,
+            detail.name,
+            detail.kind,
+            detail.promised_days,
+            detail.allows_tolerant,
+            detail.allows_notify_commit,
+            tuple(detail.special_procedures),
+            detail.department,
             detail.materials,
         )
     )
@@ -148,9 +155,16 @@ def other_place_json(o: OtherPlace | None) -> dict[str, str] | None:
 
 def applicant_json(a: Applicant) -> dict[str, Any]:
     return {
-        "kind": a.kind.value, "name": a.name, "id_number": a.id_number, "phone": a.phone,
-        "agent": None if a.agent is None else {
-            "name": a.agent.name, "id_number": a.agent.id_number, "phone": a.agent.phone,
+        "kind": a.kind.value,
+        "name": a.name,
+        "id_number": a.id_number,
+        "phone": a.phone,
+        "agent": None
+        if a.agent is None
+        else {
+            "name": a.agent.name,
+            "id_number": a.agent.id_number,
+            "phone": a.agent.phone,
         },
     }
 

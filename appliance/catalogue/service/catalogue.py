@@ -123,23 +123,45 @@ def _list(text: str) -> list[str]:
 
 def _item_row(item: ItemSpec, version_id: str, sort: int) -> CatalogueItem:
     return CatalogueItem(
-        code=item.code, version_id=version_id, sort=sort, name=item.name, type=item.type,
-        legal_basis=item.legal_basis, conditions=item.conditions, legal_days=item.legal_days,
-        promised_days=item.promised_days, kind=item.kind, fees=item.fees,
-        fee_basis=item.fee_basis, delivery_methods=_dump(item.delivery_methods),
-        category_prefix=item.category_prefix, allows_notify_commit=item.allows_notify_commit,
-        allows_tolerant=item.allows_tolerant, special_procedures=_dump(item.special_procedures),
-        keywords=_dump(item.keywords), related_codes=_dump(item.related_codes),
-        department=item.department, window=item.window, phone=item.phone,
+        code=item.code,
+        version_id=version_id,
+        sort=sort,
+        name=item.name,
+        type=item.type,
+        legal_basis=item.legal_basis,
+        conditions=item.conditions,
+        legal_days=item.legal_days,
+        promised_days=item.promised_days,
+        kind=item.kind,
+        fees=item.fees,
+        fee_basis=item.fee_basis,
+        delivery_methods=_dump(item.delivery_methods),
+        category_prefix=item.category_prefix,
+        allows_notify_commit=item.allows_notify_commit,
+        allows_tolerant=item.allows_tolerant,
+        special_procedures=_dump(item.special_procedures),
+        keywords=_dump(item.keywords),
+        related_codes=_dump(item.related_codes),
+        department=item.department,
+        window=item.window,
+        phone=item.phone,
         name_initials=initials(item.name),
         keyword_initials=" ".join(initials(k) for k in item.keywords),
     )
 
 
 def _material_row(code: str, seq: int, m: MaterialSpec) -> CatalogueMaterial:
-    return CatalogueMaterial(item_code=code, seq=seq, name=m.name, form=m.form, count=m.count,
-                             required=m.required, tolerable=m.tolerable, notes=m.notes,
-                             sample=m.sample)
+    return CatalogueMaterial(
+        item_code=code,
+        seq=seq,
+        name=m.name,
+        form=m.form,
+        count=m.count,
+        required=m.required,
+        tolerable=m.tolerable,
+        notes=m.notes,
+        sample=m.sample,
+    )
 
 
 def replace_catalogue(
@@ -149,8 +171,14 @@ def replace_catalogue(
     s.exec(delete(CatalogueMaterial))
     s.exec(delete(CatalogueItem))
     s.execute(update(CatalogueVersion).values(current=False))
-    row = CatalogueVersion(version=version, source=source, imported_at=now,
-                           item_count=len(items), checksum=checksum(items), current=True)
+    row = CatalogueVersion(
+        version=version,
+        source=source,
+        imported_at=now,
+        item_count=len(items),
+        checksum=checksum(items),
+        current=True,
+    )
     s.add(row)
     s.flush()
     for sort, item in enumerate(items):
@@ -160,9 +188,14 @@ def replace_catalogue(
         for seq, m in enumerate(item.materials, start=1):
             s.add(_material_row(item.code, seq, m))
     s.flush()
-    append_event(s, "catalogue.replaced", "catalogue_version", row.id,
-                 {"version": version, "source": source, "items": len(items),
-                  "checksum": row.checksum}, now)
+    append_event(
+        s,
+        "catalogue.replaced",
+        "catalogue_version",
+        row.id,
+        {"version": version, "source": source, "items": len(items), "checksum": row.checksum},
+        now,
+    )
     return _version(row)
 
 
@@ -199,8 +232,9 @@ class CatalogueService:
         scored = []
         for r in rows:
             keywords = _list(r.keywords)
-            score = match_score(query, r.name, r.name_initials, keywords,
-                                r.keyword_initials.split(), r.code)
+            score = match_score(
+                query, r.name, r.name_initials, keywords, r.keyword_initials.split(), r.code
+            )
             if score > 0:
                 scored.append((-score, len(r.name) if query else 0, r.sort, r, keywords))
         scored.sort(key=lambda t: t[:3])
@@ -216,7 +250,8 @@ class CatalogueService:
             if row is None:
                 raise NotFound(f"找不到事项编码为“{code}”的事项", "unknown_item")
             materials = s.exec(
-                select(CatalogueMaterial).where(CatalogueMaterial.item_code == code)
+                select(CatalogueMaterial)
+                .where(CatalogueMaterial.item_code == code)
                 .order_by(col(CatalogueMaterial.seq))
             ).all()
             related = []
@@ -226,17 +261,37 @@ class CatalogueService:
                     related.append(RelatedItem(other.code, other.name, other.promised_days))
             version = s.get(CatalogueVersion, row.version_id)
         return ItemDetail(
-            code=row.code, name=row.name, type=row.type, legal_basis=row.legal_basis,
-            conditions=row.conditions, legal_days=row.legal_days,
-            promised_days=row.promised_days, kind=row.kind, fees=row.fees,
-            fee_basis=row.fee_basis, delivery_methods=_list(row.delivery_methods),
-            category_prefix=row.category_prefix, allows_notify_commit=row.allows_notify_commit,
+            code=row.code,
+            name=row.name,
+            type=row.type,
+            legal_basis=row.legal_basis,
+            conditions=row.conditions,
+            legal_days=row.legal_days,
+            promised_days=row.promised_days,
+            kind=row.kind,
+            fees=row.fees,
+            fee_basis=row.fee_basis,
+            delivery_methods=_list(row.delivery_methods),
+            category_prefix=row.category_prefix,
+            allows_notify_commit=row.allows_notify_commit,
             allows_tolerant=row.allows_tolerant,
-            special_procedures=_list(row.special_procedures), keywords=_list(row.keywords),
-            related=related, department=row.department, window=row.window, phone=row.phone,
+            special_procedures=_list(row.special_procedures),
+            keywords=_list(row.keywords),
+            related=related,
+            department=row.department,
+            window=row.window,
+            phone=row.phone,
             materials=[
-                MaterialView(m.name, m.form, MATERIAL_FORMS.get(m.form, m.form), m.count,
-                             m.required, m.tolerable, m.notes, m.sample)
+                MaterialView(
+                    m.name,
+                    m.form,
+                    MATERIAL_FORMS.get(m.form, m.form),
+                    m.count,
+                    m.required,
+                    m.tolerable,
+                    m.notes,
+                    m.sample,
+                )
                 for m in materials
             ],
             version=version.version if version else "",

@@ -63,8 +63,14 @@ def guide_data(item: ItemDetail, settings: Settings, clock: Clock) -> GuideData:
         legal_basis=_lines(item.legal_basis),
         conditions=_lines(item.conditions),
         materials=[
-            Material(m.name, m.form_label, m.count, note=m.notes, required=m.required,
-                     tolerable=m.tolerable)
+            Material(
+                m.name,
+                m.form_label,
+                m.count,
+                note=m.notes,
+                required=m.required,
+                tolerable=m.tolerable,
+            )
             for m in item.materials
         ],
         promised_days=item.promised_days,
@@ -78,7 +84,9 @@ def guide_data(item: ItemDetail, settings: Settings, clock: Clock) -> GuideData:
         tolerant_allowed=item.allows_tolerant,
         commitment_allowed=item.allows_notify_commit,
         related=[
-            RelatedItem(r.name, "即办件" if not r.promised_days else f"承诺{r.promised_days}个工作日")
+            RelatedItem(
+                r.name, "即办件" if not r.promised_days else f"承诺{r.promised_days}个工作日"
+            )
             for r in item.related
         ],
         catalogue_version=item.version,
@@ -123,9 +131,18 @@ class GuideService:
         now = self.clock.now()
         with self.db.write() as s:
             job = add_print_job(s, "notice", {"notice": asdict(notice)}, now, copies=1)
-            append_event(s, "catalogue.guide_printed", "catalogue_item", code, {
-                "item_code": notice.number, "print_job_id": job.id, "by": staff_code,
-            }, now)
+            append_event(
+                s,
+                "catalogue.guide_printed",
+                "catalogue_item",
+                code,
+                {
+                    "item_code": notice.number,
+                    "print_job_id": job.id,
+                    "by": staff_code,
+                },
+                now,
+            )
         return GuidePrint(notice.number, self._name(notice), job.id)
 
     @staticmethod

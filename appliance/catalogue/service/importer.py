@@ -69,20 +69,47 @@ from appliance.settings import Settings
 DEMO_CATALOGUE = Path(__file__).resolve().parents[2] / "data" / "demo_catalogue.json"
 
 ITEM_COLUMNS = {
-    "事项编码": "code", "事项名称": "name", "事项类型": "type", "设定依据": "legal_basis",
-    "受理条件": "conditions", "法定时限": "legal_days", "承诺时限": "promised_days",
-    "办件类型": "kind", "收费标准": "fees", "收费依据": "fee_basis",
-    "送达方式": "delivery_methods", "业务类别": "category_prefix",
-    "告知承诺": "allows_notify_commit", "容缺受理": "allows_tolerant",
-    "特别程序": "special_procedures", "关键词": "keywords", "关联事项": "related_codes",
-    "实施部门": "department", "办理窗口": "window", "咨询电话": "phone",
+    "事项编码": "code",
+    "事项名称": "name",
+    "事项类型": "type",
+    "设定依据": "legal_basis",
+    "受理条件": "conditions",
+    "法定时限": "legal_days",
+    "承诺时限": "promised_days",
+    "办件类型": "kind",
+    "收费标准": "fees",
+    "收费依据": "fee_basis",
+    "送达方式": "delivery_methods",
+    "业务类别": "category_prefix",
+    "告知承诺": "allows_notify_commit",
+    "容缺受理": "allows_tolerant",
+    "特别程序": "special_procedures",
+    "关键词": "keywords",
+    "关联事项": "related_codes",
+    "实施部门": "department",
+    "办理窗口": "window",
+    "咨询电话": "phone",
 }
 MATERIAL_COLUMNS = {
-    "事项编码": "item_code", "材料名称": "name", "材料形式": "form", "份数": "count",
-    "是否必需": "required", "可容缺": "tolerable", "备注": "notes", "样表": "sample",
+    "事项编码": "item_code",
+    "材料名称": "name",
+    "材料形式": "form",
+    "份数": "count",
+    "是否必需": "required",
+    "可容缺": "tolerable",
+    "备注": "notes",
+    "样表": "sample",
 }
-REQUIRED_ITEM_COLUMNS = ("事项编码", "事项名称", "事项类型", "设定依据", "受理条件", "法定时限",
-                         "承诺时限", "办件类型")
+REQUIRED_ITEM_COLUMNS = (
+    "事项编码",
+    "事项名称",
+    "事项类型",
+    "设定依据",
+    "受理条件",
+    "法定时限",
+    "承诺时限",
+    "办件类型",
+)
 REQUIRED_MATERIAL_COLUMNS = ("事项编码", "材料名称")
 
 
@@ -131,8 +158,9 @@ def _header_key(value: Any) -> str:
     return re.sub(r"[（(].*?[)）]", "", str(value or "")).strip()
 
 
-def _sheet_rows(ws: Any, columns: Mapping[str, str], required: Sequence[str],
-                label: str) -> list[tuple[int, dict[str, Any]]]:
+def _sheet_rows(
+    ws: Any, columns: Mapping[str, str], required: Sequence[str], label: str
+) -> list[tuple[int, dict[str, Any]]]:
     rows = ws.iter_rows(values_only=True)
     header = [_header_key(h) for h in next(rows, ())]
     missing = [c for c in required if c not in header]
@@ -159,8 +187,9 @@ def read_xlsx_catalogue(path: Path) -> tuple[list[ItemSpec], str]:
         if len(wb.worksheets) < 2:
             raise CatalogueInvalid("XLSX 须有两张表：第 1 张“事项”，第 2 张“材料”")
         item_rows = _sheet_rows(wb.worksheets[0], ITEM_COLUMNS, REQUIRED_ITEM_COLUMNS, "事项")
-        mat_rows = _sheet_rows(wb.worksheets[1], MATERIAL_COLUMNS, REQUIRED_MATERIAL_COLUMNS,
-                               "材料")
+        mat_rows = _sheet_rows(
+            wb.worksheets[1], MATERIAL_COLUMNS, REQUIRED_MATERIAL_COLUMNS, "材料"
+        )
     finally:
         wb.close()
     codes = {str(d.get("code") or "").strip() for _, d in item_rows}
@@ -191,8 +220,9 @@ def read_catalogue_file(path: Path) -> tuple[list[ItemSpec], str]:
     return read_json_catalogue(raw, path.stem)
 
 
-def import_catalogue_file(db: Database, clock: Clock, path: Path,
-                          source: str = "import") -> VersionInfo:
+def import_catalogue_file(
+    db: Database, clock: Clock, path: Path, source: str = "import"
+) -> VersionInfo:
     """Validate the whole file, then replace the catalogue in one transaction."""
     items, version = read_catalogue_file(path)
     return CatalogueService(db, clock).replace(items, version, source)
@@ -252,9 +282,9 @@ def apply_catalogue_reference(db: Database, clock: Clock) -> ReferenceApplied:
 
     with db.write() as s:
         rows = s.exec(
-            select(ReferenceRow).where(
-                ReferenceRow.table_name == "catalogue", col(ReferenceRow.deleted).is_(False)
-            ).order_by(col(ReferenceRow.id))
+            select(ReferenceRow)
+            .where(ReferenceRow.table_name == "catalogue", col(ReferenceRow.deleted).is_(False))
+            .order_by(col(ReferenceRow.id))
         ).all()
         if not rows:
             return ReferenceApplied("catalogue", False, "县级中心尚未发布事项目录")
@@ -266,11 +296,17 @@ def apply_catalogue_reference(db: Database, clock: Clock) -> ReferenceApplied:
             reason = exc.message if isinstance(exc, Invalid) else "不是有效的 JSON"
             return ReferenceApplied("catalogue", False, f"县级事项目录有误，未应用：{reason}")
         current = current_version_row(s)
-        if current is not None and current.source == "county" and current.checksum == checksum(items):
+        if (
+            current is not None
+            and current.source == "county"
+            and current.checksum == checksum(items)
+        ):
             return ReferenceApplied("catalogue", False, "事项目录已是最新")
         version = f"county-r{max(r.rev for r in rows)}"
         info = replace_catalogue(s, items, version, "county", clock.now())
-    return ReferenceApplied("catalogue", True, f"已应用县级事项目录 {info.version}，共 {info.item_count} 项")
+    return ReferenceApplied(
+        "catalogue", True, f"已应用县级事项目录 {info.version}，共 {info.item_count} 项"
+    )
 
 
 def apply_county_reference(db: Database, clock: Clock) -> list[ReferenceApplied]:

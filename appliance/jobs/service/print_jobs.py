@@ -54,23 +54,40 @@ def _title(job: PrintJob) -> str:
 
 def _view(job: PrintJob) -> PrintJobView:
     return PrintJobView(
-        job.id, job.kind, job.ticket_id, _title(job), job.status, job.attempts, job.copies,
-        job.last_error, job.created_at, job.done_at,
+        job.id,
+        job.kind,
+        job.ticket_id,
+        _title(job),
+        job.status,
+        job.attempts,
+        job.copies,
+        job.last_error,
+        job.created_at,
+        job.done_at,
     )
 
 
 def add_print_job(
-    s: Session, kind: str, payload: Mapping[str, object], now: datetime,
-    ticket_id: str | None = None, copies: int = 1,
+    s: Session,
+    kind: str,
+    payload: Mapping[str, object],
+    now: datetime,
+    ticket_id: str | None = None,
+    copies: int = 1,
 ) -> PrintJob:
     """Write a print job inside the caller's transaction."""
     job = PrintJob(
-        kind=kind, ticket_id=ticket_id, copies=copies, created_at=now,
+        kind=kind,
+        ticket_id=ticket_id,
+        copies=copies,
+        created_at=now,
         payload=json.dumps(payload, ensure_ascii=False, default=str),
     )
     s.add(job)
     s.flush()
-    append_event(s, "print_job.created", "print_job", job.id, {"kind": kind, "ticket_id": ticket_id}, now)
+    append_event(
+        s, "print_job.created", "print_job", job.id, {"kind": kind, "ticket_id": ticket_id}, now
+    )
     return job
 
 
@@ -86,7 +103,9 @@ class PrintJobService:
             raise NotFound("找不到该打印任务", "unknown_print_job")
         return job
 
-    def claim(self, kinds: list[str], limit: int = 5, lease_seconds: float = 60.0) -> list[PrintJobClaim]:
+    def claim(
+        self, kinds: list[str], limit: int = 5, lease_seconds: float = 60.0
+    ) -> list[PrintJobClaim]:
         """Oldest first; a job whose lease expired (the service died) is claimable again."""
         bad = [k for k in kinds if k not in JOB_KINDS]
         if not kinds or bad:
@@ -118,7 +137,9 @@ class PrintJobService:
         with self.db.write() as s:
             job = self._get(s, job_id)
             if job.status not in ("printing", "pending"):
-                raise Conflict(f"打印任务状态为 {job.status}，不能标记为已打印", "illegal_job_state")
+                raise Conflict(
+                    f"打印任务状态为 {job.status}，不能标记为已打印", "illegal_job_state"
+                )
             job.status, job.done_at, job.claimed_until = "done", now, None
             job.attempts += 1
             s.add(job)
@@ -146,8 +167,12 @@ class PrintJobService:
             s.flush()
             if changed or permanent:
                 append_event(
-                    s, "print_job.failed", "print_job", job.id,
-                    {"error": error, "permanent": permanent}, now,
+                    s,
+                    "print_job.failed",
+                    "print_job",
+                    job.id,
+                    {"error": error, "permanent": permanent},
+                    now,
                 )
             return _view(job)
 
@@ -168,8 +193,12 @@ class PrintJobService:
         now = self.clock.now()
         with self.db.write() as s:
             old = self._get(s, job_id)
-            job = add_print_job(s, old.kind, json.loads(old.payload), now, old.ticket_id, old.copies)
-            append_event(s, "print_job.reprinted", "print_job", job.id, {"of": old.id, "by": staff_id}, now)
+            job = add_print_job(
+                s, old.kind, json.loads(old.payload), now, old.ticket_id, old.copies
+            )
+            append_event(
+                s, "print_job.reprinted", "print_job", job.id, {"of": old.id, "by": staff_id}, now
+            )
             return _view(job)
 
     def list_jobs(self, status: str | None = None, limit: int = 100) -> list[PrintJobView]:
@@ -189,4 +218,3 @@ class PrintJobService:
             if job is None:
                 raise NotFound("该号码没有打印任务", "unknown_print_job")
             return _view(job)
-

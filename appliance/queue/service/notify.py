@@ -21,7 +21,11 @@ def _values(settings: Settings, t: Ticket, category: str, **extra: Any) -> dict[
 
 
 def on_issued(
-    s: Session, settings: Settings, t: Ticket, view: TicketView, now: datetime,
+    s: Session,
+    settings: Settings,
+    t: Ticket,
+    view: TicketView,
+    now: datetime,
     lease_s: float | None = None,
 ) -> PrintJob:
     """Receipt print job, and the 取号成功 SMS when the visitor left a phone number.
@@ -48,7 +52,9 @@ def on_called(s: Session, settings: Settings, t: Ticket, win: ServiceWindow, now
     cat = s.get(Category, t.category_id)
     name = cat.name if cat else ""
     if t.phone:
-        queue_sms(s, "ticket_called", t.phone, _values(settings, t, name, window=win.number), now, t.id)
+        queue_sms(
+            s, "ticket_called", t.phone, _values(settings, t, name, window=win.number), now, t.id
+        )
     waiting = s.exec(
         select(Ticket)
         .where(Ticket.category_id == t.category_id, Ticket.status == TicketStatus.WAITING)

@@ -28,8 +28,6 @@ CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 WHEREABOUTS = ("在岗", "外出办事", "入户代办", "会议", "休假", "下班")
 
 
-
-
 @dataclass
 class StaffView:
     id: str

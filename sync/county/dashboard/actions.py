@@ -81,12 +81,23 @@ class AuthController(Controller):
 
 
 def _publish_page(
-    request: Request[Any, Any, Any], services: CountyServices, status: int = 200,
-    result: Published | None = None, error: str | None = None, table: str | None = None,
+    request: Request[Any, Any, Any],
+    services: CountyServices,
+    status: int = 200,
+    result: Published | None = None,
+    error: str | None = None,
+    table: str | None = None,
 ) -> Response[str]:
     return render(
-        "publish.html", admin_of(request), status=status, page="publish", result=result,
-        error=error, error_table=table, table_labels=TABLE_LABELS, kinds=HOLIDAY_KINDS,
+        "publish.html",
+        admin_of(request),
+        status=status,
+        page="publish",
+        result=result,
+        error=error,
+        error_table=table,
+        table_labels=TABLE_LABELS,
+        kinds=HOLIDAY_KINDS,
         stations=views.station_choices(services),
     )
 
@@ -95,11 +106,17 @@ class AdminController(Controller):
     """发布 and the other county-admin writes; a viewer gets 403."""
 
     @get("/publish", opt={"dashboard": "viewer"}, sync_to_thread=True)
-    def publish_form(self, request: Request[Any, Any, Any], services: CountyServices) -> Response[str]:
+    def publish_form(
+        self, request: Request[Any, Any, Any], services: CountyServices
+    ) -> Response[str]:
         return _publish_page(request, services)
 
     def _publish(
-        self, request: Request[Any, Any, Any], services: CountyServices, table: str, data: UploadForm
+        self,
+        request: Request[Any, Any, Any],
+        services: CountyServices,
+        table: str,
+        data: UploadForm,
     ) -> Response[str]:
         raw = data.file.file.read()
         try:
@@ -131,7 +148,9 @@ class AdminController(Controller):
     ) -> Response[str]:
         return self._publish(request, services, "staff", data)
 
-    @post("/stations/{station_id:str}/force-backlog", opt=WRITE, status_code=200, sync_to_thread=True)
+    @post(
+        "/stations/{station_id:str}/force-backlog", opt=WRITE, status_code=200, sync_to_thread=True
+    )
     def force(
         self, request: Request[Any, Any, Any], station_id: str, services: CountyServices
     ) -> Response[str]:
@@ -142,8 +161,13 @@ class AdminController(Controller):
         except DomainError as exc:
             error = exc.message
         return render(
-            "quarantine.html", admin_of(request), status=200 if error is None else 409,
-            page="quarantine", message=message, error=error, **views.quarantine_page(services),
+            "quarantine.html",
+            admin_of(request),
+            status=200 if error is None else 409,
+            page="quarantine",
+            message=message,
+            error=error,
+            **views.quarantine_page(services),
         )
 
     @post("/quarantine/{item_id:int}/resolve", opt=WRITE, sync_to_thread=True)

@@ -82,13 +82,15 @@ def case_figures(s: Session, start: date, end: date, today: date) -> dict[str, C
     received = and_(col(c.received_on) >= start, col(c.received_on) <= end)
     for sid, state, n in s.execute(
         sa_select(col(c.station_id), col(c.state), func.count())
-        .where(received).group_by(col(c.station_id), col(c.state))
+        .where(received)
+        .group_by(col(c.station_id), col(c.state))
     ).all():
         fig = of(sid)
         fig.received += int(n)
         fig.by_state[state] = int(n)
     for sid, n in s.execute(
-        sa_select(col(c.station_id), func.count()).where(overdue_now(today))
+        sa_select(col(c.station_id), func.count())
+        .where(overdue_now(today))
         .group_by(col(c.station_id))
     ).all():
         of(sid).overdue = int(n)

@@ -20,7 +20,7 @@ def local_date(value: datetime) -> str:
 
 
 def ago(now: datetime, value: datetime | None) -> str:
-    """"3 分钟前" style age, or 从未 when there is none."""
+    """ "3 分钟前" style age, or 从未 when there is none."""
     if value is None:
         return "从未"
     seconds = int((now - value).total_seconds())

@@ -25,8 +25,9 @@ def _admin(request: Request[Any, Any, Any]) -> AdminPrincipal | None:
 
 
 def _page(request: Request[Any, Any, Any], status: int, message: str) -> Response[str]:
-    return render("error.html", _admin(request), status=status, page="", status_code=status,
-                  message=message)
+    return render(
+        "error.html", _admin(request), status=status, page="", status_code=status, message=message
+    )
 
 
 def login_required(request: Request[Any, Any, Any], exc: LoginRequired) -> Response[Any]:

@@ -137,9 +137,16 @@ def compute_figures(s: Session, now: datetime, days: int = DEFAULT_DAYS) -> Figu
 
 
 FIGURE_HEADERS = (
-    "站点编码", "站点名称", "取号数", "办结数", "等候时间中位数（分钟）",
-    "办理时长中位数（分钟）", "评价数", *(f"{RATING_LABELS[k]}（{k}分）" for k in (5, 4, 3, 2, 1)),
-    "满意率（%）", *CASE_HEADERS,
+    "站点编码",
+    "站点名称",
+    "取号数",
+    "办结数",
+    "等候时间中位数（分钟）",
+    "办理时长中位数（分钟）",
+    "评价数",
+    *(f"{RATING_LABELS[k]}（{k}分）" for k in (5, 4, 3, 2, 1)),
+    "满意率（%）",
+    *CASE_HEADERS,
 )
 
 
@@ -148,10 +155,14 @@ def figures_table(f: Figures) -> list[list[object]]:
 
     def row(x: StationFigures) -> list[object]:
         return [
-            x.station_id, x.name, x.tickets, x.served,
+            x.station_id,
+            x.name,
+            x.tickets,
+            x.served,
             "" if x.median_wait_min is None else x.median_wait_min,
             "" if x.median_service_min is None else x.median_service_min,
-            x.rating_count, *(x.ratings[k] for k in (5, 4, 3, 2, 1)),
+            x.rating_count,
+            *(x.ratings[k] for k in (5, 4, 3, 2, 1)),
             "" if x.satisfaction_pct is None else x.satisfaction_pct,
             *x.case.row(),
         ]

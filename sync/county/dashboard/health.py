@@ -65,7 +65,11 @@ class StationHealth:
 
     @property
     def modem_text(self) -> str:
-        return "未上报" if self.modem is None else f"{self.modem.label or '短信猫'}（{self.modem.state}）"
+        return (
+            "未上报"
+            if self.modem is None
+            else f"{self.modem.label or '短信猫'}（{self.modem.state}）"
+        )
 
 
 def level_of(
@@ -124,8 +128,16 @@ def station_health(s: Session, now: datetime) -> list[StationHealth]:
 
 
 HEALTH_HEADERS = (
-    "站点编码", "站点名称", "状态", "最后同步", "积压事件", "隔离事件",
-    "打印机", "短信猫", "时钟偏差（秒）", "最近错误",
+    "站点编码",
+    "站点名称",
+    "状态",
+    "最后同步",
+    "积压事件",
+    "隔离事件",
+    "打印机",
+    "短信猫",
+    "时钟偏差（秒）",
+    "最近错误",
 )
 
 
@@ -133,9 +145,14 @@ def health_table(rows: list[StationHealth]) -> list[list[object]]:
     """The health rows as plain cells for CSV/XLSX (same columns as ``HEALTH_HEADERS``)."""
     return [
         [
-            r.station_id, r.name, r.level_label,
+            r.station_id,
+            r.name,
+            r.level_label,
             fmt_time(r.last_sync_at, "从未同步"),
-            r.backlog, r.quarantined, r.printer_text, r.modem_text,
+            r.backlog,
+            r.quarantined,
+            r.printer_text,
+            r.modem_text,
             round(r.clock_offset_s, 1) if r.clock_offset_s is not None else "",
             r.last_error or "",
         ]

@@ -85,8 +85,12 @@ class ProjectedCases:
         names = {st.id: st.name for st in s.exec(select(Station))}
         return [
             CaseAlert(
-                fact.station_id, names.get(fact.station_id, fact.station_id), fact.case_number,
-                fact.item_name or fact.item_code, fact.due_on, overdue,
+                fact.station_id,
+                names.get(fact.station_id, fact.station_id),
+                fact.case_number,
+                fact.item_name or fact.item_code,
+                fact.due_on,
+                overdue,
             )
             for fact, overdue in overdue_and_due_soon(s, now.astimezone(BEIJING).date())
             if fact.due_on is not None
@@ -134,8 +138,13 @@ def bad_ratings(s: Session, now: datetime) -> list[BadRating]:
     )
     return [
         BadRating(
-            r.station_id, names.get(r.station_id, r.station_id), r.number, r.window_number,
-            r.level, r.staff_id, r.pressed_at,
+            r.station_id,
+            names.get(r.station_id, r.station_id),
+            r.number,
+            r.window_number,
+            r.level,
+            r.staff_id,
+            r.pressed_at,
         )
         for r in rows
     ]

@@ -45,7 +45,9 @@ class PagesController(Controller):
 
     @get("/health", opt=READ, sync_to_thread=True)
     def health(self, request: Request[Any, Any, Any], services: CountyServices) -> Response[str]:
-        return render("health.html", admin_of(request), page="health", **views.health_page(services))
+        return render(
+            "health.html", admin_of(request), page="health", **views.health_page(services)
+        )
 
     @get("/oversight", opt=READ, sync_to_thread=True)
     def oversight(self, request: Request[Any, Any, Any], services: CountyServices) -> Response[str]:
@@ -68,9 +70,15 @@ class PagesController(Controller):
         )
 
     @get("/quarantine", opt=READ, sync_to_thread=True)
-    def quarantine(self, request: Request[Any, Any, Any], services: CountyServices) -> Response[str]:
+    def quarantine(
+        self, request: Request[Any, Any, Any], services: CountyServices
+    ) -> Response[str]:
         return render(
-            "quarantine.html", admin_of(request), page="quarantine", message=None, error=None,
+            "quarantine.html",
+            admin_of(request),
+            page="quarantine",
+            message=None,
+            error=None,
             **views.quarantine_page(services),
         )
 
@@ -97,13 +105,17 @@ class ExportController(Controller):
         return _download(to_csv(summary), "text/csv; charset=utf-8", name)
 
     @get("/figures-daily.csv", opt=READ, sync_to_thread=True)
-    def figures_daily_csv(self, services: CountyServices, days: int = DEFAULT_DAYS) -> Response[bytes]:
+    def figures_daily_csv(
+        self, services: CountyServices, days: int = DEFAULT_DAYS
+    ) -> Response[bytes]:
         daily = views.figure_sheets(services, days)[1]
         name = f"figures-daily-{local_date(services.clock.now())}.csv"
         return _download(to_csv(daily), "text/csv; charset=utf-8", name)
 
     @get("/figures-cases.csv", opt=READ, sync_to_thread=True)
-    def figures_cases_csv(self, services: CountyServices, days: int = DEFAULT_DAYS) -> Response[bytes]:
+    def figures_cases_csv(
+        self, services: CountyServices, days: int = DEFAULT_DAYS
+    ) -> Response[bytes]:
         states = views.figure_sheets(services, days)[2]
         name = f"figures-cases-{local_date(services.clock.now())}.csv"
         return _download(to_csv(states), "text/csv; charset=utf-8", name)

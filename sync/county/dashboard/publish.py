@@ -93,7 +93,9 @@ def holiday_rows(raw: bytes) -> dict[str, dict[str, Any]]:
             raise Invalid(f"{what}第 {i} 项的日期“{day}”不是 YYYY-MM-DD 格式", "bad_date") from exc
         kind = item.get("kind")
         if kind not in HOLIDAY_KINDS:
-            raise Invalid(f"{what}第 {i} 项的“kind”须为 holiday（放假）或 workday（调休上班）", "bad_kind")
+            raise Invalid(
+                f"{what}第 {i} 项的“kind”须为 holiday（放假）或 workday（调休上班）", "bad_kind"
+            )
         name = _text(item, "name", i, what, 50)
         if day in rows:
             raise Invalid(f"{what}中日期重复：{day}", "duplicate_id")

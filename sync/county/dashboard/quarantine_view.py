@@ -62,8 +62,14 @@ def open_quarantine(s: Session, limit: int = 500) -> list[QuarantineItem]:
     )
     return [
         QuarantineItem(
-            int(q.id or 0), q.station_id, q.event_id, q.seq, q.reason, q.message,
-            str(q.body.get("type", "")) if isinstance(q.body, dict) else "", q.at,
+            int(q.id or 0),
+            q.station_id,
+            q.event_id,
+            q.seq,
+            q.reason,
+            q.message,
+            str(q.body.get("type", "")) if isinstance(q.body, dict) else "",
+            q.at,
         )
         for q in rows
     ]
@@ -80,13 +86,20 @@ def backlogs(s: Session) -> list[BacklogItem]:
     )
     rows = s.exec(
         select(StationProgress)
-        .where((col(StationProgress.backlog_count) > 0) | col(StationProgress.gap_alert).is_not(None))
+        .where(
+            (col(StationProgress.backlog_count) > 0) | col(StationProgress.gap_alert).is_not(None)
+        )
         .order_by(col(StationProgress.station_id))
     )
     return [
         BacklogItem(
-            p.station_id, names.get(p.station_id, p.station_id), p.backlog_count,
-            p.applied_through_seq, first.get(p.station_id), p.gap_alert, p.gap_since,
+            p.station_id,
+            names.get(p.station_id, p.station_id),
+            p.backlog_count,
+            p.applied_through_seq,
+            first.get(p.station_id),
+            p.gap_alert,
+            p.gap_since,
         )
         for p in rows
     ]

@@ -47,8 +47,12 @@ def render(
     **context: Any,
 ) -> Response[str]:
     """A whole HTML page; ``admin`` drives the header and which actions are shown."""
-    html = environment().get_template(template).render(
-        admin=admin, can_write=admin is not None and admin.role == "county_admin", **context
+    html = (
+        environment()
+        .get_template(template)
+        .render(
+            admin=admin, can_write=admin is not None and admin.role == "county_admin", **context
+        )
     )
     return Response(
         html,

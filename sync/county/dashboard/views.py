@@ -75,17 +75,25 @@ def figure_charts(f: Figures) -> dict[str, str]:
     )
     total = f.total
     levels = (5, 4, 3, 2, 1)
-    ratings = charts.bar_chart(
-        "评价分布（全部站点）",
-        [RATING_LABELS[k] for k in levels],
-        [charts.Series("评价数", [float(total.ratings[k]) for k in levels])],
-    ) if total.rating_count else charts.empty_chart("评价分布（全部站点）", "暂无评价")
+    ratings = (
+        charts.bar_chart(
+            "评价分布（全部站点）",
+            [RATING_LABELS[k] for k in levels],
+            [charts.Series("评价数", [float(total.ratings[k]) for k in levels])],
+        )
+        if total.rating_count
+        else charts.empty_chart("评价分布（全部站点）", "暂无评价")
+    )
     states = sorted(total.case.by_state.items(), key=lambda kv: -kv[1])
-    cases = charts.bar_chart(
-        "办件状态（期内收件）",
-        [state_label(state) for state, _ in states],
-        [charts.Series("办件数", [float(n) for _, n in states])],
-    ) if states else charts.empty_chart("办件状态（期内收件）", "暂无办件")
+    cases = (
+        charts.bar_chart(
+            "办件状态（期内收件）",
+            [state_label(state) for state, _ in states],
+            [charts.Series("办件数", [float(n) for _, n in states])],
+        )
+        if states
+        else charts.empty_chart("办件状态（期内收件）", "暂无办件")
+    )
     return {
         "tickets": charts.line_chart("每日取号数", day_labels, per_day),
         "waits": waits,

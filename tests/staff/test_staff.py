@@ -1,0 +1,93 @@
+"""Staff accounts, sessions, attendance and the public board (R-T1, R-T2, R-T3)."""
+
+from __future__ import annotations
+
+from litestar.testing import TestClient
+from sqlmodel import select
+
+from appliance.staff.tables import Attendance, Staff
+from tests.support.station import GUIDE, MANAGER, WINDOW_CLERK, Station, login
+
+
+def test_pins_are_argon2_hashed_r_t1(station: Station) -> None:
+    with station.services.db.read() as s:
+        staff = list(s.exec(select(Staff)))
+    assert staff and all(st.pin_hash.startswith("$argon2id$") for st in staff)
+    assert all("2222" not in st.pin_hash for st in staff)
+
+
+def test_login_returns_token_and_me(client: TestClient) -> None:
+    h = login(client, *WINDOW_CLERK)
+    me = client.get("/api/auth/me", headers=h).json()
+    assert me["code"] == "ck01" and me["role"] == "window" and me["name"] == "王秀英"
+
+
+def test_deactivation_revokes_every_session_at_once_r_t3(client: TestClient) -> None:
+    first = login(client, *WINDOW_CLERK)
+    second = login(client, *WINDOW_CLERK)  # another terminal
+    boss = login(client, *MANAGER)
+    assert client.get("/api/queue", headers=first).status_code == 200
+    r = client.post("/api/staff/ck01/deactivate", headers=boss)
+    assert r.status_code == 201 and r.json()["active"] is False
+    for h in (first, second):
+        r = client.get("/api/queue", headers=h)
+        assert r.status_code == 401
+    r = client.post("/api/auth/login", json={"code": "ck01", "pin": "2222"})
+    assert r.status_code == 401 and "停用" in r.json()["message"]
+    assert client.post("/api/staff/ck01/deactivate", headers=boss).status_code == 409
+    board = client.get("/api/board").json()
+    assert "王秀英" not in [b["name"] for b in board]
+
+
+def test_manager_creates_staff_who_can_log_in_r_t1(client: TestClient) -> None:
+    boss = login(client, *MANAGER)
+    r = client.post(
+        "/api/staff",
+        headers=boss,
+        json={
+            "code": "ts01",
+            "name": "赵敏",
+            "role": "complaints",
+            "pin": "5555",
+            "phone": "13900001111",
+        },
+    )
+    assert r.status_code == 201
+    assert r.json()["role_label"] == "投诉受理"
+    assert r.json()["phone_masked"] == "139****1111"
+    h = login(client, "ts01", "5555")
+    assert client.get("/api/auth/me", headers=h).json()["role"] == "complaints"
+
+
+def test_clock_in_out_recorded_r_t2(client: TestClient, station: Station) -> None:
+    h = login(client, *GUIDE)
+    assert client.post("/api/staff/me/clock-in", headers=h).json()["on_duty"] is True
+    assert client.post("/api/staff/me/clock-in", headers=h).status_code == 409
+    station.clock.advance(hours=8)
+    r = client.post("/api/staff/me/clock-out", headers=h)
+    assert r.json()["on_duty"] is False and r.json()["whereabouts"] == "下班"
+    with station.services.db.read() as s:
+        rows = list(s.exec(select(Attendance).order_by(Attendance.at)))  # type: ignore[arg-type]
+    assert [a.kind for a in rows] == ["in", "out"]
+    assert (rows[1].at - rows[0].at).total_seconds() == 8 * 3600
+
+
+def test_whereabouts_shown_on_board_r_t2(client: TestClient) -> None:
+    h = login(client, *GUIDE)
+    assert (
+        client.post(
+            "/api/staff/me/whereabouts", headers=h, json={"whereabouts": "入户代办"}
+        ).status_code
+        == 201
+    )
+    board = {b["name"]: b for b in client.get("/api/board").json()}
+    assert board["张伟"]["whereabouts"] == "入户代办"
+
+
+def test_board_shows_only_what_r_t1_lists_r_i3(client: TestClient) -> None:
+    board = client.get("/api/board").json()
+    assert len(board) == 3
+    for entry in board:
+        assert set(entry) == {"name", "post", "phone", "photo", "whereabouts", "on_duty"}
+    text = str(board)
+    assert "ck01" not in text and "argon2" not in text and "window" not in text
