@@ -1,5 +1,11 @@
-"""Store-and-forward sync to the county centre (a later issue builds the agent and server).
+"""Store-and-forward sync with the county centre (县级中心同步, R-N3).
 
-The station side already records every change in the append-only ``event`` table
-(appliance/storage/models.py), which is the sync outbox.
+- ``sync.station``: the station's agent. It sends the append-only event log (the outbox,
+  ``appliance.events``) in signed batches over HTTP or a USB stick, and brings reference data
+  (catalogue, calendar, staff, bookings) back down.
+- ``sync.county``: the county server. It verifies and stores every station's events exactly
+  once in effect (PostgreSQL), applies them to the dashboard projections, and publishes the
+  reference data.
+- ``sync.protocol``, ``sync.crypto``, ``sync.canonical``, ``sync.usb_format``: the wire format
+  both sides share.
 """

@@ -80,14 +80,6 @@ class WorkingCalendar:
             return False
         return d.weekday() < 5
 
-    def next_workday(self, d: date) -> date:
-        """``d`` itself when it is a working day, else the first working day after it."""
-        for _ in range(MAX_DAYS):
-            if self.is_workday(d):
-                return d
-            d += timedelta(days=1)
-        raise ValueError("no working day found")
-
     def add_working_days(self, start: date, n: int) -> Deadline:
         """The Nth working day after ``start``; n = 0 (即办件) is ``start`` itself."""
         return self.deadline_with_pauses(start, n, ())

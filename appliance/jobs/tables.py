@@ -9,6 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from appliance.core.ids import new_id
 from appliance.db.types import UtcDateTime
+from appliance.jobs.rules.lease import PrintStatus, SmsStatus
 
 
 class PrintJob(SQLModel, table=True):
@@ -20,7 +21,7 @@ class PrintJob(SQLModel, table=True):
     kind: str
     ticket_id: str | None = None
     payload: str
-    status: str = "pending"  # pending | printing | done | cancelled | error
+    status: str = PrintStatus.PENDING  # rules.lease.PrintStatus
     copies: int = 1
     attempts: int = 0
     last_error: str | None = None
@@ -49,7 +50,7 @@ class SmsMessage(SQLModel, table=True):
     phone: str
     body: str
     ticket_id: str | None = None
-    status: str = "pending"  # pending | sending | sent | failed | cancelled
+    status: str = SmsStatus.PENDING  # rules.lease.SmsStatus
     attempts: int = 0
     next_attempt_at: datetime = Field(sa_type=UtcDateTime)
     claimed_until: datetime | None = Field(default=None, sa_type=UtcDateTime)

@@ -21,7 +21,7 @@ A recall (重呼) says "再次呼叫" before the same call.
 from __future__ import annotations
 
 import string
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 CHIME = "ding"
 RECALL_PREFIX = "zaici_hujiao"
@@ -122,12 +122,3 @@ def clips_text(clips: Sequence[str]) -> str:
     words = [CLIP_TEXTS.get(c, f"[{c}]") for c in clips if c != CHIME]
     text = "".join(words)
     return text.replace("再次呼叫", "再次呼叫，", 1)
-
-
-def unknown_clips(clips: Iterable[str]) -> list[str]:
-    """Names in ``clips`` that are not part of the clip catalogue, in order, once each."""
-    seen: list[str] = []
-    for c in clips:
-        if c not in REQUIRED_CLIPS and c not in seen:
-            seen.append(c)
-    return seen

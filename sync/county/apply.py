@@ -1,15 +1,17 @@
-"""Applying inbox events to the dashboard projections: a registry of small handlers.
+"""Applying inbox events to the dashboard projections.
 
-Each handler takes one event type (or several) and writes projection rows in the caller's
-transaction. A later issue adds its own module of handlers and imports it in ``handlers``.
-Handlers must be idempotent per event and tolerate late (out-of-order) arrival after an
-admin forced a backlog through: they compare ``seq`` before overwriting newer state.
+A projection reads some event types and writes projection rows in the caller's
+transaction. Every projection is listed once, explicitly, in ``sync.county.registry``;
+nothing registers itself by being imported. Handlers must be idempotent per event and
+tolerate late (out-of-order) arrival after an admin forced a backlog through: they compare
+``seq`` before overwriting newer state.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,67 +35,54 @@ class StoredEvent:
     occurred_at: datetime
 
 
-Handler = Callable[[Session, StoredEvent], None]
+EventHandler = Callable[[Session, StoredEvent], None]
 BatchHandler = Callable[[Session, list[StoredEvent]], None]
-_HANDLERS: dict[str, list[Handler]] = {}
-_BATCH_HANDLERS: dict[str, BatchHandler] = {}
 
 
-def handles(*types: str) -> Callable[[Handler], Handler]:
-    """Register a handler for one or more event types."""
+@dataclass(frozen=True)
+class Projection:
+    """One dashboard projection: the event types it reads and how it writes them.
 
-    def register(fn: Handler) -> Handler:
-        for t in types:
-            _HANDLERS.setdefault(t, []).append(fn)
-        return fn
+    ``apply`` gets all of a batch's events of those types, in seq order, and must give the
+    same result as applying them one by one (one statement instead of one per event is what
+    makes ingest fast). ``sync.county.registry.PROJECTIONS`` lists every projection.
+    """
 
-    return register
-
-
-def handles_batch(*types: str) -> Callable[[BatchHandler], BatchHandler]:
-    """Register a set-based handler: it gets all of a batch's events of its types, in seq
-    order, and must give the same result as applying them one by one (one statement instead
-    of one per event is what makes ingest fast)."""
-
-    def register(fn: BatchHandler) -> BatchHandler:
-        for t in types:
-            _BATCH_HANDLERS[t] = fn
-        return fn
-
-    return register
+    name: str
+    types: frozenset[str]
+    apply: BatchHandler
 
 
-def handlers_for(event_type: str) -> list[Handler]:
-    return list(_HANDLERS.get(event_type, ()))
+def one_at_a_time(handler: EventHandler) -> BatchHandler:
+    """A per-event handler as a batch handler (for projections too small to be set-based)."""
+
+    @functools.wraps(handler)
+    def apply(s: Session, events: list[StoredEvent]) -> None:
+        for ev in events:
+            handler(s, ev)
+
+    return apply
 
 
-def registered_types() -> list[str]:
-    return sorted({*_HANDLERS, *_BATCH_HANDLERS})
+def apply_one(s: Session, ev: StoredEvent, projections: Sequence[Projection]) -> None:
+    """Apply one event to every projection that reads its type; other types are stored only."""
+    for projection in projections:
+        if ev.type in projection.types:
+            projection.apply(s, [ev])
 
 
-def apply_one(s: Session, ev: StoredEvent) -> None:
-    """Run every handler of the event's type; types nobody handles are stored only."""
-    batch = _BATCH_HANDLERS.get(ev.type)
-    if batch is not None:
-        batch(s, [ev])
-    for fn in _HANDLERS.get(ev.type, ()):
-        fn(s, ev)
+def _apply_set_based(
+    s: Session, events: list[StoredEvent], projections: Sequence[Projection]
+) -> None:
+    for projection in projections:
+        mine = [ev for ev in events if ev.type in projection.types]
+        if mine:
+            projection.apply(s, mine)
 
 
-def _apply_set_based(s: Session, events: list[StoredEvent]) -> None:
-    grouped: dict[BatchHandler, list[StoredEvent]] = {}
-    for ev in events:
-        batch = _BATCH_HANDLERS.get(ev.type)
-        if batch is not None:
-            grouped.setdefault(batch, []).append(ev)
-    for fn, evs in grouped.items():
-        fn(s, evs)
-    for ev in events:
-        for one in _HANDLERS.get(ev.type, ()):
-            one(s, ev)
-
-
-def apply_all(s: Session, events: list[StoredEvent]) -> list[tuple[StoredEvent, str]]:
+def apply_all(
+    s: Session, events: list[StoredEvent], projections: Sequence[Projection]
+) -> list[tuple[StoredEvent, str]]:
     """Apply events in order; return the ones whose handler failed, with the error.
 
     Fast path: one savepoint for all. If any handler fails, redo one savepoint per event so
@@ -101,7 +90,7 @@ def apply_all(s: Session, events: list[StoredEvent]) -> list[tuple[StoredEvent, 
     """
     try:
         with s.begin_nested():
-            _apply_set_based(s, events)
+            _apply_set_based(s, events, projections)
         return []
     except Exception:  # fall back to one savepoint per event
         log.warning("a handler failed; applying one by one")
@@ -109,7 +98,7 @@ def apply_all(s: Session, events: list[StoredEvent]) -> list[tuple[StoredEvent, 
     for ev in events:
         try:
             with s.begin_nested():
-                apply_one(s, ev)
+                apply_one(s, ev, projections)
         except Exception as exc:
             log.exception("applying %s %s failed", ev.type, ev.event_id)
             failed.append((ev, f"{type(exc).__name__}: {exc}"[:250]))

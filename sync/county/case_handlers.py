@@ -24,7 +24,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session
 
 from appliance.cases.rules.states import RUNNING_STATES, Action
-from sync.county.apply import StoredEvent, handles_batch
+from sync.county.apply import StoredEvent
 from sync.county.projections import CaseFact
 
 BEIJING = timezone(timedelta(hours=8), "CST")  # the county's day, as the dashboard's
@@ -101,7 +101,6 @@ def _fold(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return _flags(out)
 
 
-@handles_batch(*CASE_TYPES)
 def case_facts(s: Session, events: list[StoredEvent]) -> None:
     """One row per case (办件): the newest event (by seq) sets state and 办结期限."""
     per_case: dict[tuple[str, str], list[dict[str, Any]]] = {}

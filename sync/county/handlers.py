@@ -1,7 +1,6 @@
 """Projection handlers for the station core's events: tickets, devices, rating presses.
 
-Importing this module registers them (``ingest`` does). Add new modules of handlers for new
-records and import them at the bottom.
+They are applied because ``sync.county.registry.PROJECTIONS`` lists them.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from sqlalchemy import case, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session
 
-from sync.county.apply import StoredEvent, handles, handles_batch
+from sync.county.apply import StoredEvent
 from sync.county.projections import DeviceState, RatingPress, TicketFact
 
 TICKET_TIME = {
@@ -95,7 +94,6 @@ def _fold(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-@handles_batch(*TICKET_TYPES)
 def ticket_facts(s: Session, events: list[StoredEvent]) -> None:
     """One row per ticket (号票): the newest event (by seq) sets the status. One statement."""
     per_ticket: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -119,7 +117,6 @@ def ticket_facts(s: Session, events: list[StoredEvent]) -> None:
     s.execute(stmt.on_conflict_do_update(index_elements=["station_id", "ticket_id"], set_=update))
 
 
-@handles("device.state_changed")
 def device_state(s: Session, ev: StoredEvent) -> None:
     """The latest state of each device (printer, modem, button…) for station health (R-M2)."""
     p = ev.payload
@@ -143,7 +140,6 @@ def device_state(s: Session, ev: StoredEvent) -> None:
     )
 
 
-@handles("rating.keypad_pressed")
 def rating_press(s: Session, ev: StoredEvent) -> None:
     """One rating keypad press (评价器); a bad level is a bad event (quarantined)."""
     p = ev.payload
@@ -162,6 +158,3 @@ def rating_press(s: Session, ev: StoredEvent) -> None:
         pressed_at=ev.occurred_at,
     )
     s.execute(stmt.on_conflict_do_nothing(index_elements=["station_id", "event_id"]))
-
-
-from sync.county import case_handlers  # noqa: E402, F401  (registers the case projection)

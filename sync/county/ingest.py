@@ -21,7 +21,6 @@ from sqlalchemy import func, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session, col, select
 
-import sync.county.handlers  # noqa: F401  (registers the projection handlers)
 from appliance.core.errors import DomainError, Invalid, NotFound, Unauthenticated
 from sync import crypto
 from sync.county.apply import StoredEvent, apply_all
@@ -36,6 +35,7 @@ from sync.county.models import (
     Station,
     StationProgress,
 )
+from sync.county.registry import PROJECTIONS
 from sync.county.services import CountyServices
 from sync.protocol import AckReply, BatchHeader, BatchRejected, EventResult, WireEvent, decode_body
 
@@ -310,7 +310,7 @@ def _apply_backlog(s: Session, station_id: str, upto: int | None, now: datetime)
     ]
     by_id = {r.event_id: r for r in pending}
     failed: list[int] = []
-    for ev, error in apply_all(s, stored):
+    for ev, error in apply_all(s, stored, PROJECTIONS):
         log.warning("station %s event %s quarantined: %s", station_id, ev.event_id, error)
         row = by_id[ev.event_id]
         failed.append(row.id or 0)

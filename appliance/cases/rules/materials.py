@@ -178,10 +178,6 @@ def main_materials_complete(checklist: Iterable[MaterialMark]) -> bool:
     return not missing_main(checklist)
 
 
-def all_required_received(checklist: Iterable[MaterialMark]) -> bool:
-    return not missing_required(checklist)
-
-
 def correction_list(checklist: Iterable[MaterialMark]) -> list[CorrectionLine]:
     """Every material to supply or fix (补正清单, R-K2: **all** of them, at once).
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -13,6 +13,8 @@ from appliance.core.clock import Clock
 from appliance.core.errors import Conflict, Invalid, NotFound
 from appliance.db.database import Database
 from appliance.events.log import append_event
+from appliance.jobs.rules.lease import PRINT_JOBS, check_claim
+from appliance.jobs.service import lease
 from appliance.jobs.tables import PrintJob
 from appliance.settings import Settings
 
@@ -110,40 +112,30 @@ class PrintJobService:
         bad = [k for k in kinds if k not in JOB_KINDS]
         if not kinds or bad:
             raise Invalid(f"打印任务类型只能是 {'、'.join(JOB_KINDS)}", "bad_kind")
-        if not 1 <= limit <= 50:
-            raise Invalid("每次领取的打印任务数量须在 1–50 之间", "bad_limit")
+        check_claim(limit, "打印任务")
         now = self.clock.now()
         with self.db.write() as s:
-            jobs = s.exec(
-                select(PrintJob)
-                .where(
-                    col(PrintJob.kind).in_(kinds),
-                    (col(PrintJob.status) == "pending")
-                    | ((col(PrintJob.status) == "printing") & (col(PrintJob.claimed_until) < now)),
-                )
-                .order_by(col(PrintJob.created_at), col(PrintJob.id))
-                .limit(limit)
-            ).all()
-            out = []
-            for job in jobs:
-                job.status = "printing"
-                job.claimed_until = now + timedelta(seconds=lease_seconds)
-                s.add(job)
-                out.append(PrintJobClaim(job.id, job.kind, job.payload, job.copies, job.attempts))
-            return out
+            jobs = lease.claim(
+                s,
+                PrintJob,
+                PRINT_JOBS,
+                now,
+                limit,
+                lease_seconds,
+                where=col(PrintJob.kind).in_(kinds),
+            )
+            return [PrintJobClaim(j.id, j.kind, j.payload, j.copies, j.attempts) for j in jobs]
 
     def mark_done(self, job_id: str) -> PrintJobView:
         now = self.clock.now()
         with self.db.write() as s:
             job = self._get(s, job_id)
-            if job.status not in ("printing", "pending"):
+            if not PRINT_JOBS.can_report(job.status):
                 raise Conflict(
                     f"打印任务状态为 {job.status}，不能标记为已打印", "illegal_job_state"
                 )
-            job.status, job.done_at, job.claimed_until = "done", now, None
-            job.attempts += 1
-            s.add(job)
-            s.flush()
+            job.done_at = now
+            lease.complete(s, job, PRINT_JOBS)
             append_event(s, "print_job.done", "print_job", job.id, {"kind": job.kind}, now)
             return _view(job)
 
@@ -154,24 +146,17 @@ class PrintJobService:
         ``error`` for staff to see, so it cannot block the jobs behind it.
         """
         now = self.clock.now()
-        error = (error or "未知错误")[:300]
         with self.db.write() as s:
             job = self._get(s, job_id)
-            if job.status not in ("printing", "pending"):
+            if not PRINT_JOBS.can_report(job.status):
                 raise Conflict(f"打印任务状态为 {job.status}，不能标记为失败", "illegal_job_state")
-            changed = job.last_error != error
-            job.status = "error" if permanent else "pending"
-            job.claimed_until, job.last_error = None, error
-            job.attempts += 1
-            s.add(job)
-            s.flush()
-            if changed or permanent:
+            if lease.fail(s, job, PRINT_JOBS, error, permanent) or permanent:
                 append_event(
                     s,
                     "print_job.failed",
                     "print_job",
                     job.id,
-                    {"error": error, "permanent": permanent},
+                    {"error": job.last_error, "permanent": permanent},
                     now,
                 )
             return _view(job)
@@ -180,11 +165,9 @@ class PrintJobService:
         now = self.clock.now()
         with self.db.write() as s:
             job = self._get(s, job_id)
-            if job.status in ("done", "cancelled"):
+            if not PRINT_JOBS.can_cancel(job.status):
                 raise Conflict("该打印任务已完成或已取消", "illegal_job_state")
-            job.status, job.cancelled_by, job.claimed_until = "cancelled", staff_id, None
-            s.add(job)
-            s.flush()
+            lease.cancel(s, job, PRINT_JOBS, staff_id)
             append_event(s, "print_job.cancelled", "print_job", job.id, {"by": staff_id}, now)
             return _view(job)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -15,6 +15,8 @@ from appliance.core.masking import mask_phone
 from appliance.db.database import Database
 from appliance.events.log import append_event
 from appliance.jobs.rules import sms_templates
+from appliance.jobs.rules.lease import SMS, check_claim
+from appliance.jobs.service import lease
 from appliance.jobs.tables import InboundSms, SmsMessage, SmsTemplate
 from appliance.settings import Settings
 
@@ -103,7 +105,7 @@ FAILED_ALERT = "sms_failed"
 
 def refresh_failed_alert(s: Session, now: datetime) -> None:
     """Keep one open alert while permanently failed SMS wait for staff (shown in the TUI)."""
-    failed = len(s.exec(select(SmsMessage.id).where(SmsMessage.status == "failed")).all())
+    failed = len(s.exec(select(SmsMessage.id).where(SmsMessage.status == SMS.failed)).all())
     alert = s.exec(
         select(Alert).where(Alert.kind == FAILED_ALERT, col(Alert.cleared_at).is_(None))
     ).first()
@@ -139,44 +141,29 @@ class SmsService:
 
     def claim(self, limit: int = 5, lease_seconds: float = 120.0) -> list[SmsClaim]:
         """Lease due messages to the sender; an expired lease makes them claimable again."""
-        if not 1 <= limit <= 50:
-            raise Invalid("每次领取的短信数量须在 1–50 之间", "bad_limit")
+        check_claim(limit, "短信")
         now = self.clock.now()
         with self.db.write() as s:
-            due = s.exec(
-                select(SmsMessage)
-                .where(
-                    (
-                        (col(SmsMessage.status) == "pending")
-                        & (col(SmsMessage.next_attempt_at) <= now)
-                    )
-                    | (
-                        (col(SmsMessage.status) == "sending")
-                        & (col(SmsMessage.claimed_until) < now)
-                    )
-                )
-                .order_by(col(SmsMessage.created_at))
-                .limit(limit)
-            ).all()
-            out = []
-            for msg in due:
-                msg.status = "sending"
-                msg.claimed_until = now + timedelta(seconds=lease_seconds)
-                s.add(msg)
-                out.append(SmsClaim(msg.id, msg.phone, msg.body, msg.attempts))
-            return out
+            due = lease.claim(
+                s,
+                SmsMessage,
+                SMS,
+                now,
+                limit,
+                lease_seconds,
+                ready=col(SmsMessage.next_attempt_at) <= now,
+            )
+            return [SmsClaim(m.id, m.phone, m.body, m.attempts) for m in due]
 
     def mark_sent(self, sms_id: str, references: list[int]) -> SmsView:
         now = self.clock.now()
         with self.db.write() as s:
             msg = self._get(s, sms_id)
-            if msg.status not in ("sending", "pending"):
+            if not SMS.can_report(msg.status):
                 raise Conflict(f"该短信状态为 {msg.status}，不能标记为已发送", "illegal_sms_state")
-            msg.status, msg.sent_at, msg.claimed_until = "sent", now, None
-            msg.attempts += 1
+            msg.sent_at = now
             msg.references = ",".join(str(r) for r in references)
-            s.add(msg)
-            s.flush()
+            lease.complete(s, msg, SMS)
             append_event(
                 s, "sms.sent", "sms", msg.id, {"kind": msg.kind, "parts": len(references)}, now
             )
@@ -187,18 +174,12 @@ class SmsService:
         now = self.clock.now()
         with self.db.write() as s:
             msg = self._get(s, sms_id)
-            if msg.status not in ("sending", "pending"):
+            if not SMS.can_report(msg.status):
                 raise Conflict(f"该短信状态为 {msg.status}，不能标记为失败", "illegal_sms_state")
-            msg.attempts += 1
-            msg.last_error = (error or "未知错误")[:300]
-            msg.claimed_until = None
-            if permanent:
-                msg.status = "failed"
-            else:
-                msg.status = "pending"
+            lease.fail(s, msg, SMS, error, permanent)
+            if not permanent:
                 msg.next_attempt_at = now + sms_templates.retry_delay(msg.attempts)
-            s.add(msg)
-            s.flush()
+                s.add(msg)
             append_event(
                 s,
                 "sms.failed",
@@ -215,11 +196,9 @@ class SmsService:
         now = self.clock.now()
         with self.db.write() as s:
             msg = self._get(s, sms_id)
-            if msg.status in ("sent", "cancelled"):
+            if not SMS.can_cancel(msg.status):
                 raise Conflict("该短信已发送或已取消，不能再取消", "illegal_sms_state")
-            msg.status, msg.cancelled_by, msg.claimed_until = "cancelled", staff_id, None
-            s.add(msg)
-            s.flush()
+            lease.cancel(s, msg, SMS, staff_id)
             append_event(s, "sms.cancelled", "sms", msg.id, {"by": staff_id}, now)
             refresh_failed_alert(s, now)
             return _view(msg)
@@ -229,9 +208,9 @@ class SmsService:
         now = self.clock.now()
         with self.db.write() as s:
             msg = self._get(s, sms_id)
-            if msg.status != "failed":
+            if msg.status != SMS.failed:
                 raise Conflict("只有发送失败的短信可以重发", "illegal_sms_state")
-            msg.status, msg.next_attempt_at = "pending", now
+            msg.status, msg.next_attempt_at = SMS.pending, now
             s.add(msg)
             s.flush()
             append_event(s, "sms.retried", "sms", msg.id, {"by": staff_id}, now)

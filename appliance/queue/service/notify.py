@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from appliance.jobs.rules.lease import PRINT_JOBS
+from appliance.jobs.service.lease import lease
 from appliance.jobs.service.print_jobs import add_print_job
 from appliance.jobs.service.sms import queue_sms
 from appliance.jobs.tables import PrintJob
@@ -36,8 +38,7 @@ def on_issued(
     payload = {"station_name": settings.station_name, "ticket": view.__dict__}
     job = add_print_job(s, "receipt", payload, now, ticket_id=t.id)
     if lease_s is not None:
-        job.status, job.claimed_until = "printing", now + timedelta(seconds=lease_s)
-        s.add(job)
+        lease(s, job, PRINT_JOBS, now, lease_s)
     if t.phone:
         values = _values(settings, t, view.category_name, ahead=t.people_ahead, wait=t.est_wait_min)
         queue_sms(s, "ticket_issued", t.phone, values, now, ticket_id=t.id)

@@ -112,7 +112,3 @@ def make_dashboard_guard(store: SessionStore) -> Any:
         connection.state.admin = principal
 
     return dashboard_guard
-
-
-def is_admin(principal: AdminPrincipal) -> bool:
-    return principal.role == ADMIN

@@ -1,16 +1,15 @@
 """电子监察 (R-M2) and 回访: overdue/at-risk cases, bad ratings to call back, complaints.
 
-Cases (办件) come from the ``case_fact`` projection of the stations' case events
-(``ProjectedCases``: overdue now and 临期, see ``case_figures``); they carry no personal
-data. Complaints (投诉) are not synced yet: a later issue registers a provider with
-``register_complaint_source``; until then the page shows its empty state, nothing is faked.
+Cases (办件) come from the ``case_fact`` projection of the stations' case events (overdue
+now and 临期, see ``case_figures``); they carry no personal data. Stations do not record
+complaints (投诉) yet, so :func:`open_complaints` is empty and the page shows its empty
+state: nothing is faked.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Protocol
 
 from sqlmodel import Session, col, select
 
@@ -63,67 +62,27 @@ class BadRating:
         return RATING_LABELS.get(self.level, str(self.level))
 
 
-class CaseSource(Protocol):
-    def overdue_and_at_risk(self, s: Session, now: datetime) -> list[CaseAlert]: ...
-
-
-class ComplaintSource(Protocol):
-    def open_complaints(self, s: Session, now: datetime) -> list[Complaint]: ...
-
-
-class NoCases:
-    """No case source (tests may register it): always empty."""
-
-    def overdue_and_at_risk(self, s: Session, now: datetime) -> list[CaseAlert]:
-        return []
-
-
-class ProjectedCases:
-    """Overdue and 临期 cases from the ``case_fact`` projection (R-M2)."""
-
-    def overdue_and_at_risk(self, s: Session, now: datetime) -> list[CaseAlert]:
-        names = {st.id: st.name for st in s.exec(select(Station))}
-        return [
-            CaseAlert(
-                fact.station_id,
-                names.get(fact.station_id, fact.station_id),
-                fact.case_number,
-                fact.item_name or fact.item_code,
-                fact.due_on,
-                overdue,
-            )
-            for fact, overdue in overdue_and_due_soon(s, now.astimezone(BEIJING).date())
-            if fact.due_on is not None
-        ]
-
-
-class NoComplaints:
-    """Complaints are not recorded yet: always empty."""
-
-    def open_complaints(self, s: Session, now: datetime) -> list[Complaint]:
-        return []
-
-
-_case_source: CaseSource = ProjectedCases()
-_complaint_source: ComplaintSource = NoComplaints()
-
-
-def register_case_source(source: CaseSource) -> None:
-    global _case_source
-    _case_source = source
-
-
-def register_complaint_source(source: ComplaintSource) -> None:
-    global _complaint_source
-    _complaint_source = source
-
-
 def case_alerts(s: Session, now: datetime) -> list[CaseAlert]:
-    return sorted(_case_source.overdue_and_at_risk(s, now), key=lambda c: c.deadline)
+    """Overdue and 临期 cases from the ``case_fact`` projection (R-M2), nearest deadline first."""
+    names = {st.id: st.name for st in s.exec(select(Station))}
+    alerts = [
+        CaseAlert(
+            fact.station_id,
+            names.get(fact.station_id, fact.station_id),
+            fact.case_number,
+            fact.item_name or fact.item_code,
+            fact.due_on,
+            overdue,
+        )
+        for fact, overdue in overdue_and_due_soon(s, now.astimezone(BEIJING).date())
+        if fact.due_on is not None
+    ]
+    return sorted(alerts, key=lambda c: c.deadline)
 
 
 def open_complaints(s: Session, now: datetime) -> list[Complaint]:
-    return _complaint_source.open_complaints(s, now)
+    """Open complaints (投诉): none until stations record them."""
+    return []
 
 
 def bad_ratings(s: Session, now: datetime) -> list[BadRating]:
