@@ -6,18 +6,20 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 YIZHAN := $(VENV)/bin/yizhan
+PACKAGES := yizhan appliance hw hwservice sync tui
 
 # The demo station keeps its database and receipts here.
 YIZHAN_DATA_DIR ?= $(CURDIR)/var/demo
 export YIZHAN_DATA_DIR
 
-.PHONY: help bootstrap run test check bench docs clean distclean
+.PHONY: help bootstrap run test lint check bench docs clean distclean
 
 help:
 	@echo "make bootstrap  系统软件包、虚拟环境和依赖（可重复运行）"
 	@echo "make run        演示站：迁移数据库、写入演示数据、启动服务器并打开工作台"
-	@echo "make test       运行测试"
-	@echo "make check      ruff、mypy 和测试（与 CI 相同）"
+	@echo "make test       全部检查：ruff、格式、mypy、分层约定（lint-imports）和测试（与 CI 相同）"
+	@echo "make lint       只做静态检查（不跑测试）"
+	@echo "make check      同 make test"
 	@echo "make bench      运行 bench/ 下的性能测试（每个输出一行 JSON）"
 	@echo "make docs       重新生成 docs/settings.md"
 	@echo "make clean      删除缓存和演示数据；distclean 另删虚拟环境"
@@ -30,13 +32,17 @@ run: bootstrap
 	$(YIZHAN) demo seed
 	$(YIZHAN) demo
 
-test: bootstrap
+# Every check, in the order that fails fastest; CI (.ci/run) runs exactly this.
+test: bootstrap lint
 	$(VENV)/bin/pytest -q
 
-check: bootstrap
+lint: bootstrap
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy appliance hw sync
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy --strict $(PACKAGES)
+	$(VENV)/bin/lint-imports
+
+check: test
 
 # Every bench/*.py that is a script (has a __main__ block); each must end with a JSON line.
 bench: bootstrap

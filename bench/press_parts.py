@@ -7,6 +7,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from appliance.jobs.schemas import PrintJobClaim
+from appliance.queue.schemas import ButtonTicket
 from hw.cups import CupsReceiptPrinter
 from hwservice.api import DeviceApi
 from hwservice.printing import PrintWorker
@@ -20,10 +22,12 @@ class TimedApi(DeviceApi):
     http_start = 0.0
     http_end = 0.0
 
-    def button_press(self, long: bool = False, lease_seconds: float = 60) -> dict[str, Any]:
+    def button_press(
+        self, long: bool = False, lease_seconds: float = 60, category: str | None = None
+    ) -> ButtonTicket:
         self.http_start = now()
         try:
-            return super().button_press(long, lease_seconds)
+            return super().button_press(long, lease_seconds, category)
         finally:
             self.http_end = now()
 
@@ -50,7 +54,7 @@ class SignallingWorker(PrintWorker):
         self.done = threading.Event()
         self.result: bool | None = None
 
-    def print_claimed(self, job: dict[str, Any]) -> bool:
+    def print_claimed(self, job: PrintJobClaim) -> bool:
         try:
             self.result = super().print_claimed(job)
             return self.result

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
 
+from appliance.devices.schemas import FeedEvent
 from hw.protocols import BEEP_ISSUED, BEEP_PRIORITY, Buzzer, BuzzerPattern, Speaker
 from hwservice.api import DeviceApi
 
@@ -39,8 +39,8 @@ class Announcer:
         self.clips_for = clips_for
         self.call_pattern = call_pattern
 
-    def handle(self, event: dict[str, Any]) -> None:
-        kind, data = event["type"], event["payload"]
+    def handle(self, event: FeedEvent) -> None:
+        kind, data = event.type, event.payload
         if kind == "ticket.issued" and data.get("source") == "button" and self.buzzer:
             self.buzzer.play(BEEP_PRIORITY if data.get("priority") != "normal" else BEEP_ISSUED)
         elif kind in ("ticket.called", "ticket.recalled"):
@@ -58,6 +58,6 @@ class Announcer:
             try:
                 self.handle(event)
             except Exception:  # a device fault must not stop the feed
-                log.exception("announcing event %s failed", event.get("seq"))
-            self.after = int(event["seq"])
+                log.exception("announcing event %s failed", event.seq)
+            self.after = event.seq
         return len(events)

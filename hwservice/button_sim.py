@@ -1,23 +1,27 @@
-"""Call button (取号按钮) client and a terminal simulator of the button at the door.
+"""The simulated call button (取号按钮) at the door: ``yizhan button``.
 
-``ButtonClient`` is what the real GPIO button service will use too: one press is one
-``POST /api/device/tickets`` with the device key. The simulator reads Enter (short press)
-and ``l`` + Enter (long press: 老弱病残孕 priority) from the terminal.
+It goes the real button's way: ``ButtonClient.press`` is ``ButtonBridge.press`` (the code
+behind the GPIO button in ``yizhan hw``) over ``DeviceApi``, so one press is one
+``POST /api/device/button-press`` with the device key, and the receipt job that comes back
+leased is printed at once on the receipt printer the settings name (``printer_backend``;
+with none, the job's lease runs out and ``yizhan hw`` prints it). The simulator reads Enter
+(short press) and ``l`` + Enter (long press: 老弱病残孕 priority) from the terminal.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import httpx
 
+from appliance.queue.schemas import TicketView
+from hwservice.api import ApiRefused, ApiTimeout, ApiUnavailable, DeviceApi
+from hwservice.buttons import ButtonBridge, ClaimedPrinter
+
 if TYPE_CHECKING:
     from appliance.settings import Settings
-
-DEVICE_TICKETS_PATH = "/api/device/tickets"
 
 
 class ButtonError(Exception):
@@ -30,37 +34,8 @@ class ButtonError(Exception):
         self.status = status
 
 
-@dataclass(frozen=True)
-class IssuedTicket:
-    """The ticket a press issued, as the server returned it."""
-
-    id: str
-    number: str
-    category_name: str
-    priority: str
-    priority_label: str
-    source: str
-    people_ahead: int
-    est_wait_min: int
-    closing_warning: str | None = None
-
-    @classmethod
-    def from_json(cls, body: dict[str, Any]) -> IssuedTicket:
-        return cls(
-            id=str(body["id"]),
-            number=str(body["number"]),
-            category_name=str(body.get("category_name", "")),
-            priority=str(body.get("priority", "normal")),
-            priority_label=str(body.get("priority_label", "")),
-            source=str(body.get("source", "")),
-            people_ahead=int(body.get("people_ahead", 0)),
-            est_wait_min=int(body.get("est_wait_min", 0)),
-            closing_warning=body.get("closing_warning"),
-        )
-
-
 class ButtonClient:
-    """Issues tickets on the station server as the call button."""
+    """Presses the call button on the station server, the way the hardware service does."""
 
     def __init__(
         self,
@@ -68,51 +43,28 @@ class ButtonClient:
         device_key: str,
         timeout: float = 5.0,
         transport: httpx.BaseTransport | None = None,
+        printer: ClaimedPrinter | None = None,
     ) -> None:
-        self.server_url = server_url.rstrip("/")
-        self._http = httpx.Client(
-            base_url=self.server_url,
-            headers={"X-Device-Key": device_key},
-            timeout=timeout,
-            transport=transport,
-        )
+        self.api = DeviceApi(server_url, device_key, timeout, transport)
+        self.server_url = self.api.server_url
+        self.bridge = ButtonBridge(self.api, None, None, printer=printer)
 
-    def press(self, long: bool = False, category: str | None = None) -> IssuedTicket:
+    def press(self, long: bool = False) -> TicketView:
         """One press; a long press asks for a priority (老弱病残孕) ticket."""
-        body: dict[str, str] = {}
-        if long:
-            body["priority"] = "vulnerable"
-        if category:
-            body["category"] = category
         try:
-            response = self._http.post(DEVICE_TICKETS_PATH, json=body)
-        except httpx.TimeoutException as exc:
+            return self.bridge.press("long" if long else "short").ticket
+        except ApiRefused as exc:
+            raise ButtonError(exc.message, exc.code or "error", exc.status) from exc
+        except ApiTimeout as exc:
             raise ButtonError(f"服务器 {self.server_url} 响应超时，请稍后再按", "timeout") from exc
-        except httpx.HTTPError as exc:
+        except ApiUnavailable as exc:
             raise ButtonError(
                 f"无法连接服务器 {self.server_url}，请检查服务器是否已启动、网线是否接好",
                 "unreachable",
             ) from exc
-        if response.status_code >= 400:
-            raise self._error(response)
-        try:
-            return IssuedTicket.from_json(response.json())
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ButtonError("服务器返回的内容无法识别", "bad_response") from exc
-
-    @staticmethod
-    def _error(response: httpx.Response) -> ButtonError:
-        try:
-            body = response.json()
-            message = str(body["message"])
-            code = str(body.get("error", "error"))
-        except (ValueError, KeyError, TypeError):
-            message = f"服务器出错（HTTP {response.status_code}），请稍后再试"
-            code = "server_error"
-        return ButtonError(message, code, response.status_code)
 
     def close(self) -> None:
-        self._http.close()
+        self.api.close()
 
     def __enter__(self) -> ButtonClient:
         return self
@@ -126,7 +78,7 @@ class ButtonClient:
         self.close()
 
 
-def describe(ticket: IssuedTicket) -> str:
+def describe(ticket: TicketView) -> str:
     """What the simulator prints for an issued ticket."""
     text = f"已取号 {ticket.number}（{ticket.category_name}）"
     if ticket.priority != "normal" and ticket.priority_label:
@@ -140,6 +92,25 @@ def describe(ticket: IssuedTicket) -> str:
 HELP = "按回车 = 短按取号；输入 l 再按回车 = 长按（老弱病残孕优先）；输入 q 退出"
 
 
+def _client_for(settings: Settings, out: TextIO) -> ButtonClient:
+    """The button with the receipt printer of the settings (as ``yizhan hw`` builds it)."""
+    from hwservice.devices import make_receipt_printer
+    from hwservice.printing import PrintWorker, ReceiptOptions
+
+    client = ButtonClient(settings.server_url, settings.device_key)
+    try:
+        receipt = make_receipt_printer(settings)
+    except Exception as exc:  # not ready: tickets are still issued; yizhan hw prints later
+        out.write(f"小票打印机不可用（{exc}），小票稍后由硬件服务补打\n")
+        receipt = None
+    if receipt is not None:
+        opts = ReceiptOptions(
+            settings.station_name, settings.visitor_url, settings.paper_width_mm, settings.timezone
+        )
+        client.bridge.printer = PrintWorker(client.api, receipt, None, opts)
+    return client
+
+
 def run_button_simulator(
     settings: Settings,
     stdin: TextIO | None = None,
@@ -150,7 +121,7 @@ def run_button_simulator(
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     own_client = client is None
-    client = client or ButtonClient(settings.server_url, settings.device_key)
+    client = client or _client_for(settings, stdout)
 
     def say(text: str) -> None:
         stdout.write(text + "\n")

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Protocol
+from typing import Protocol
 
+from appliance.jobs.schemas import PrintJobClaim
+from appliance.queue.schemas import ButtonTicket
 from hw.protocols import BEEP_ERROR, Button, Buzzer, PressKind, RatingKeypad
 from hwservice.api import ApiRefused, ApiUnavailable, DeviceApi
 
 
 class ClaimedPrinter(Protocol):
-    def print_claimed(self, job: dict[str, Any]) -> bool: ...
+    def print_claimed(self, job: PrintJobClaim) -> bool: ...
 
 
 log = logging.getLogger("yizhan.hw.buttons")
@@ -72,20 +74,27 @@ class ButtonBridge:
         if self.buzzer is not None:
             self.buzzer.play(BEEP_ERROR)
 
-    def pressed(self, kind: PressKind) -> dict[str, Any] | None:
-        """Issue the ticket and, when a printer is attached, print its receipt at once."""
+    def press(self, kind: PressKind) -> ButtonTicket:
+        """One press: issue the ticket (``POST /api/device/button-press``) and, when a printer
+        is attached, print its receipt at once. Raises ``ApiUnavailable`` or ``ApiRefused``
+        when no ticket was issued; the simulator (``yizhan button``) calls this too."""
+        answer = self.api.button_press(long=kind == "long")
+        log.info("button issued %s", answer.ticket.number)
+        if self.printer is not None:
+            try:
+                self.printer.print_claimed(answer.print_job)
+            except (ApiUnavailable, ApiRefused) as exc:  # the lease runs out; the loop retries
+                log.warning("receipt left for retry: %s", exc)
+        return answer
+
+    def pressed(self, kind: PressKind) -> ButtonTicket | None:
+        """The button's press: a failure beeps (error pattern) and is kept in ``last_error``."""
         try:
-            answer = self.api.button_press(long=kind == "long")
+            answer = self.press(kind)
         except (ApiUnavailable, ApiRefused) as exc:
             self._fail(f"取号失败：{exc}")
             return None
         self.last_error = None
-        log.info("button issued %s", answer["ticket"]["number"])
-        if self.printer is not None:
-            try:
-                self.printer.print_claimed(answer["print_job"])
-            except (ApiUnavailable, ApiRefused) as exc:  # the lease runs out; the loop retries
-                log.warning("receipt left for retry: %s", exc)
         return answer
 
     def stuck(self, active: bool) -> None:

@@ -72,14 +72,14 @@ class SmsWorker:
                 break
             msg = claims[0]
             try:
-                refs = self.modem.send(msg["phone"], msg["body"])
+                refs = self.modem.send(msg.phone, msg.body)
             except SmsFailed as exc:
-                self.api.sms_failed(msg["id"], exc.reason, exc.permanent)
+                self.api.sms_failed(msg.id, exc.reason, exc.permanent)
                 if not exc.permanent:
                     self._last_state = None
                     return sent, exc.reason
                 continue
-            self.api.sms_sent(msg["id"], refs)
+            self.api.sms_sent(msg.id, refs)
             sent += 1
         return sent, None
 

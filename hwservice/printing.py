@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from appliance.documents.receipt import build_receipt, progress_url, receipt_lines
+from appliance.jobs.schemas import PrintJobClaim
 from hw.protocols import NoticePrinter, PrinterStatus, PrinterUnavailable, ReceiptPrinter
 from hwservice.api import ApiRefused, ApiUnavailable, DeviceApi
 
@@ -126,36 +127,36 @@ class PrintWorker:
                 )
         return render_notice(payload)
 
-    def _print(self, job: dict[str, Any]) -> None:
+    def _print(self, job: PrintJobClaim) -> None:
         try:
-            payload = json.loads(job["payload"])
+            payload = json.loads(job.payload)
         except ValueError as exc:
             raise BadPayload(f"打印内容已损坏：{exc}") from exc
-        if job["kind"] == "receipt":
+        if job.kind == "receipt":
             assert self.receipt is not None
             data, text, title = render_receipt(payload, self.opts)
-            self.receipt.print_receipt(data, text, job["id"], title=title)
+            self.receipt.print_receipt(data, text, job.id, title=title)
         elif self.notice is not None:
             pdf, title = self._notice_pdf(payload)
-            self.notice.print_pdf(pdf, job["id"], title=title, copies=int(job.get("copies") or 2))
+            self.notice.print_pdf(pdf, job.id, title=title, copies=job.copies or 2)
         else:  # thermal only: one condensed receipt per copy; the PDF stays with the case
             assert self.receipt is not None
             data, text, title = render_notice_receipt(payload, self.opts)
-            for _ in range(int(job.get("copies") or 1)):
-                self.receipt.print_receipt(data, text, job["id"], title=title)
+            for _ in range(job.copies or 1):
+                self.receipt.print_receipt(data, text, job.id, title=title)
 
-    def print_claimed(self, job: dict[str, Any]) -> bool:
+    def print_claimed(self, job: PrintJobClaim) -> bool:
         """Print one job we already hold a lease on; False leaves it for the retry loop."""
         try:
             self._print(job)
         except BadPayload as exc:
-            self.api.print_failed(job["id"], str(exc), permanent=True)
+            self.api.print_failed(job.id, str(exc), permanent=True)
             return False
         except PrinterUnavailable as exc:
-            self.api.print_failed(job["id"], exc.reason)
+            self.api.print_failed(job.id, exc.reason)
             self.report_states()
             return False
-        self.api.print_done(job["id"])
+        self.api.print_done(job.id)
         return True
 
     def run_once(self, max_jobs: int = 20) -> tuple[int, str | None]:
@@ -173,14 +174,14 @@ class PrintWorker:
             try:
                 self._print(job)
             except BadPayload as exc:
-                log.error("print job %s can never print: %s", job["id"], exc)
-                self.api.print_failed(job["id"], str(exc), permanent=True)
+                log.error("print job %s can never print: %s", job.id, exc)
+                self.api.print_failed(job.id, str(exc), permanent=True)
                 continue
             except PrinterUnavailable as exc:
-                self.api.print_failed(job["id"], exc.reason)
+                self.api.print_failed(job.id, exc.reason)
                 self.report_states()
                 return printed, exc.reason
-            self.api.print_done(job["id"])
+            self.api.print_done(job.id)
             printed += 1
         return printed, None
 

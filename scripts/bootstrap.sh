@@ -40,7 +40,9 @@ pick_python() {
     for candidate in "${PYTHON:-}" python3.13 python3.12 python3.11 python3; do
         [[ -n "$candidate" ]] || continue
         command -v "$candidate" >/dev/null 2>&1 || continue
-        if "$candidate" -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] < (3, 14)))'; then
+        # a pyenv shim answers `command -v` for versions it does not have: ask the interpreter
+        if "$candidate" -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] < (3, 14)))' \
+            >/dev/null 2>&1; then
             echo "$candidate"
             return 0
         fi

@@ -11,9 +11,33 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import httpx
+import msgspec
 
-from tui.case_models import CaseDetail, CaseNotice, CaseSummary, ItemGuide, ItemHit, StepResult
-from tui.models import Alert, Login, QueueSnapshot, Staff, Ticket, WindowInfo, WindowState
+from appliance.alerts.schemas import AlertView
+from appliance.cases.schemas import (
+    CaseActionIn,
+    CaseDetail,
+    CaseNoticeView,
+    CaseSummary,
+    OpenCaseIn,
+    StepResult,
+)
+from appliance.catalogue.schemas import GuidePrint, ItemDetail, ItemSummary
+from appliance.core.schemas import StationHealth
+from appliance.devices.schemas import DeviceView
+from appliance.jobs.schemas import PrintJobView
+from appliance.queue.schemas import (
+    CallTicketIn,
+    IssueIn,
+    PauseIn,
+    QueueSnapshot,
+    TicketView,
+    TransferIn,
+    WindowInfo,
+    WindowState,
+)
+from appliance.staff.schemas import LoginIn, LoginResult, MeView, StaffView
+from appliance.uplink.schemas import SyncStatusView
 
 DEFAULT_TIMEOUT = 3.0
 OFFLINE_MESSAGE = "无法连接服务器，请检查网络，系统会自动重试"
@@ -56,13 +80,11 @@ class StationApi:
     def __init__(
         self,
         base_url: str,
-        device_key: str = "",
         *,
         client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
-        self.device_key = device_key
         self.token: str | None = None
         self._client = client or httpx.AsyncClient(
             base_url=base_url, transport=transport, timeout=timeout
@@ -75,18 +97,11 @@ class StationApi:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def _request(
-        self,
-        method: str,
-        path: str,
-        body: dict[str, Any] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> Any:
-        sent = dict(headers or {})
-        if self.token and "X-Device-Key" not in sent:
-            sent["Authorization"] = f"Bearer {self.token}"
+    async def _request(self, method: str, path: str, body: Any = None) -> Any:
+        """The answer's JSON (None when empty); ``body`` is sent as JSON when given."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         try:
-            response = await self._client.request(method, path, json=body, headers=sent)
+            response = await self._client.request(method, path, json=body, headers=headers)
         except httpx.TransportError as exc:
             raise Offline() from exc
         if not response.is_success:
@@ -94,15 +109,17 @@ class StationApi:
         return response.json() if response.content else None
 
     # ---- station and session -------------------------------------------------------------
-    async def health(self) -> dict[str, Any]:
-        result: dict[str, Any] = await self._request("GET", "/api/health")
-        return result
+    # Answers are the station's wire types (``appliance.<feature>.schemas``), decoded with
+    # ``msgspec.convert``; an answer that does not fit raises ``msgspec.ValidationError``.
+    async def health(self) -> StationHealth:
+        return msgspec.convert(await self._request("GET", "/api/health"), StationHealth)
 
-    async def login(self, code: str, pin: str) -> Login:
+    async def login(self, code: str, pin: str) -> LoginResult:
         """登录; the new token is used for every later request."""
-        data = await self._request("POST", "/api/auth/login", {"code": code, "pin": pin})
-        self.token = str(data["token"])
-        return Login(self.token, Staff.from_json(data["staff"]))
+        body = msgspec.to_builtins(LoginIn(code=code, pin=pin))
+        login = msgspec.convert(await self._request("POST", "/api/auth/login", body), LoginResult)
+        self.token = login.token
+        return login
 
     async def logout(self) -> None:
         try:
@@ -111,22 +128,22 @@ class StationApi:
         finally:
             self.token = None
 
-    async def me(self) -> Staff:
-        return Staff.from_json(await self._request("GET", "/api/auth/me"))
+    async def me(self) -> MeView:
+        return msgspec.convert(await self._request("GET", "/api/auth/me"), MeView)
 
     async def windows(self) -> list[WindowInfo]:
-        return [WindowInfo.from_json(w) for w in await self._request("GET", "/api/windows")]
+        return msgspec.convert(await self._request("GET", "/api/windows"), list[WindowInfo])
 
     async def queue(self) -> QueueSnapshot:
-        return QueueSnapshot.from_json(await self._request("GET", "/api/queue"))
+        return msgspec.convert(await self._request("GET", "/api/queue"), QueueSnapshot)
 
-    async def alerts(self) -> list[Alert]:
-        return [Alert.from_json(a) for a in await self._request("GET", "/api/alerts")]
+    async def alerts(self) -> list[AlertView]:
+        return msgspec.convert(await self._request("GET", "/api/alerts"), list[AlertView])
 
     async def device_problems(self) -> list[str]:
         """Devices not ready (printer out of paper, modem without signal…), as status text."""
-        devices = await self._request("GET", "/api/devices")
-        return [f"{d['name']}：{d['label']}" for d in devices if not d.get("ok")]
+        devices = msgspec.convert(await self._request("GET", "/api/devices"), list[DeviceView])
+        return [f"{d.name}：{d.label}" for d in devices if not d.ok]
 
     async def sync_status(self) -> tuple[str, list[str]] | None:
         """同步状态: (status-bar line, problem lines); None if this server has no sync API."""
@@ -136,126 +153,129 @@ class StationApi:
             if exc.status in (404, 405):
                 return None
             raise
-        if not isinstance(data, dict):
-            return None
-        return str(data.get("summary") or ""), [str(p) for p in data.get("problems") or []]
+        status = msgspec.convert(data, SyncStatusView)
+        return status.summary, status.problems
 
     # ---- calling actions of a window (R-Q3) ----------------------------------------------
     async def _window_action(
-        self, window: int | str, action: str, body: dict[str, Any] | None = None
+        self, window: int | str, action: str, body: msgspec.Struct | None = None
     ) -> Any:
-        return await self._request("POST", f"/api/windows/{window}/{action}", body or {})
+        sent = msgspec.to_builtins(body) if body is not None else {}
+        return await self._request("POST", f"/api/windows/{window}/{action}", sent)
 
-    async def call_next(self, window: int | str) -> Ticket:
-        return Ticket.from_json(await self._window_action(window, "call-next"))
+    async def _ticket_action(
+        self, window: int | str, action: str, body: msgspec.Struct | None = None
+    ) -> TicketView:
+        return msgspec.convert(await self._window_action(window, action, body), TicketView)
+
+    async def call_next(self, window: int | str) -> TicketView:
+        return await self._ticket_action(window, "call-next")
 
     async def reprint(self, ticket: str) -> str:
         """补打小票: a new print job for today's ticket; returns its title (the number)."""
         job = await self._request("POST", f"/api/tickets/{ticket}/reprint")
-        return str(job["title"])
+        return msgspec.convert(job, PrintJobView).title
 
-    async def call_ticket(self, window: int | str, ticket: str) -> Ticket:
-        return Ticket.from_json(await self._window_action(window, "call", {"ticket": ticket}))
+    async def call_ticket(self, window: int | str, ticket: str) -> TicketView:
+        return await self._ticket_action(window, "call", CallTicketIn(ticket=ticket))
 
-    async def recall(self, window: int | str) -> Ticket:
-        return Ticket.from_json(await self._window_action(window, "recall"))
+    async def recall(self, window: int | str) -> TicketView:
+        return await self._ticket_action(window, "recall")
 
-    async def start(self, window: int | str) -> Ticket:
-        return Ticket.from_json(await self._window_action(window, "start"))
+    async def start(self, window: int | str) -> TicketView:
+        return await self._ticket_action(window, "start")
 
-    async def finish(self, window: int | str) -> Ticket:
-        return Ticket.from_json(await self._window_action(window, "finish"))
+    async def finish(self, window: int | str) -> TicketView:
+        return await self._ticket_action(window, "finish")
 
-    async def no_show(self, window: int | str) -> Ticket:
-        return Ticket.from_json(await self._window_action(window, "no-show"))
+    async def no_show(self, window: int | str) -> TicketView:
+        return await self._ticket_action(window, "no-show")
 
     async def transfer(
         self,
         window: int | str,
         to_window: int | str | None = None,
         to_category: str | None = None,
-    ) -> Ticket:
-        body = {
-            "to_window": None if to_window is None else str(to_window),
-            "to_category": to_category,
-        }
-        return Ticket.from_json(await self._window_action(window, "transfer", body))
+    ) -> TicketView:
+        target = None if to_window is None else str(to_window)
+        body = TransferIn(to_window=target, to_category=to_category)
+        return await self._ticket_action(window, "transfer", body)
 
     async def pause(self, window: int | str, reason: str) -> WindowState:
         """暂停服务 (R-Q6)."""
-        return WindowState.from_json(await self._window_action(window, "pause", {"reason": reason}))
+        state = await self._window_action(window, "pause", PauseIn(reason=reason))
+        return msgspec.convert(state, WindowState)
 
     async def resume(self, window: int | str) -> WindowState:
-        return WindowState.from_json(await self._window_action(window, "resume"))
+        return msgspec.convert(await self._window_action(window, "resume"), WindowState)
 
     # ---- tickets (R-Q1) ------------------------------------------------------------------
     async def issue(
         self, category: str, priority: str = "normal", phone: str | None = None
-    ) -> Ticket:
+    ) -> TicketView:
         """工作人员代取号 (source staff)."""
-        body = {"category": category, "priority": priority, "phone": phone, "source": "staff"}
-        return Ticket.from_json(await self._request("POST", "/api/tickets", body))
+        body = IssueIn(category=category, priority=priority, phone=phone, source="staff")
+        ticket = await self._request("POST", "/api/tickets", msgspec.to_builtins(body))
+        return msgspec.convert(ticket, TicketView)
 
-    async def press_button(self, category: str | None = None) -> Ticket:
-        """The simulated call button (叫号按钮): issues with the device key, not a login."""
-        headers = {"X-Device-Key": self.device_key}
-        body = {"category": category} if category else {}
-        return Ticket.from_json(await self._request("POST", "/api/device/tickets", body, headers))
-
-    async def rejoin(self, ticket: str) -> Ticket:
+    async def rejoin(self, ticket: str) -> TicketView:
         """过号重排."""
-        return Ticket.from_json(await self._request("POST", f"/api/tickets/{ticket}/rejoin"))
+        answer = await self._request("POST", f"/api/tickets/{ticket}/rejoin")
+        return msgspec.convert(answer, TicketView)
 
     # ---- attendance (R-T2) ---------------------------------------------------------------
-    async def clock_in(self) -> Staff:
-        return Staff.from_json(await self._request("POST", "/api/staff/me/clock-in"))
+    async def clock_in(self) -> StaffView:
+        return msgspec.convert(await self._request("POST", "/api/staff/me/clock-in"), StaffView)
 
-    async def clock_out(self) -> Staff:
-        return Staff.from_json(await self._request("POST", "/api/staff/me/clock-out"))
+    async def clock_out(self) -> StaffView:
+        return msgspec.convert(await self._request("POST", "/api/staff/me/clock-out"), StaffView)
 
     # ---- catalogue and cases (R-S3, R-K1–R-K6) -------------------------------------------
-    async def search_items(self, query: str, limit: int = 8) -> list[ItemHit]:
+    # Requests and answers are the station's wire types; an answer that does not fit its
+    # type raises ``msgspec.ValidationError`` (the case screens say the answer is unknown).
+    async def search_items(self, query: str, limit: int = 8) -> list[ItemSummary]:
         """事项检索 by name, keyword or pinyin initials (``gljt`` → 高龄津贴申请)."""
         params = urlencode({"q": query, "limit": limit})
         hits = await self._request("GET", f"/api/catalogue/items?{params}")
-        return [ItemHit.from_json(h) for h in hits]
+        return msgspec.convert(hits, list[ItemSummary])
 
-    async def item_guide(self, code: str) -> ItemGuide:
-        return ItemGuide.from_json(
-            await self._request("GET", f"/api/catalogue/items/{quote(code)}")
-        )
+    async def item_guide(self, code: str) -> ItemDetail:
+        guide = await self._request("GET", f"/api/catalogue/items/{quote(code)}")
+        return msgspec.convert(guide, ItemDetail)
 
     async def print_guide(self, code: str) -> str:
         """打印一次性告知单 (R-C4) for the visitor: one copy; returns the print job's id."""
         job = await self._request("POST", f"/api/catalogue/items/{quote(code)}/guide/print")
-        return str(job["print_job_id"])
+        return msgspec.convert(job, GuidePrint).print_job_id
 
-    async def open_case(self, body: dict[str, Any]) -> CaseDetail:
+    async def open_case(self, body: OpenCaseIn) -> CaseDetail:
         """收件: open a case (``ticket_id`` links it to the ticket being served)."""
-        return CaseDetail.from_json(await self._request("POST", "/api/cases", body))
+        case = await self._request("POST", "/api/cases", msgspec.to_builtins(body))
+        return msgspec.convert(case, CaseDetail)
 
-    async def case_action(self, number: str, action: str, body: dict[str, Any]) -> StepResult:
+    async def case_action(self, number: str, action: str, body: CaseActionIn) -> StepResult:
         """One decision (受理、补正、不予受理 … 送达) with the fields it needs."""
         path = f"/api/cases/{quote(number)}/actions/{quote(action)}"
-        return StepResult.from_json(await self._request("POST", path, body))
+        step = await self._request("POST", path, msgspec.to_builtins(body))
+        return msgspec.convert(step, StepResult)
 
     async def my_cases(self, mine: bool = True, done: bool = False) -> list[CaseSummary]:
         """我的办件 (or every staff member's with ``mine=False``), nearest deadline first;
         finished cases (已送达, 已关闭 …) only with ``done``."""
         params = urlencode({"mine": int(mine), "done": int(done)})
-        return [
-            CaseSummary.from_json(c) for c in await self._request("GET", f"/api/cases?{params}")
-        ]
+        cases = await self._request("GET", f"/api/cases?{params}")
+        return msgspec.convert(cases, list[CaseSummary])
 
     async def case(self, number: str) -> CaseDetail:
-        return CaseDetail.from_json(await self._request("GET", f"/api/cases/{quote(number)}"))
+        case = await self._request("GET", f"/api/cases/{quote(number)}")
+        return msgspec.convert(case, CaseDetail)
 
-    async def case_notices(self, number: str) -> list[CaseNotice]:
+    async def case_notices(self, number: str) -> list[CaseNoticeView]:
         """Notices kept with the case and their print state (通知书)."""
         notices = await self._request("GET", f"/api/cases/{quote(number)}/notices")
-        return [CaseNotice.from_json(n) for n in notices]
+        return msgspec.convert(notices, list[CaseNoticeView])
 
-    async def reprint_notice(self, number: str, notice_id: str) -> CaseNotice:
+    async def reprint_notice(self, number: str, notice_id: str) -> CaseNoticeView:
         """补打通知书: a new print job of the kept PDF (一式二份); the notice as it is now."""
         path = f"/api/cases/{quote(number)}/notices/{quote(notice_id)}/reprint"
-        return CaseNotice.from_json(await self._request("POST", path))
+        return msgspec.convert(await self._request("POST", path), CaseNoticeView)

@@ -17,8 +17,10 @@ from zoneinfo import ZoneInfo
 from textual.app import App
 from textual.binding import Binding
 
+from appliance.alerts.schemas import AlertView
+from appliance.queue.schemas import QueueSnapshot, WindowState
 from tui.api_client import ApiError, Offline, StationApi
-from tui.models import Alert, QueueSnapshot, WindowState
+from tui.models import window_of
 from tui.screens.lock import LockScreen
 from tui.screens.login import LoginScreen
 from tui.screens.queue import QueueScreen
@@ -47,7 +49,6 @@ class YizhanApp(App[int]):
     def __init__(
         self,
         server_url: str,
-        device_key: str = "",
         clock: Callable[[], datetime] | None = None,
         *,
         timezone: str = "Asia/Shanghai",
@@ -56,7 +57,7 @@ class YizhanApp(App[int]):
         api: StationApi | None = None,
     ) -> None:
         super().__init__()
-        self.api = api or StationApi(server_url, device_key)
+        self.api = api or StationApi(server_url)
         self.clock = clock or _utc_now
         self.timezone = ZoneInfo(timezone)
         self.poll_seconds = poll_seconds
@@ -64,7 +65,7 @@ class YizhanApp(App[int]):
         self.session: Session | None = None
         self.online: bool | None = None
         self.snapshot: QueueSnapshot | None = None
-        self.alerts: list[Alert] = []
+        self.alerts: list[AlertView] = []
         self.device_problems: list[str] = []
         self.sync_line = ""
         self.sync_problems: list[str] = []
@@ -107,7 +108,7 @@ class YizhanApp(App[int]):
     def my_window(self) -> WindowState | None:
         if self.session is None or self.snapshot is None:
             return None
-        return self.snapshot.window(self.session.window)
+        return window_of(self.snapshot, self.session.window)
 
     # ---- polling -------------------------------------------------------------------------
     async def refresh_now(self) -> None:
@@ -205,6 +206,6 @@ class YizhanApp(App[int]):
 
 def run_tui(settings: Settings) -> int:
     """``yizhan tui``: open the staff terminal against ``settings.server_url``."""
-    app = YizhanApp(settings.server_url, settings.device_key, timezone=settings.timezone)
+    app = YizhanApp(settings.server_url, timezone=settings.timezone)
     app.run()
     return app.return_code or 0

@@ -1,9 +1,11 @@
-"""The fields each case decision asks for (受理决定表单), and the JSON body they make.
+"""The fields each case decision asks for (受理决定表单), and the request they make.
 
-No Textual here. A ``FormField`` names one body field of the action's command (see
+No Textual here. A ``FormField`` names one field of the action's request
+(``appliance.cases.schemas.CaseActionIn``, named as the command's in
 ``appliance.cases.rules.commands``; a dotted key such as ``commitment.signed_by`` is a
 nested object). ``build_body`` checks only what a form can check (filled in, a date, a
-number) and says so in Chinese; every rule of the case itself is the server's.
+number) and says so in Chinese; ``action_request`` makes the typed request of it. Every
+rule of the case itself is the server's.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from appliance.cases.rules.materials import SPECIAL_PROCEDURE_LABELS
-from tui.case_models import CaseDetail, ItemGuide
+import msgspec
+
+from appliance.cases.rules.materials import SPECIAL_PROCEDURE_LABELS, MaterialStatus
+from appliance.cases.schemas import CaseActionIn, CaseDetail
+from appliance.catalogue.schemas import ItemDetail
 
 
 class FormError(ValueError):
@@ -175,7 +180,15 @@ def build_body(fields: tuple[FormField, ...], values: Mapping[str, str]) -> dict
     return body
 
 
-def form_fields(action: str, guide: ItemGuide | None = None) -> tuple[FormField, ...]:
+def action_request(body: Mapping[str, Any]) -> CaseActionIn:
+    """The typed request of a decision from a form's body (``FormError`` if it does not fit)."""
+    try:
+        return msgspec.convert(body, CaseActionIn)
+    except msgspec.ValidationError:
+        raise FormError("填写的内容格式不正确，请检查后重试") from None
+
+
+def form_fields(action: str, guide: ItemDetail | None = None) -> tuple[FormField, ...]:
     """The fields of ``action``'s form. A choice of 特别程序 offers only the procedures the
     item's guide lists (all of them while the guide is unknown or lists none it knows)."""
     fields = ACTION_FIELDS.get(action, (NOTE,))
@@ -189,11 +202,11 @@ def form_fields(action: str, guide: ItemGuide | None = None) -> tuple[FormField,
     return tuple(out)
 
 
-def defaults(case: CaseDetail, today: date, guide: ItemGuide | None = None) -> dict[str, str]:
+def defaults(case: CaseDetail, today: date, guide: ItemDetail | None = None) -> dict[str, str]:
     """Values to start any form with (applicant name, the item's department, today…);
     the clerk checks them. Each form takes the keys of its own fields."""
     name = case.applicant.name
-    received = "、".join(m.name for m in case.materials if m.status == "received")
+    received = "、".join(m.name for m in case.materials if m.status is MaterialStatus.RECEIVED)
     department = guide.department if guide else ""
     values = {
         "signed_by": name,

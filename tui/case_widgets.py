@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import tzinfo
-from typing import Any
+from datetime import date, tzinfo
 
 from rich.table import Table
 from rich.text import Text
@@ -20,8 +19,12 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Label, Static
 
+from appliance.cases.rules.materials import MaterialStatus
+from appliance.cases.rules.states import CaseState
+from appliance.cases.schemas import CaseSummary, MarkIn, Marks, MaterialLineView, TransitionView
+from appliance.catalogue.schemas import MaterialView
 from appliance.core.masking import mask_id_number
-from tui.case_models import CaseMaterial, CaseSummary, GuideMaterial, TimelineEntry, state_label
+from tui.case_models import material_code, requirement, state_label
 from tui.screens.dialogs import PromptDialog
 
 OVERDUE_STYLE = "bold red"
@@ -109,27 +112,33 @@ class MaterialChecklist(DataTable[Text]):
         self.lines: list[ChecklistLine] = []
         self.add_columns("编码", "材料名称", "要求", "收取情况", "问题说明")
 
-    def load_guide(self, materials: Sequence[GuideMaterial]) -> None:
-        self.lines = [ChecklistLine(m.code, m.name, m.requirement) for m in materials]
+    def load_guide(self, materials: Sequence[MaterialView]) -> None:
+        """An item's materials, in catalogue order (M1, M2 … as the case numbers them)."""
+        self.lines = [
+            ChecklistLine(material_code(i), m.name, requirement(m))
+            for i, m in enumerate(materials, start=1)
+        ]
         self._draw()
 
-    def load_case(self, materials: Sequence[CaseMaterial]) -> None:
+    def load_case(self, materials: Sequence[MaterialLineView]) -> None:
         self.lines = [
             ChecklistLine(
                 m.code,
                 m.name,
                 "可容缺" if m.tolerable else ("必需" if m.required else "非必需"),
-                m.status,
+                m.status.value,
                 m.note,
             )
             for m in materials
         ]
         self._draw()
 
-    def marks(self) -> dict[str, Any]:
+    def marks(self) -> Marks:
         """``{"M1": "received", "M4": {"status": "defective", "note": "…"}}`` for the API."""
         return {
-            ln.code: {"status": ln.status, "note": ln.note} if ln.note else ln.status
+            ln.code: MarkIn(status=MaterialStatus(ln.status), note=ln.note)
+            if ln.note
+            else MaterialStatus(ln.status)
             for ln in self.lines
         }
 
@@ -186,14 +195,14 @@ class MaterialChecklist(DataTable[Text]):
         self._draw()
 
 
-UNDECIDED = frozenset({"received", "correction_requested"})
+UNDECIDED = frozenset({CaseState.RECEIVED, CaseState.CORRECTION_REQUESTED})
 PROVISIONAL_STYLE = "bold yellow"
 
 
-def provisional_warning(due_dates: Sequence[str], whole_list: bool = False) -> Text:
+def provisional_warning(due_dates: Sequence[date], whole_list: bool = False) -> Text:
     """暂定期限的提示 (R-K3): the holiday calendar lacks the deadline's year, so the date
     counts weekends only and is recomputed once the year's 节假日安排 arrives."""
-    years = "、".join(sorted({d[:4] for d in due_dates}))
+    years = "、".join(sorted({str(d.year) for d in due_dates}))
     what = f"{len(due_dates)} 件办件的期限" if whole_list else "期限"
     return Text(
         f"注意：{what}为暂定（{years} 年节假日安排未公布），公布后自动重算", style=PROVISIONAL_STYLE
@@ -203,9 +212,9 @@ def provisional_warning(due_dates: Sequence[str], whole_list: bool = False) -> T
 def due_cell(case: CaseSummary) -> Text:
     """期限: the date (暂定 when provisional) and how many working days are left; before a
     decision the date is the 受理期限."""
-    if not case.due_on:
+    if case.due_on is None:
         return Text(case.due_status_label or "未计时", style="dim")
-    text = case.due_on + ("（暂定）" if case.due_provisional else "")
+    text = case.due_on.isoformat() + ("（暂定）" if case.due_provisional else "")
     if case.state in UNDECIDED and case.working_days_left is None:
         return Text(text + " 受理期限")
     left = case.working_days_left
@@ -286,7 +295,7 @@ HIDDEN_DETAILS = frozenset({"rights", "method", "late", "flagged", "other_place"
 METHOD_LABELS = {"pickup": "窗口领取", "mail": "邮寄", "electronic": "电子送达"}
 
 
-def describe(entry: TimelineEntry) -> str:
+def describe(entry: TransitionView) -> str:
     """理由与要点 of one timeline row; ID numbers masked (others may see the screen)."""
     parts = [entry.why] if entry.why else []
     if "method" in entry.details:
@@ -306,9 +315,9 @@ class TimelineTable(Static):
     def __init__(self, timezone: tzinfo, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.timezone = timezone
-        self.entries: list[TimelineEntry] = []
+        self.entries: list[TransitionView] = []
 
-    def load(self, entries: Sequence[TimelineEntry]) -> None:
+    def load(self, entries: Sequence[TransitionView]) -> None:
         self.entries = list(entries)
         if not entries:
             self.update(Text("尚无流转记录（作出受理决定后记录）", style="dim"))

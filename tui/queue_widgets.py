@@ -10,13 +10,13 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from tui.models import CategoryQueue, WaitingTicket, WindowState
+from appliance.queue.schemas import CategoryQueue, WaitingEntry, WindowState
 
 PRIORITY_STYLE = "bold yellow"
 TRANSFER_STYLE = "bold cyan"
 
 
-def ticket_marks(ticket: WaitingTicket, my_window: int | None) -> Text:
+def ticket_marks(ticket: WaitingEntry, my_window: int | None) -> Text:
     """标记: 老弱病残孕优先 / 预约 (R-Q4) and 转窗口 targets, as styled text."""
     marks = Text()
     if ticket.priority != "normal":
@@ -73,12 +73,12 @@ class _TicketTable(DataTable[Text]):
         self.numbers: list[str] = []
         self.add_columns("号码", "标记", "取号时间")
 
-    def load(self, tickets: list[WaitingTicket]) -> None:
+    def load(self, tickets: list[WaitingEntry]) -> None:
         row = self.cursor_row
         self.numbers = [t.number for t in tickets]
         self.clear()
         for t in tickets:
-            issued = t.issued_at.astimezone(self.timezone).strftime("%H:%M") if t.issued_at else ""
+            issued = t.issued_at.astimezone(self.timezone).strftime("%H:%M")
             self.add_row(
                 Text(t.number, style="bold"),
                 ticket_marks(t, self.my_window),
@@ -115,7 +115,7 @@ class CategoryTable(_TicketTable):
 class NoShowTable(_TicketTable):
     """过号 tickets of today; the selected one is offered for 过号重排."""
 
-    def show(self, tickets: list[WaitingTicket]) -> None:
+    def show(self, tickets: list[WaitingEntry]) -> None:
         self.border_title = f"过号 · {len(tickets)} 个"
         self.load(tickets)
 
@@ -123,7 +123,7 @@ class NoShowTable(_TicketTable):
 class KeyFooter(Footer):
     """The Footer on a grid of as many rows as needed, so every Chinese key label shows."""
 
-    CELL_WIDTH = 17  # "b 模拟叫号按钮" plus a margin
+    CELL_WIDTH = 17  # "c 呼叫下一位" and the like, plus a margin
     _keys = 1
     _signature: tuple[tuple[str, str, bool], ...] | None = None
 

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from appliance.queue.schemas import WindowInfo
+from appliance.staff.schemas import StaffView
 from tui.api_client import ApiError, StationApi
-from tui.models import Staff, WindowInfo
 
 
 @dataclass(frozen=True)
 class Session:
     """Who works at this terminal, and at which window (None: not bound to a window)."""
 
-    staff: Staff
+    staff: StaffView
     window: int | None
 
     @property
@@ -25,7 +26,7 @@ class Session:
         return f"{self.staff.name}（{self.staff.code}）· {place}"
 
 
-def pick_window(windows: list[WindowInfo], typed: str, staff: Staff) -> int | None:
+def pick_window(windows: list[WindowInfo], typed: str, staff: StaffView) -> int | None:
     """The typed window number, else the account's own window, else None.
 
     Raises ``ApiError`` (400/404) with a Chinese message for a bad or unknown number.

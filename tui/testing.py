@@ -23,11 +23,9 @@ DEFAULT_TIMEOUT = 10.0
 TEST_SIZE = (100, 30)
 
 
-def terminal_app(
-    url: str, device_key: str = "", clock: Callable[[], datetime] | None = None
-) -> YizhanApp:
+def terminal_app(url: str, clock: Callable[[], datetime] | None = None) -> YizhanApp:
     """A terminal with a quick poll and a steady cursor, for pilots and snapshots."""
-    return YizhanApp(url, device_key, clock, poll_seconds=0.5, cursor_blink=False)
+    return YizhanApp(url, clock, poll_seconds=0.5, cursor_blink=False)
 
 
 async def wait_for(

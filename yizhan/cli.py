@@ -204,9 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--keyboard", action="store_true", help="drive the fake GPIO pins from this terminal"
     )
     p.set_defaults(func=cmd_hw)
-    sub.add_parser("button", help="simulated call button: Enter issues a ticket").set_defaults(
-        func=cmd_button
-    )
+    sub.add_parser(
+        "button", help="simulated door call button (the real button's device path): Enter issues"
+    ).set_defaults(func=cmd_button)
 
     p = sub.add_parser("demo", help="demo station: migrate, seed, serve and open the TUI")
     p.add_argument("--no-tui", action="store_true", help="serve only")
@@ -219,7 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     p = db_sub.add_parser("upgrade", help="apply Alembic migrations")
-    p.add_argument("revision", nargs="?", default="head")
+    p.add_argument("revision", nargs="?", default="heads")
     p.set_defaults(func=cmd_db_upgrade)
 
     sub.add_parser(

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from litestar import Controller, get
 from litestar.di import NamedDependency
 
+from appliance.alerts.schemas import AlertView
 from appliance.alerts.service import AlertService
 from appliance.core.roles import ALL_ROLES
 
 STAFF = {"roles": ALL_ROLES}
-
-
-@dataclass
-class AlertView:
-    id: str
-    kind: str
-    message: str
-    window_id: str | None
-    raised_at: datetime
 
 
 class AlertController(Controller):
@@ -28,7 +17,4 @@ class AlertController(Controller):
 
     @get("/", opt=STAFF, sync_to_thread=True)
     def open_alerts(self, alerts: NamedDependency[AlertService]) -> list[AlertView]:
-        return [
-            AlertView(a.id, a.kind, a.message, a.window_id, a.raised_at)
-            for a in alerts.open_alerts()
-        ]
+        return alerts.open_views()

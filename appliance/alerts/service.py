@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
+from appliance.alerts.schemas import AlertView
 from appliance.alerts.tables import Alert
 from appliance.db.database import Database
 
@@ -22,3 +23,16 @@ class AlertService:
                     .order_by(col(Alert.raised_at))
                 )
             )
+
+    def open_views(self) -> list[AlertView]:
+        """The open alerts as staff terminals read them."""
+        return [
+            AlertView(
+                id=a.id,
+                kind=a.kind,
+                message=a.message,
+                window_id=a.window_id,
+                raised_at=a.raised_at,
+            )
+            for a in self.open_alerts()
+        ]

@@ -2,8 +2,10 @@
 notices kept with the case (download, 补打), the public progress query, and the kept PDF
 that the hardware service prints.
 
-Bodies are plain JSON objects mapped onto the domain commands by
-``appliance.cases.service.cases`` (field names as in ``appliance.cases.rules.commands``).
+Bodies and answers are the wire types of ``appliance.cases.schemas``: Litestar checks a
+body against its type (400 in Chinese naming the field otherwise, see
+``appliance.http.guards``); the service maps it onto the domain command (field names as
+in ``appliance.cases.rules.commands``).
 """
 
 from __future__ import annotations
@@ -14,11 +16,19 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from appliance.cases.schemas import (
+    CaseActionIn,
+    CaseDetail,
+    CaseNoticeView,
+    CaseQueryIn,
+    CaseSummary,
+    OpenCaseIn,
+    PublicCaseView,
+    StepResult,
+)
 from appliance.cases.service.cases import CaseService
-from appliance.cases.service.notice_store import CaseNoticeService, CaseNoticeView
-from appliance.cases.service.query import CaseQueryService, PublicCaseView
-from appliance.cases.service.views import CaseDetail, CaseSummary, StepResult
-from appliance.core.errors import Invalid
+from appliance.cases.service.notice_store import CaseNoticeService
+from appliance.cases.service.query import CaseQueryService
 from appliance.core.rate_limit import TooManyAttempts
 from appliance.core.roles import ALL_ROLES, WINDOW_ROLES, Principal
 
@@ -26,6 +36,7 @@ WRITE = {"roles": WINDOW_ROLES}
 READ = {"roles": ALL_ROLES}
 PUBLIC = {"public": True}
 DEVICE = {"device": True}
+PDF = "application/pdf"
 
 Cases = NamedDependency[CaseService]
 Notices = NamedDependency[CaseNoticeService]
@@ -35,36 +46,30 @@ Me = NamedDependency[Principal]
 def pdf_response(data: bytes, filename: str) -> Response[bytes]:
     return Response(
         data,
-        media_type="application/pdf",
+        media_type=PDF,
         headers={"Content-Disposition": f'inline; filename="{filename}"'},
     )
-
-
-def _body(data: Any) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise Invalid("请求内容应为 JSON 对象", "bad_body")
-    return data
 
 
 class CaseController(Controller):
     path = "/api/cases"
 
     @post("/", opt=WRITE, sync_to_thread=True)
-    def open_case(self, data: JSONBody[dict[str, Any]], cases: Cases, principal: Me) -> CaseDetail:
+    def open_case(self, data: JSONBody[OpenCaseIn], cases: Cases, principal: Me) -> CaseDetail:
         """收件: open a case (from a called ticket with ``ticket_id``, or directly)."""
-        return cases.open(_body(data), principal.staff_id, principal.code)
+        return cases.open(data, principal.staff_id, principal.code)
 
     @post("/{case_number:str}/actions/{action:str}", opt=WRITE, sync_to_thread=True)
     def act(
         self,
         case_number: FromPath[str],
         action: FromPath[str],
-        data: JSONBody[dict[str, Any]],
+        data: JSONBody[CaseActionIn],
         cases: Cases,
         principal: Me,
     ) -> StepResult:
-        """One decision (受理、补正、不予受理、容缺受理 …) with its fields."""
-        return cases.act(case_number, action, _body(data), principal.code)
+        """One decision (受理、补正、不予受理、容缺受理 …) with the fields its command needs."""
+        return cases.act(case_number, action, data, principal.code)
 
     @get("/", opt=READ, sync_to_thread=True)
     def list_cases(
@@ -84,7 +89,12 @@ class CaseController(Controller):
         """The notices issued on the case (受理通知书, 补正通知书 …) with their print state."""
         return case_notices.for_case(case_number)
 
-    @get("/{case_number:str}/notices/{notice_id:str}/pdf", opt=READ, sync_to_thread=True)
+    @get(
+        "/{case_number:str}/notices/{notice_id:str}/pdf",
+        opt=READ,
+        media_type=PDF,
+        sync_to_thread=True,
+    )
     def notice_pdf(
         self, case_number: FromPath[str], notice_id: FromPath[str], case_notices: Notices
     ) -> Response[bytes]:
@@ -106,10 +116,10 @@ class CaseController(Controller):
 class CaseNoticeDeviceController(Controller):
     path = "/api/device/case-notices"
 
-    @get("/{notice_id:str}/pdf", opt=DEVICE, sync_to_thread=True)
+    @get("/{notice_id:str}/pdf", opt=DEVICE, media_type=PDF, sync_to_thread=True)
     def case_notice_pdf(self, notice_id: FromPath[str], case_notices: Notices) -> Response[bytes]:
         """The kept PDF of a case notice for the A4 printer, verified against its SHA-256."""
-        return Response(case_notices.device_pdf(notice_id), media_type="application/pdf")
+        return Response(case_notices.device_pdf(notice_id), media_type=PDF)
 
 
 def too_many_attempts(_: Request[Any, Any, Any], exc: TooManyAttempts) -> Response[dict[str, Any]]:
@@ -135,7 +145,7 @@ class CaseQueryController(Controller):
     @post("/", opt=PUBLIC, status_code=200, sync_to_thread=True)
     def query(
         self,
-        data: JSONBody[Any],
+        data: JSONBody[CaseQueryIn],
         request: Request[Any, Any, Any],
         case_query: NamedDependency[CaseQueryService],
     ) -> Response[PublicCaseView]:

@@ -7,12 +7,14 @@ from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
-from appliance.catalogue.service.catalogue import CatalogueService, ItemDetail, ItemSummary
-from appliance.catalogue.service.guide import GuidePrint, GuideService
+from appliance.catalogue.schemas import GuidePrint, ItemDetail, ItemSummary
+from appliance.catalogue.service.catalogue import CatalogueService
+from appliance.catalogue.service.guide import GuideService
 from appliance.core.roles import ALL_ROLES, Principal
 
 PUBLIC = {"public": True}
 STAFF = {"roles": ALL_ROLES}
+PDF = "application/pdf"
 
 
 Catalogue = NamedDependency[CatalogueService]
@@ -34,13 +36,13 @@ class CatalogueController(Controller):
         """办事指南 of one item, with its materials and related items (自助查询)."""
         return catalogue.item(code)
 
-    @get("/items/{code:str}/guide.pdf", opt=PUBLIC, sync_to_thread=True)
+    @get("/items/{code:str}/guide.pdf", opt=PUBLIC, media_type=PDF, sync_to_thread=True)
     def guide_pdf(self, code: FromPath[str], guides: Guides) -> Response[bytes]:
         """一次性告知单 (R-C4) as an A4 PDF: materials, time limits, fees, related items."""
         data, filename = guides.pdf(code)
         return Response(
             data,
-            media_type="application/pdf",
+            media_type=PDF,
             headers={"Content-Disposition": f'inline; filename="{filename}"'},
         )
 

@@ -8,8 +8,16 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
 
 from appliance.core.roles import ALL_ROLES
-from appliance.devices.schemas import DeviceAlertIn, DeviceStatusIn, RatingPressIn
-from appliance.devices.service import DeviceService, DeviceView, FeedEvent, RatingPress
+from appliance.devices.schemas import (
+    AlertChanged,
+    DeviceAlertIn,
+    DeviceStatusIn,
+    DeviceView,
+    FeedEvent,
+    RatingPress,
+    RatingPressIn,
+)
+from appliance.devices.service import DeviceService
 
 DEVICE = {"device": True}
 Devices = NamedDependency[DeviceService]
@@ -23,8 +31,8 @@ class DeviceController(Controller):
         return devices.report(data.device, data.state, data.label, data.detail)
 
     @post("/alerts", opt=DEVICE, sync_to_thread=True)
-    def alert(self, data: JSONBody[DeviceAlertIn], devices: Devices) -> dict[str, bool]:
-        return {"changed": devices.set_alert(data.kind, data.message, data.active)}
+    def alert(self, data: JSONBody[DeviceAlertIn], devices: Devices) -> AlertChanged:
+        return AlertChanged(changed=devices.set_alert(data.kind, data.message, data.active))
 
     @post("/ratings", opt=DEVICE, sync_to_thread=True)
     def rating(self, data: JSONBody[RatingPressIn], devices: Devices) -> RatingPress:

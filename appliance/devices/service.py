@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from sqlmodel import col, select
 
@@ -13,6 +10,7 @@ from appliance.alerts.tables import Alert
 from appliance.core.clock import Clock
 from appliance.core.errors import Conflict, Invalid
 from appliance.db.database import Database
+from appliance.devices.schemas import DeviceView, FeedEvent, RatingPress
 from appliance.devices.tables import DeviceStatus
 from appliance.events.log import append_event
 from appliance.events.tables import Event
@@ -32,42 +30,15 @@ FEED_TYPES = ("ticket.issued", "ticket.called", "ticket.recalled", "alert.raised
 RATING_LABELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 
 
-@dataclass
-class DeviceView:
-    device: str
-    name: str
-    state: str
-    label: str
-    detail: str
-    ok: bool
-    updated_at: datetime
-
-
-@dataclass
-class FeedEvent:
-    seq: int
-    type: str
-    payload: dict[str, Any]
-    occurred_at: datetime
-
-
-@dataclass
-class RatingPress:
-    window_number: int
-    level: int
-    label: str
-    ticket_number: str
-
-
 def _view(d: DeviceStatus) -> DeviceView:
     return DeviceView(
-        d.device,
-        DEVICE_LABELS.get(d.device, d.device),
-        d.state,
-        d.label,
-        d.detail,
-        d.state == "ready",
-        d.updated_at,
+        device=d.device,
+        name=DEVICE_LABELS.get(d.device, d.device),
+        state=d.state,
+        label=d.label,
+        detail=d.detail,
+        ok=d.state == "ready",
+        updated_at=d.updated_at,
     )
 
 
@@ -175,7 +146,12 @@ class DeviceService:
                 },
                 now,
             )
-            return RatingPress(win.number, level, RATING_LABELS[level], last.number)
+            return RatingPress(
+                window_number=win.number,
+                level=level,
+                label=RATING_LABELS[level],
+                ticket_number=last.number,
+            )
 
     def feed(self, after_seq: int, limit: int = 100) -> list[FeedEvent]:
         """Events the hardware reacts to (buzzer, voice): issued, called, recalled, alerts."""
@@ -188,4 +164,9 @@ class DeviceService:
                 .order_by(col(Event.seq))
                 .limit(limit)
             )
-            return [FeedEvent(e.seq, e.type, json.loads(e.payload), e.occurred_at) for e in rows]
+            return [
+                FeedEvent(
+                    seq=e.seq, type=e.type, payload=json.loads(e.payload), occurred_at=e.occurred_at
+                )
+                for e in rows
+            ]

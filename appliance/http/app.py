@@ -7,10 +7,13 @@ Every feature brings its controllers; each handler names the services it needs
 from __future__ import annotations
 
 import threading
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from appliance.alerts.controller import AlertController
@@ -59,8 +62,33 @@ CONTROLLERS = [
 ]
 
 
+SCHEMA_PATH = "/schema"
+
+
 def _provide(value: Any) -> Provide:
     return Provide(lambda: value, sync_to_thread=False)
+
+
+def _version() -> str:
+    try:
+        return version("yizhan")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0"
+
+
+def openapi_config(title: str) -> OpenAPIConfig:
+    """The OpenAPI document at ``/schema`` and ``/schema/openapi.json`` (JSON; no web UI,
+    which would need a CDN the station cannot reach). Public, like the pages."""
+    return OpenAPIConfig(
+        title=title,
+        version=_version(),
+        path=SCHEMA_PATH,
+        render_plugins=[JsonRenderPlugin()],
+        openapi_router=Router(
+            SCHEMA_PATH, route_handlers=[], opt={"public": True}, include_in_schema=False
+        ),
+        use_handler_docstrings=True,
+    )
 
 
 def create_app(
@@ -99,10 +127,10 @@ def create_app(
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[start_workers],
         on_shutdown=[stop_workers],
-        openapi_config=None,
+        openapi_config=openapi_config("驿站 站点服务器 API"),
     )
     app.state.services = services
     return app
 
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "openapi_config"]

@@ -4,19 +4,20 @@ and ``/api/health``. The pages are static HTML whose scripts call the feature AP
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from litestar import Controller, Response, get
+from litestar import Controller, MediaType, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from appliance.core.clock import Clock
+from appliance.core.schemas import StationHealth
 from appliance.db.database import Database
 from appliance.events.log import last_event_seq
 from appliance.settings import Settings
 
 STATIC = Path(__file__).resolve().parent / "static"
 PUBLIC = {"public": True}
+HTML = MediaType.HTML
 
 
 def _page(name: str, headers: dict[str, str] | None = None) -> Response[bytes]:
@@ -38,38 +39,38 @@ class PublicController(Controller):
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
         db: NamedDependency[Database],
-    ) -> dict[str, Any]:
-        return {
-            "ok": True,
-            "station_code": settings.station_code,
-            "station_name": settings.station_name,
-            "time": clock.now().isoformat(),
-            "event_seq": last_event_seq(db),
-        }
+    ) -> StationHealth:
+        return StationHealth(
+            ok=True,
+            station_code=settings.station_code,
+            station_name=settings.station_name,
+            time=clock.now().isoformat(),
+            event_seq=last_event_seq(db),
+        )
 
-    @get(["/", "/display"], opt=PUBLIC, sync_to_thread=False)
+    @get(["/", "/display"], opt=PUBLIC, media_type=HTML, sync_to_thread=False)
     def display_page(self) -> Response[bytes]:
         return _page("display.html")
 
-    @get("/kiosk", opt=PUBLIC, sync_to_thread=False)
+    @get("/kiosk", opt=PUBLIC, media_type=HTML, sync_to_thread=False)
     def kiosk_page(self) -> Response[bytes]:
         return _page("kiosk.html")
 
-    @get("/t/{ticket_id:str}", opt=PUBLIC, sync_to_thread=False)
+    @get("/t/{ticket_id:str}", opt=PUBLIC, media_type=HTML, sync_to_thread=False)
     def progress_page(self, ticket_id: FromPath[str]) -> Response[bytes]:
         """排队进度: the page a ticket's QR code opens (the id is read by the page script)."""
         return _page("progress.html")
 
-    @get("/board", opt=PUBLIC, sync_to_thread=False)
+    @get("/board", opt=PUBLIC, media_type=HTML, sync_to_thread=False)
     def board_page(self) -> Response[bytes]:
         return _page("board.html")
 
-    @get("/cases", opt=PUBLIC, sync_to_thread=False)
+    @get("/cases", opt=PUBLIC, media_type=HTML, sync_to_thread=False)
     def case_query_form(self) -> Response[bytes]:
         """办件进度查询: 办件编号 + 手机号后4位, posted to ``/api/public/case-query`` (R-K7)."""
         return _case_query_page()
 
-    @get("/cases/{case_number:str}", opt=PUBLIC, sync_to_thread=False)
+    @get("/cases/{case_number:str}", opt=PUBLIC, media_type=HTML, sync_to_thread=False)
     def case_query_page(self, case_number: FromPath[str]) -> Response[bytes]:
         """The QR target of a notice: the page script reads the number from the path."""
         return _case_query_page()

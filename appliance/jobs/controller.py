@@ -8,9 +8,21 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from appliance.core.roles import ALL_ROLES, ISSUE_ROLES, MANAGER_ROLES, Principal
-from appliance.jobs.schemas import ClaimIn, FailedIn, InboundSmsIn, SentIn, TemplateIn
-from appliance.jobs.service.print_jobs import PrintJobClaim, PrintJobService, PrintJobView
-from appliance.jobs.service.sms import SmsClaim, SmsService, SmsView, TemplateView
+from appliance.jobs.schemas import (
+    ClaimIn,
+    FailedIn,
+    InboundSmsIn,
+    InboundStored,
+    PrintJobClaim,
+    PrintJobView,
+    SentIn,
+    SmsClaim,
+    SmsView,
+    TemplateIn,
+    TemplateView,
+)
+from appliance.jobs.service.print_jobs import PrintJobService
+from appliance.jobs.service.sms import SmsService
 
 STAFF = {"roles": ALL_ROLES}
 OPERATORS = {"roles": ISSUE_ROLES}
@@ -97,5 +109,5 @@ class DeviceJobsController(Controller):
         return sms.mark_failed(sms_id, data.error, data.permanent)
 
     @post("/sms/inbound", opt=DEVICE, sync_to_thread=True)
-    def sms_inbound(self, data: JSONBody[InboundSmsIn], sms: Sms) -> dict[str, str]:
-        return {"id": sms.store_inbound(data.phone, data.body, data.received_at)}
+    def sms_inbound(self, data: JSONBody[InboundSmsIn], sms: Sms) -> InboundStored:
+        return sms.store_inbound(data.phone, data.body, data.received_at)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncGenerator
-from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 import anyio
+import msgspec
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
@@ -26,22 +26,28 @@ from appliance.core.roles import (
 )
 from appliance.db.database import Database
 from appliance.events.log import last_event_seq
-from appliance.jobs.service.print_jobs import PrintJobClaim, PrintJobService, PrintJobView
+from appliance.jobs.schemas import PrintJobView
+from appliance.jobs.service.print_jobs import PrintJobService
 from appliance.queue.rules.tickets import TicketSource
 from appliance.queue.schemas import (
     ButtonPressIn,
+    ButtonTicket,
     CallTicketIn,
     CategoryIn,
-    DeviceIssueIn,
+    CategoryInfo,
+    DisplaySnapshot,
     IssueIn,
     KioskIssueIn,
     PauseIn,
+    QueueSnapshot,
+    TicketView,
     TransferIn,
     WindowIn,
+    WindowInfo,
+    WindowState,
 )
-from appliance.queue.service.station_config import CategoryInfo, StationConfigService, WindowInfo
+from appliance.queue.service.station_config import StationConfigService
 from appliance.queue.service.tickets import QueueService
-from appliance.queue.service.views import DisplaySnapshot, QueueSnapshot, TicketView, WindowState
 from appliance.queue.service.windows import WindowService
 from appliance.settings import Settings
 
@@ -58,12 +64,6 @@ Windows = NamedDependency[WindowService]
 Me = NamedDependency[Principal]
 
 
-@dataclass
-class ButtonTicket:
-    ticket: TicketView
-    print_job: PrintJobClaim
-
-
 class TicketController(Controller):
     path = "/api"
 
@@ -72,22 +72,15 @@ class TicketController(Controller):
         """触摸取号: the public kiosk page."""
         return queue.issue(data.category, TicketSource.KIOSK, data.priority, data.phone)
 
-    @post("/device/tickets", opt=DEVICE, sync_to_thread=True)
-    def issue_from_button(
-        self, data: JSONBody[DeviceIssueIn], queue: Queue, settings: NamedDependency[Settings]
-    ) -> TicketView:
-        """叫号按钮: the hardware service presents the device key."""
-        category = data.category or settings.button_category
-        return queue.issue(category, TicketSource.BUTTON, data.priority)
-
     @post("/device/button-press", opt=DEVICE, sync_to_thread=True)
     def button_press(
         self, data: JSONBody[ButtonPressIn], queue: Queue, settings: NamedDependency[Settings]
     ) -> ButtonTicket:
-        """叫号按钮: the ticket, with its receipt job already leased to the caller."""
+        """叫号按钮 (the real one and ``yizhan button``): the hardware service presents the
+        device key; the ticket comes back with its receipt job already leased to the caller."""
         category = data.category or settings.button_category
         ticket, job = queue.issue_from_button(category, data.priority, data.lease_seconds)
-        return ButtonTicket(ticket, job)
+        return ButtonTicket(ticket=ticket, print_job=job)
 
     @post("/tickets", opt={"roles": ISSUE_ROLES}, sync_to_thread=True)
     def issue_by_staff(self, data: JSONBody[IssueIn], queue: Queue, principal: Me) -> TicketView:
@@ -219,7 +212,8 @@ async def display_events(
             snap = await anyio.to_thread.run_sync(windows.display_snapshot)
             last_seq = snap.event_seq
             quiet = 0.0
-            data = json.dumps(asdict(snap), ensure_ascii=False, default=_json_default)
+            fields = msgspec.to_builtins(snap, builtin_types=(datetime,))
+            data = json.dumps(fields, ensure_ascii=False, default=_json_default)
             yield ServerSentEventMessage(data=data, event="display", id=str(last_seq))
         elif quiet >= KEEPALIVE_SECONDS:
             quiet = 0.0
@@ -237,7 +231,7 @@ class DisplayController(Controller):
     def display(self, windows: Windows) -> DisplaySnapshot:
         return windows.display_snapshot()
 
-    @get("/stream", opt=PUBLIC)
+    @get("/stream", opt=PUBLIC, media_type="text/event-stream")
     async def display_stream(
         self, windows: Windows, db: NamedDependency[Database]
     ) -> ServerSentEvent:

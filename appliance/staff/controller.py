@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -11,29 +10,23 @@ from litestar.params import FromPath, JSONBody
 
 from appliance.core.roles import ALL_ROLES, MANAGER_ROLES, Principal
 from appliance.queue.service.windows import WindowService
-from appliance.staff.schemas import LoginIn, StaffIn, WhereaboutsIn
-from appliance.staff.service.accounts import (
+from appliance.staff.schemas import (
     BoardEntry,
+    LoggedOut,
+    LoginIn,
     LoginResult,
-    StaffService,
+    MeView,
+    StaffIn,
     StaffView,
-    bearer_token,
+    WhereaboutsIn,
 )
+from appliance.staff.service.accounts import StaffService, bearer_token
 
 MANAGER = {"roles": MANAGER_ROLES}
 STAFF = {"roles": ALL_ROLES}
 
 Staff = NamedDependency[StaffService]
 Me = NamedDependency[Principal]
-
-
-@dataclass
-class MeView:
-    staff_id: str
-    code: str
-    name: str
-    role: str
-    window_id: str | None
 
 
 class AuthController(Controller):
@@ -44,14 +37,18 @@ class AuthController(Controller):
         return staff.login(data.code, data.pin)
 
     @post("/logout", opt=STAFF, sync_to_thread=True)
-    def logout(self, request: Request[Any, Any, Any], staff: Staff) -> dict[str, bool]:
+    def logout(self, request: Request[Any, Any, Any], staff: Staff) -> LoggedOut:
         staff.logout(bearer_token(request.headers.get("authorization", "")) or "")
-        return {"ok": True}
+        return LoggedOut(ok=True)
 
     @get("/me", opt=STAFF, sync_to_thread=False)
     def me(self, principal: Me) -> MeView:
         return MeView(
-            principal.staff_id, principal.code, principal.name, principal.role, principal.window_id
+            staff_id=principal.staff_id,
+            code=principal.code,
+            name=principal.name,
+            role=principal.role,
+            window_id=principal.window_id,
         )
 
 

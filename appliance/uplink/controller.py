@@ -6,7 +6,8 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 
 from appliance.core.roles import ALL_ROLES
-from appliance.uplink.service import SyncStatusService, SyncStatusView
+from appliance.uplink.schemas import SyncStatusView
+from appliance.uplink.service import SyncStatusService
 
 STAFF = {"roles": ALL_ROLES}
 

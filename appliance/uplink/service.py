@@ -7,36 +7,17 @@ show; the HTTP endpoint returns both the numbers and that text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
+import msgspec
 from sqlmodel import col, func, select
 
 from appliance.core.clock import Clock
 from appliance.db.database import Database
 from appliance.events.tables import Event
+from appliance.uplink.schemas import SyncStatusView
 from appliance.uplink.tables import SYNC_STATE_ID, SyncQuarantine, SyncState
-
-
-@dataclass
-class SyncStatusView:
-    enrolled: bool
-    configured: bool  # a county_url is set (enrolled or not)
-    backlog: int  # events the county has not acknowledged
-    oldest_unacked_at: datetime | None
-    oldest_age_s: float | None
-    last_success_at: datetime | None
-    last_attempt_at: datetime | None
-    last_error: str | None
-    last_error_at: datetime | None
-    next_attempt_at: datetime | None
-    quarantined: int
-    acked_through_seq: int
-    ref_rev: int
-    drift_tables: str | None
-    summary: str = ""  # one line for the status bar; empty = nothing to show
-    problems: list[str] = field(default_factory=list)  # shown as alerts (⚠)
 
 
 def age_text(seconds: float) -> str:
@@ -83,8 +64,8 @@ class SyncStatusService:
             ref_rev=state.ref_rev if state else 0,
             drift_tables=state.drift_tables if state else None,
         )
-        view.summary, view.problems = self._texts(view)
-        return view
+        summary, problems = self._texts(view)
+        return msgspec.structs.replace(view, summary=summary, problems=problems)
 
     def lines(self) -> list[str]:
         """The summary and the problems, one per line (``yizhan sync status``)."""

@@ -8,23 +8,25 @@ Every route declares who may call it: ``opt={"public": True}``, ``opt={"station"
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from typing import Any, TypeAlias
 
-from litestar import Controller, Litestar, Request, get, post
+import msgspec
+from litestar import Controller, Litestar, Request, Router, get, post
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency, Provide
 from litestar.handlers.base import BaseRouteHandler
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.params import FromQuery, JSONBody, RawBody
 
 from appliance.core.clock import Clock
 from appliance.core.errors import NotAllowed
 from sync.county.dashboard import dashboard_route_handlers, is_dashboard_route
-from sync.county.enrolment import enrol
+from sync.county.enrolment import EnrolmentReply, enrol
 from sync.county.errors import EXCEPTION_HANDLERS
 from sync.county.ingest import IncomingBatch, ingest_batch
 from sync.county.models import Station
-from sync.county.reference import reference_page, reference_snapshot, signed_page
+from sync.county.reference import reference_page, reference_snapshot
 from sync.county.services import CountyServices, build_county_services
 from sync.county.settings import CountySettings
 from sync.county.station_auth import authenticate_station
@@ -34,6 +36,8 @@ from sync.protocol import (
     PROTOCOL_VERSION,
     SIGNATURE_HEADER,
     STATION_HEADER,
+    AckReply,
+    ReferencePage,
 )
 
 ServicesDep: TypeAlias = NamedDependency[CountyServices]
@@ -64,33 +68,56 @@ def provide_station(request: Request[Any, Any, Any]) -> Station:
     return station
 
 
-@dataclass
-class EnrolRequest:
+class EnrolRequest(msgspec.Struct, frozen=True, kw_only=True):
+    """入网: the one-time code, and the station's id and Ed25519 public key."""
+
     code: str
     station_id: str
     public_key: str
+
+
+class CountyHealth(msgspec.Struct, frozen=True, kw_only=True):
+    """The county answers: its protocol version, batch size limit and signing key id."""
+
+    status: str
+    protocol: int
+    max_batch_bytes: int
+    county_key_id: str
+
+
+class SignedPage(msgspec.Struct, frozen=True, kw_only=True):
+    """A reference page (or snapshot) and the county key's signature over its canonical bytes."""
+
+    page: ReferencePage
+    signature: str
+
+
+def _signed(services: CountyServices, page: ReferencePage) -> SignedPage:
+    """The county key signs the page's canonical bytes."""
+    return SignedPage(page=page, signature=services.keys.sign(page.to_bytes()))
 
 
 class SyncController(Controller):
     path = "/sync/v1"
 
     @get("/health", opt={"public": True}, sync_to_thread=False)
-    def health(self, services: ServicesDep) -> dict[str, Any]:
-        return {
-            "status": "ok",
-            "protocol": PROTOCOL_VERSION,
-            "max_batch_bytes": services.settings.max_batch_bytes,
-            "county_key_id": services.keys.key_id,
-        }
+    def health(self, services: ServicesDep) -> CountyHealth:
+        return CountyHealth(
+            status="ok",
+            protocol=PROTOCOL_VERSION,
+            max_batch_bytes=services.settings.max_batch_bytes,
+            county_key_id=services.keys.key_id,
+        )
 
     @post("/enrol", opt={"public": True}, status_code=200, sync_to_thread=True)
-    def enrol(self, data: JSONBody[EnrolRequest], services: ServicesDep) -> dict[str, Any]:
-        return asdict(enrol(services, data.code, data.station_id, data.public_key))
+    def enrol(self, data: JSONBody[EnrolRequest], services: ServicesDep) -> EnrolmentReply:
+        return enrol(services, data.code, data.station_id, data.public_key)
 
     @post("/batches", opt={"station": "batch"}, status_code=200, sync_to_thread=True)
     def batches(
         self, request: Request[Any, Any, Any], body: RawBody, services: ServicesDep
-    ) -> dict[str, Any]:
+    ) -> AckReply:
+        """Up-sync: a signed, gzipped batch of events (JSON Lines); see ``sync.protocol``."""
         length = request.headers.get("content-length")
         batch = IncomingBatch(
             header_b64=request.headers.get(BATCH_HEADER),
@@ -98,7 +125,7 @@ class SyncController(Controller):
             body=body,
             content_length=int(length) if length and length.isdigit() else None,
         )
-        return ingest_batch(services, batch).to_json()
+        return ingest_batch(services, batch)
 
     @get("/reference", opt={"station": "signed"}, sync_to_thread=True)
     def reference(
@@ -107,12 +134,31 @@ class SyncController(Controller):
         station: StationDep,
         since: FromQuery[int] = 0,
         limit: FromQuery[int | None] = None,
-    ) -> dict[str, Any]:
-        return signed_page(services, reference_page(services, since, limit))
+    ) -> SignedPage:
+        """Down-sync: reference rows newer than ``since``, signed by the county key."""
+        return _signed(services, reference_page(services, since, limit))
 
     @get("/snapshot", opt={"station": "signed"}, sync_to_thread=True)
-    def snapshot(self, services: ServicesDep, station: StationDep) -> dict[str, Any]:
-        return signed_page(services, reference_snapshot(services))
+    def snapshot(self, services: ServicesDep, station: StationDep) -> SignedPage:
+        """Down-sync from scratch: every live reference row, signed by the county key."""
+        return _signed(services, reference_snapshot(services))
+
+
+SCHEMA_PATH = "/schema"
+
+
+def openapi_config() -> OpenAPIConfig:
+    """The OpenAPI document at ``/schema`` and ``/schema/openapi.json`` (JSON, public)."""
+    return OpenAPIConfig(
+        title="驿站 县级中心 API",
+        version=f"sync/v{PROTOCOL_VERSION}",
+        path=SCHEMA_PATH,
+        render_plugins=[JsonRenderPlugin()],
+        openapi_router=Router(
+            SCHEMA_PATH, route_handlers=[], opt={"public": True}, include_in_schema=False
+        ),
+        use_handler_docstrings=True,
+    )
 
 
 def create_county_app(
@@ -131,7 +177,7 @@ def create_county_app(
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_batch_bytes,
         on_shutdown=[services.close],
-        openapi_config=None,
+        openapi_config=openapi_config(),
     )
     app.state.services = services
     return app

@@ -134,7 +134,7 @@ def add_county_commands(sub: Any) -> None:
     db = csub.add_parser("db", help="county database maintenance")
     db_sub = db.add_subparsers(dest="county_db_command", required=True)
     p = db_sub.add_parser("upgrade", help="apply the county Alembic migrations")
-    p.add_argument("revision", nargs="?", default="head")
+    p.add_argument("revision", nargs="?", default="heads")
     p.set_defaults(func=cmd_county_db_upgrade)
     p = csub.add_parser(
         "import-usb", help="import station batches from a USB stick, write answers back"

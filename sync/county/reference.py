@@ -10,7 +10,6 @@ told ``snapshot_required`` (410) anyway.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import delete, func, text
@@ -181,8 +180,3 @@ def reference_snapshot(svc: CountyServices) -> ReferencePage:
             snapshot=True,
             table_hashes=_table_hashes(s),
         )
-
-
-def signed_page(svc: CountyServices, page: ReferencePage) -> dict[str, Any]:
-    """``{"page", "signature"}``: the county key signs the page's canonical bytes."""
-    return {"page": asdict(page), "signature": svc.keys.sign(page.to_bytes())}

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
+from appliance.cases.schemas import CaseQueryIn
 from appliance.core.clock import FrozenClock
 from appliance.core.errors import NotFound
 from appliance.core.rate_limit import FailureLimit, FailureLimiter, TooManyAttempts
@@ -206,7 +207,7 @@ def test_failures_per_client_address_are_limited_r_k7(
     assert "请于 09:10 后再试（约 10 分钟）" in body["message"]
     # Another address is not affected.
     other = station.services.case_query.query(
-        {"case_number": number, "phone_last4": "1234"}, "10.0.0.9"
+        CaseQueryIn(case_number=number, phone_last4="1234"), "10.0.0.9"
     )
     assert other.case_number == number
 
@@ -226,9 +227,9 @@ def test_failures_per_case_number_are_limited_r_k7(
     for i in range(5):  # five guesses from five addresses
         station.clock.advance(minutes=1)
         with pytest.raises(NotFound):
-            q.query({"case_number": number, "phone_last4": f"000{i}"}, f"10.0.0.{i}")
+            q.query(CaseQueryIn(case_number=number, phone_last4=f"000{i}"), f"10.0.0.{i}")
     with pytest.raises(TooManyAttempts) as blocked:
-        q.query({"case_number": number, "phone_last4": "1234"}, "10.0.0.99")
+        q.query(CaseQueryIn(case_number=number, phone_last4="1234"), "10.0.0.99")
     assert blocked.value.retry_after == timedelta(minutes=56)  # the first guess was 4 min ago
 
     r = ask(client, number, "1234")

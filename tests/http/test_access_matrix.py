@@ -37,7 +37,6 @@ POLICY: dict[tuple[str, str], object] = {
     ("POST", "/api/kiosk/tickets"): PUBLIC,
     ("GET", "/api/tickets/{ticket_id:str}/progress"): PUBLIC,
     ("POST", "/api/auth/login"): PUBLIC,
-    ("POST", "/api/device/tickets"): DEVICE,
     ("POST", "/api/tickets"): {G, W, H, M},
     ("POST", "/api/tickets/{ticket:str}/rejoin"): {G, W, H, M},
     ("GET", "/api/queue"): ALL,
@@ -100,6 +99,9 @@ POLICY: dict[tuple[str, str], object] = {
     ("POST", "/api/public/case-query"): PUBLIC,
     ("GET", "/cases"): PUBLIC,
     ("GET", "/cases/{case_number:str}"): PUBLIC,
+    ("GET", "/schema"): PUBLIC,
+    ("GET", "/schema/openapi.json"): PUBLIC,
+    ("GET", "/schema/{path:str}"): PUBLIC,
 }
 
 PARAMS = {
@@ -115,6 +117,7 @@ PARAMS = {
     "{case_number:str}": "DEMO01-20261123-9999",
     "{action:str}": "accept",
     "{notice_id:str}": "no-such-notice",
+    "{path:str}": "no-such-page",
 }
 
 

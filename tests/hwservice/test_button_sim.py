@@ -1,10 +1,12 @@
-"""The call button (取号按钮) client and its terminal simulator against a live server (R-Q1)."""
+"""The call button (取号按钮) simulator against a live server (R-Q1): the real button's path."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import replace
+from pathlib import Path
 
+import httpx
 import pytest
 from sqlmodel import col, select
 
@@ -85,3 +87,33 @@ def test_simulator_reports_unreachable_server_and_exits_on_eof_r_n2() -> None:
     assert run_button_simulator(settings, io.StringIO("\n"), out) == 0
     assert "取号失败：无法连接服务器" in out.getvalue()
     assert "已退出模拟取号按钮" in out.getvalue()
+
+
+def test_simulator_goes_the_hardware_way_and_prints_at_once_r_q1(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    """R-Q1: a simulated press is the real button's press (``/api/device/button-press``):
+    its receipt comes back leased and is printed at once on the configured printer."""
+    settings = replace(
+        live_server.station.settings,
+        server_url=live_server.url,
+        printer_backend="simulated",
+        data_dir=str(tmp_path),
+    )
+    out = io.StringIO()
+    assert run_button_simulator(settings, io.StringIO("\n"), out) == 0
+    assert "已取号 A001（综合受理）" in out.getvalue()
+    assert [p.name for p in sorted((tmp_path / "receipts").glob("*.txt"))] == [
+        f"A001-{job.id}.txt" for job in live_server.station.services.print_jobs.list_jobs()
+    ]
+    [job] = live_server.station.services.print_jobs.list_jobs()
+    assert (job.status, job.attempts) == ("done", 1)
+
+
+def test_the_old_ticket_endpoint_is_gone(live_server: LiveServer) -> None:
+    """One ticket endpoint for the button: ``/api/device/tickets`` answers 404."""
+    headers = {"X-Device-Key": live_server.station.settings.device_key}
+    r = httpx.post(f"{live_server.url}/api/device/tickets", json={}, headers=headers)
+    assert r.status_code in (404, 405)
+    with live_server.station.services.db.read() as s:
+        assert s.exec(select(Ticket)).first() is None

@@ -252,7 +252,7 @@ def test_button_press_prints_its_receipt_at_once_r_q1(
     worker = PrintWorker(api, printer, None, opts(live_server))
     bridge = ButtonBridge(api, None, None, printer=worker)
     answer = bridge.pressed("short")
-    assert answer is not None and answer["ticket"]["source"] == "button"
+    assert answer is not None and answer.ticket.source == "button"
     assert [p.title for p in printer.printed] == ["A001"]
     assert job_states(live_server) == ["done"]
 

@@ -11,6 +11,7 @@ from appliance.core.errors import Conflict
 from appliance.events.log import last_event_seq
 from appliance.events.tables import Event
 from appliance.jobs.tables import PrintJob
+from appliance.queue.schemas import TicketView
 from appliance.queue.tables import OvertimeLog, Ticket
 from tests.support.station import Station, make_station
 
@@ -79,7 +80,14 @@ def test_issue_writes_a_durable_receipt_job_in_same_transaction(station: Station
     with station.services.db.read() as s:
         job = s.exec(select(PrintJob).where(PrintJob.ticket_id == t.id)).one()
     assert job.status == "pending"
-    assert json.loads(job.payload)["ticket"]["number"] == "A001"
+    stored = json.loads(job.payload)
+    assert stored["ticket"]["number"] == "A001"
+    # the receipt is rendered from this payload: every ticket field, in order, datetimes as
+    # str() ("2026-11-23 01:00:00+00:00"), exactly as before the wire types were Structs
+    assert stored["station_name"] == station.settings.station_name
+    assert list(stored["ticket"]) == list(TicketView.__struct_fields__)
+    assert stored["ticket"]["issued_at"] == str(t.issued_at) == "2026-11-23 01:00:00+00:00"
+    assert stored["ticket"]["called_at"] is None and stored["ticket"]["serving_windows"] == [1]
 
 
 def test_priority_limit_over_a_real_queue_r_q4(station: Station) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
 from litestar import Litestar
 from litestar.di import Provide
@@ -19,6 +20,7 @@ from appliance.db.database import Database
 from appliance.db.migrate import upgrade
 from appliance.settings import load_settings
 from appliance.uplink.controller import SyncController
+from appliance.uplink.schemas import SyncStatusView
 from appliance.uplink.service import SyncStatusService, age_text
 from appliance.wiring import build_services
 from sync.station.agent import SyncAgent
@@ -110,7 +112,25 @@ async def test_the_tui_client_reads_the_line_and_tolerates_an_older_server() -> 
     def answer(request: httpx.Request) -> httpx.Response:
         if request.url.host == "old":
             return httpx.Response(404, json={"message": "Not Found"})
-        return httpx.Response(200, json={"summary": "同步正常", "problems": ["同步出错：超时"]})
+        status = SyncStatusView(
+            enrolled=True,
+            configured=True,
+            backlog=0,
+            oldest_unacked_at=None,
+            oldest_age_s=None,
+            last_success_at=None,
+            last_attempt_at=None,
+            last_error="超时",
+            last_error_at=None,
+            next_attempt_at=None,
+            quarantined=0,
+            acked_through_seq=0,
+            ref_rev=0,
+            drift_tables=None,
+            summary="同步正常",
+            problems=["同步出错：超时"],
+        )
+        return httpx.Response(200, content=msgspec.json.encode(status))
 
     new = StationApi("http://new", transport=httpx.MockTransport(answer))
     old = StationApi("http://old", transport=httpx.MockTransport(answer))

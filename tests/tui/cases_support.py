@@ -14,9 +14,9 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 
 from appliance.cases.rules.case import CaseFile
+from appliance.cases.schemas import CaseDetail
 from appliance.cases.service.cases import CaseService
 from appliance.cases.service.codec import decode_case
-from appliance.cases.service.views import CaseDetail
 from appliance.cases.tables import CaseRecord
 from appliance.catalogue.service.importer import import_catalogue_file
 from appliance.staff.tables import Staff
@@ -150,7 +150,7 @@ def action_key(app: YizhanApp, action: str) -> str:
 
 
 def make_app(live: LiveServer) -> YizhanApp:
-    return terminal_app(live.url, live.station.settings.device_key, live.station.clock.now)
+    return terminal_app(live.url, live.station.clock.now)
 
 
 def checklist(app: YizhanApp) -> MaterialChecklist:

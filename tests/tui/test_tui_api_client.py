@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
+import inspect
+
 import httpx
 import pytest
 
 from appliance.queue.rules.tickets import TicketSource
+from hwservice.button_sim import ButtonClient
 from tests.support.station import GUIDE, WINDOW_CLERK, LiveServer, free_port
 from tui.api_client import ApiError, Offline, StationApi
+from tui.models import window_of
 
 
 async def test_login_queue_and_calling_round_trip_r_q1_r_q3(live_server: LiveServer) -> None:
-    api = StationApi(live_server.url, live_server.station.settings.device_key)
+    api = StationApi(live_server.url)
     try:
         login = await api.login(*WINDOW_CLERK)
         assert login.staff.name == "王秀英" and api.token == login.token
         assert (await api.me()).code == "ck01"
-        assert (await api.health())["ok"] is True
+        assert (await api.health()).ok is True
 
         issued = await api.issue("A", "vulnerable", "13800138000")
         assert (issued.number, issued.priority_label) == ("A001", "老弱病残孕优先")
         assert issued.phone_masked and "0013" not in issued.phone_masked
-        pressed = await api.press_button()
+        with ButtonClient(live_server.url, live_server.station.settings.device_key) as button:
+            pressed = button.press()  # the door button, not the terminal
         assert (pressed.number, pressed.source) == ("A002", "button")
 
         called = await api.call_next(1)
@@ -36,7 +41,7 @@ async def test_login_queue_and_calling_round_trip_r_q1_r_q3(live_server: LiveSer
         snapshot = await api.queue()
         waiting_b = next(q for q in snapshot.categories if q.prefix == "B").waiting
         assert [t.number for t in waiting_b] == ["A002"]
-        assert snapshot.window(1) is not None and snapshot.window(3) is None
+        assert window_of(snapshot, 1) is not None and window_of(snapshot, 3) is None
         assert await api.alerts() == []
     finally:
         await api.aclose()
@@ -63,7 +68,7 @@ async def test_no_show_rejoin_pause_resume_clock(live_server: LiveServer) -> Non
 
 
 async def test_refusals_carry_the_chinese_message(live_server: LiveServer) -> None:
-    api = StationApi(live_server.url, device_key="wrong")
+    api = StationApi(live_server.url)
     try:
         with pytest.raises(ApiError) as bad_login:
             await api.login("ck01", "0000")
@@ -72,11 +77,29 @@ async def test_refusals_carry_the_chinese_message(live_server: LiveServer) -> No
         with pytest.raises(ApiError) as forbidden:
             await api.call_next(1)
         assert forbidden.value.status == 403 and "无权" in forbidden.value.message
-        with pytest.raises(ApiError) as bad_key:
-            await api.press_button()
-        assert bad_key.value.message == "设备密钥无效，硬件服务无权取号"
     finally:
         await api.aclose()
+
+
+async def test_the_terminal_holds_no_device_key() -> None:
+    """Staff software has no device credential: none to pass in, none ever sent."""
+    assert "device_key" not in inspect.signature(StationApi).parameters
+    seen: list[httpx.Headers] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers)
+        if request.url.path == "/api/auth/login":
+            return httpx.Response(401, json={"message": "工号或密码错误"})
+        return httpx.Response(404, json={"message": "找不到该页面或接口"})
+
+    api = StationApi("http://station", transport=httpx.MockTransport(handler))
+    try:
+        for call in (api.login("ck01", "2222"), api.issue("A"), api.call_next(1)):
+            with pytest.raises(ApiError):
+                await call
+    finally:
+        await api.aclose()
+    assert len(seen) == 3 and not any("x-device-key" in h for h in seen)
 
 
 async def test_closed_port_raises_offline() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from appliance.queue.rules.tickets import TicketSource
-from appliance.queue.service.views import WindowState
+from appliance.queue.schemas import WindowState
 from tests.support.station import WINDOW_CLERK, LiveServer
 from tui.app import YizhanApp
 from tui.queue_widgets import CurrentTicketPanel
@@ -28,7 +28,7 @@ from tui.testing import (
 
 
 def make_app(live: LiveServer) -> YizhanApp:
-    return terminal_app(live.url, live.station.settings.device_key, live.station.clock.now)
+    return terminal_app(live.url, live.station.clock.now)
 
 
 def issue(live: LiveServer, category: str = "A", priority: str = "normal") -> str:

@@ -59,7 +59,7 @@ async def test_overdue_and_due_soon_cases_show_in_the_status_bar_r_k3(
     _at(live_server, "2026-12-16")
     CaseSweep(services.db, station.settings, station.clock).run()
 
-    app = terminal_app(live_server.url, station.settings.device_key, station.clock.now)
+    app = terminal_app(live_server.url, station.clock.now)
     async with app.run_test(size=SIZE) as pilot:
         await start_logged_in(pilot, *WINDOW_CLERK)
         line = app.screen.query_one("#status-cases")

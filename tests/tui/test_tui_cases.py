@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from textual.widgets import Input, OptionList
 
+from appliance.cases.rules.materials import MaterialStatus
+from appliance.cases.schemas import MarkIn
 from appliance.queue.rules.tickets import TicketSource
 from tests.support.fingerprint import fingerprint
 from tests.support.station import T0, WINDOW_CLERK, LiveServer
@@ -102,10 +104,10 @@ async def test_ticket_to_delivery_r_k1_r_k2_r_k5_r_k6(live_server: LiveServer) -
         await pilot.press("enter")
         await wait_for(pilot, lambda: showing(app, IntakeScreen))
         assert checklist(app).marks() == {
-            "M1": "received",
-            "M2": "received",
-            "M3": "received",
-            "M4": {"status": "defective", "note": "未签字"},
+            "M1": MaterialStatus.RECEIVED,
+            "M2": MaterialStatus.RECEIVED,
+            "M3": MaterialStatus.RECEIVED,
+            "M4": MarkIn(status=MaterialStatus.DEFECTIVE, note="未签字"),
         }
         await pilot.press("1")  # the applicant signs the form on the spot
         assert checklist(app).marks()["M4"] == "received"
@@ -123,7 +125,7 @@ async def test_ticket_to_delivery_r_k1_r_k2_r_k5_r_k6(live_server: LiveServer) -
         number = shown_case(app).case_number
         opened = case(live_server, number)
         assert opened.state == "received" and opened.ticket_id == ticket.id
-        assert opened.applicant["name"] == "张桂兰" and opened.applicant["phone"] == "13800001234"
+        assert opened.applicant.name == "张桂兰" and opened.applicant.phone == "13800001234"
         assert [m.status for m in opened.materials] == ["received"] * 4
         assert "受理" in text_of(app.screen.query_one("#case-actions"))
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from textual.widgets import Input, OptionList
 
 from appliance.cases.rules.records import OtherPlace, OtherPlaceKind
+from appliance.catalogue.schemas import ItemDetail
 from tests.support.station import T0, WINDOW_CLERK, LiveServer
 from tests.tui.cases_support import (
     act,
@@ -23,7 +24,6 @@ from tests.tui.cases_support import (
     with_procedures,
 )
 from tui.case_forms import form_fields
-from tui.case_models import ItemGuide
 from tui.case_widgets import CaseTable, ChoiceBar
 from tui.screens.case_decision import ActionDialog
 from tui.screens.case_detail import CaseDetailScreen
@@ -73,7 +73,7 @@ async def test_intake_for_another_place_r_k8(live_server: LiveServer) -> None:
         number = shown_case(app).case_number
         stored = stored_case(live_server, number)
         assert stored.other_place == OtherPlace(OtherPlaceKind.COLLECT, "郑州市金水区")
-        assert case(live_server, number).applicant.get("agent") is None
+        assert case(live_server, number).applicant.agent is None
 
 
 async def test_intake_without_other_place_stores_none_r_k8(live_server: LiveServer) -> None:
@@ -102,7 +102,8 @@ async def test_intake_without_other_place_stores_none_r_k8(live_server: LiveServ
         await wait_for(pilot, lambda: detail_state(app) == "received")
         number = shown_case(app).case_number
         assert stored_case(live_server, number).other_place is None
-        assert case(live_server, number).applicant["agent"]["name"] == "李小四"
+        agent = case(live_server, number).applicant.agent
+        assert agent is not None and agent.name == "李小四"
 
 
 def test_procedure_choice_follows_the_item_r_s1() -> None:
@@ -111,19 +112,29 @@ def test_procedure_choice_follows_the_item_r_s1() -> None:
     every = form_fields("start_special")[0]
     assert every.kind == "choice"
     assert [label for _, label in every.options] == ["检验", "专家评审", "听证"]
-    guide = ItemGuide(
-        "X",
-        "残疾人证申领",
-        "上报件",
-        20,
-        False,
-        False,
-        "",
-        "",
-        "",
-        "",
-        [],
-        special_procedures=("听证", "检验"),
+    guide = ItemDetail(
+        code="X",
+        name="残疾人证申领",
+        type="行政给付",
+        legal_basis="",
+        conditions="",
+        legal_days=20,
+        promised_days=20,
+        kind="上报件",
+        fees="不收费",
+        fee_basis="",
+        delivery_methods=[],
+        category_prefix="",
+        allows_notify_commit=False,
+        allows_tolerant=False,
+        special_procedures=["听证", "检验"],
+        keywords=[],
+        related=[],
+        department="",
+        window="",
+        phone="",
+        materials=[],
+        version="",
     )
     narrowed = form_fields("start_special", guide)[0]
     assert narrowed.options == (("inspection", "检验"), ("hearing", "听证"))

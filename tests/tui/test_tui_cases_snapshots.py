@@ -28,7 +28,7 @@ SIZE = (120, 36)
 def test_intake_screen_snapshot(live_server: LiveServer, snap_compare: SnapCompare) -> None:
     """收件: 高龄津贴申请 picked by ``gljt``, materials marked (one 有瑕疵), applicant typed."""
     station = live_server.station
-    app = terminal_app(live_server.url, station.settings.device_key, station.clock.now)
+    app = terminal_app(live_server.url, station.clock.now)
 
     async def ready(pilot: Pilot[Any]) -> None:
         await log_in(pilot, *WINDOW_CLERK)
@@ -94,7 +94,7 @@ def test_my_cases_snapshot(live_server: LiveServer, snap_compare: SnapCompare) -
     """我的办件 on 2026-12-11: red overdue, amber due soon, then the rest by deadline (R-K3)."""
     busy_caseload(live_server)
     station = live_server.station
-    app = terminal_app(live_server.url, station.settings.device_key, station.clock.now)
+    app = terminal_app(live_server.url, station.clock.now)
 
     async def ready(pilot: Pilot[Any]) -> None:
         await log_in(pilot, *WINDOW_CLERK)
@@ -117,7 +117,7 @@ def test_case_detail_snapshot(live_server: LiveServer, snap_compare: SnapCompare
     act(live_server, number, "accept_tolerant", {"signed_by": "张桂兰", "deadline": "2026-11-30"})
     act(live_server, number, "extend", {"days": 5, "reason": "需入户核实老人居住情况"})
     station = live_server.station
-    app = terminal_app(live_server.url, station.settings.device_key, station.clock.now)
+    app = terminal_app(live_server.url, station.clock.now)
 
     async def ready(pilot: Pilot[Any]) -> None:
         await log_in(pilot, *WINDOW_CLERK)

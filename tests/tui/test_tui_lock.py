@@ -20,7 +20,7 @@ from tui.testing import (
 
 
 def make_app(live: LiveServer) -> YizhanApp:
-    return terminal_app(live.url, live.station.settings.device_key, live.station.clock.now)
+    return terminal_app(live.url, live.station.clock.now)
 
 
 def locked(app: YizhanApp) -> bool:

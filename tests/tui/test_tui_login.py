@@ -13,7 +13,7 @@ from tui.testing import log_in, screen_text, showing, terminal_app, text_of, typ
 
 
 def make_app(live: LiveServer) -> YizhanApp:
-    return terminal_app(live.url, live.station.settings.device_key, live.station.clock.now)
+    return terminal_app(live.url, live.station.clock.now)
 
 
 async def test_login_uses_the_account_window_and_shows_who_and_time(

@@ -80,11 +80,11 @@ async def test_server_lost_and_back_while_logged_in(live_server: LiveServer) -> 
 
 
 def test_run_tui_builds_the_app_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``yizhan tui`` opens the terminal on ``server_url`` with the device key."""
+    """``yizhan tui`` opens the terminal on ``server_url``; it never holds the device key."""
     seen: list[YizhanApp] = []
     monkeypatch.setattr(app_module.YizhanApp, "run", lambda self: seen.append(self))
     settings = load_settings(env={}, server_url="http://10.0.0.5:8080", device_key="k")
     assert run_tui(settings) == 0
     (app,) = seen
-    assert app.api.device_key == "k"
+    assert not hasattr(app.api, "device_key")
     assert app.api.base_url == "http://10.0.0.5:8080"

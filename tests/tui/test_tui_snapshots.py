@@ -66,7 +66,7 @@ def test_queue_screen_snapshot(live_server: LiveServer, snap_compare: SnapCompar
     """叫号台 of window 1 after a busy morning: current ticket, marks, no-shows, alert (R-Q4)."""
     busy_morning(live_server)
     station = live_server.station
-    app = terminal_app(live_server.url, station.settings.device_key, station.clock.now)
+    app = terminal_app(live_server.url, station.clock.now)
 
     async def ready(pilot: Pilot[Any]) -> None:
         await log_in(pilot, "ck01", "2222")
@@ -82,7 +82,7 @@ def test_lock_screen_snapshot(live_server: LiveServer, snap_compare: SnapCompare
     """锁屏 while window 1 is paused (R-Q6)."""
     live_server.station.services.windows.pause("1", "会议")
     station = live_server.station
-    app = terminal_app(live_server.url, station.settings.device_key, station.clock.now)
+    app = terminal_app(live_server.url, station.clock.now)
 
     async def ready(pilot: Pilot[Any]) -> None:
         await log_in(pilot, "ck01", "2222")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from sqlmodel import select
+from textual.binding import Binding
 
 from appliance.queue.tables import Ticket
 from appliance.staff.tables import Staff
+from hwservice.button_sim import ButtonClient
 from tests.support.station import MANAGER, WINDOW_CLERK, LiveServer
 from tui.app import YizhanApp
+from tui.screens.queue import QueueScreen
 from tui.testing import TEST_SIZE as SIZE
 from tui.testing import (
     category_numbers,
@@ -22,7 +25,7 @@ from tui.testing import (
 
 
 def make_app(live: LiveServer) -> YizhanApp:
-    return terminal_app(live.url, live.station.settings.device_key, live.station.clock.now)
+    return terminal_app(live.url, live.station.clock.now)
 
 
 def tickets(live: LiveServer) -> list[Ticket]:
@@ -75,18 +78,22 @@ async def test_issue_refused_or_cancelled_makes_no_ticket(live_server: LiveServe
         assert tickets(live_server) == []
 
 
-async def test_simulated_call_button_issues_with_the_device_key_r_q1(
-    live_server: LiveServer,
-) -> None:
-    """b presses the simulated 叫号按钮: a ticket of the configured category, source button."""
+async def test_a_door_button_ticket_shows_in_the_queue_r_q1(live_server: LiveServer) -> None:
+    """The door button (its simulator, with the device key) issues; the terminal, which
+    holds no device key and has no button key, shows the ticket in its category."""
+    keys = [b for b in QueueScreen.BINDINGS if isinstance(b, Binding)]
+    assert keys and all(b.action != "press_button" and "b" not in b.key.split(",") for b in keys)
     app = make_app(live_server)
     async with app.run_test(size=SIZE) as pilot:
         await start_logged_in(pilot, *WINDOW_CLERK)
-        await pilot.press("b")
+        with ButtonClient(live_server.url, live_server.station.settings.device_key) as button:
+            button.press()
         await wait_for(pilot, lambda: category_numbers(app, "A") == ["A001"])
         (ticket,) = tickets(live_server)
         assert (ticket.number, ticket.source) == ("A001", "button")
-        assert has_notification(app, "叫号按钮取号：已取号 A001（综合受理）")
+        await pilot.press("b")  # no longer a key of the terminal: nothing is issued
+        await pilot.pause(0.2)
+        assert len(tickets(live_server)) == 1
 
 
 async def test_clock_in_and_out_r_t2(live_server: LiveServer) -> None:

@@ -16,8 +16,16 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from tui.case_forms import MARKS_ACTIONS, FormError, FormField, build_body, form_fields
-from tui.case_models import CaseDetail, ItemGuide, StepResult
+from appliance.cases.schemas import CaseActionIn, CaseDetail, StepResult
+from appliance.catalogue.schemas import ItemDetail
+from tui.case_forms import (
+    MARKS_ACTIONS,
+    FormError,
+    FormField,
+    action_request,
+    build_body,
+    form_fields,
+)
 from tui.case_widgets import ChoiceBar, MaterialChecklist
 from tui.screens.base import Dialog
 from tui.screens.case_common import guarded
@@ -101,6 +109,10 @@ class FormDialog(Dialog[StepResult]):
     def body(self) -> dict[str, Any]:
         raise NotImplementedError
 
+    def request(self) -> CaseActionIn:
+        """The typed request of the form (``FormError`` names a field to correct)."""
+        return action_request(self.body())
+
     def show_error(self, message: str) -> None:
         self.query_one(".dialog-error", Static).update(message)
 
@@ -123,7 +135,7 @@ class FormDialog(Dialog[StepResult]):
         if self._busy:
             return
         try:
-            body = self.body()
+            request = self.request()
         except FormError as exc:
             self.show_error(exc.message)
             self._focus_key(exc.key)
@@ -131,7 +143,7 @@ class FormDialog(Dialog[StepResult]):
         self._busy = True
         self.show_error("正在提交…")
         api = cast("YizhanApp", self.app).api
-        call = api.case_action(self.case.case_number, self.action, body)
+        call = api.case_action(self.case.case_number, self.action, request)
         result = await guarded(self.app, call, self.show_error)
         self._busy = False
         if result is not None:
@@ -153,7 +165,7 @@ class ActionDialog(FormDialog):
         action: str,
         label: str,
         values: dict[str, str],
-        guide: ItemGuide | None = None,
+        guide: ItemDetail | None = None,
     ) -> None:
         super().__init__(case, action, label, values)
         self.fields = form_fields(action, guide)

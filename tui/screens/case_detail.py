@@ -16,9 +16,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
+from appliance.cases.schemas import CaseDetail, CaseNoticeView, StepResult
+from appliance.catalogue.schemas import ItemDetail
 from appliance.core.masking import mask_id_number, mask_phone
 from tui.case_forms import defaults
-from tui.case_models import CaseDetail, CaseNotice, ItemGuide, StepResult
+from tui.case_models import applicant_kind_label, due_text, other_place_text, step_message
 from tui.case_widgets import TimelineTable, provisional_warning
 from tui.queue_widgets import KeyFooter
 from tui.screens.base import AppScreen
@@ -35,17 +37,16 @@ MAX_ACTIONS = 9
 def applicant_text(case: CaseDetail) -> Text:
     a = case.applicant
     text = Text()
-    text.append(f"申请人：{a.name}（{a.kind_label}）\n", style="bold")
+    text.append(f"申请人：{a.name}（{applicant_kind_label(a.kind)}）\n", style="bold")
     text.append(f"证件号码：{mask_id_number(a.id_number)}\n联系电话：{mask_phone(a.phone)}\n")
-    if a.agent:
-        text.append(
-            f"代理人：{a.agent.get('name', '')} {mask_id_number(a.agent.get('id_number', ''))}\n"
-        )
+    if a.agent is not None:
+        text.append(f"代理人：{a.agent.name} {mask_id_number(a.agent.id_number)}\n")
     text.append(
-        f"渠道：{CHANNEL_LABELS.get(case.channel, case.channel)} · 收件日期：{case.received_on}"
+        f"渠道：{CHANNEL_LABELS.get(case.channel, case.channel)} · "
+        f"收件日期：{case.received_on.isoformat()}"
     )
     if case.accepted_on:
-        text.append(f" · 受理日期：{case.accepted_on}")
+        text.append(f" · 受理日期：{case.accepted_on.isoformat()}")
     return text
 
 
@@ -88,7 +89,7 @@ class CaseDetailScreen(AppScreen):
         super().__init__()
         self.case_number = case_number
         self.case = case
-        self.guide: ItemGuide | None = None
+        self.guide: ItemDetail | None = None
         self._initial_result = result
         # True once the case, its notices and its item guide have been fetched (tests wait on it)
         self.loaded = False
@@ -153,9 +154,9 @@ class CaseDetailScreen(AppScreen):
         head.append(f"办件 {case.case_number}", style="bold")
         head.append(f" · {case.item_name} · 状态：")
         head.append(case.state_label, style="bold reverse")
-        head.append(f" · {'办结期限' if case.accepted_on else '受理期限'}：{case.due_text}")
-        if case.other_place:
-            head.append(f" · 异地办件：{case.other_place}")
+        head.append(f" · {'办结期限' if case.accepted_on else '受理期限'}：{due_text(case)}")
+        if case.other_place is not None:
+            head.append(f" · 异地办件：{other_place_text(case)}")
         self.query_one("#case-head", Static).update(head)
         warning = self.query_one("#case-warning", Static)
         notes = Text()
@@ -165,7 +166,7 @@ class CaseDetailScreen(AppScreen):
                 "不再适用容缺受理",
                 style="bold red",
             )
-        if case.due_on and case.due_provisional:
+        if case.due_on is not None and case.due_provisional:
             if notes:
                 notes.append("\n")
             notes.append_text(provisional_warning([case.due_on]))
@@ -179,9 +180,10 @@ class CaseDetailScreen(AppScreen):
 
     def show_result(self, result: StepResult) -> None:
         self.show(result.case)
-        line = f"{result.case.state_label}：{result.message}"
+        message = step_message(result)
+        line = f"{result.case.state_label}：{message}"
         self.query_one("#case-result", Static).update(Text(line, style="bold green"))
-        self.notify(result.message, title=f"办件 {result.case.case_number}", markup=False)
+        self.notify(message, title=f"办件 {result.case.case_number}", markup=False)
 
     # ---- actions -------------------------------------------------------------------------
     def action_back(self) -> None:
@@ -214,7 +216,7 @@ class CaseDetailScreen(AppScreen):
             ReprintDialog(self.case_number, notices, self.yz.timezone), self._reprinted
         )
 
-    async def _reprinted(self, notice: CaseNotice | None) -> None:
+    async def _reprinted(self, notice: CaseNoticeView | None) -> None:
         if notice is None:
             return
         message = reprinted_message(notice)

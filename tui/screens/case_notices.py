@@ -18,7 +18,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Static
 
-from tui.case_models import CaseNotice
+from appliance.cases.schemas import CaseNoticeView
+from tui.case_models import print_status_label
 from tui.screens.base import Dialog
 from tui.screens.case_common import guarded
 
@@ -35,20 +36,19 @@ PRINT_STYLES = {
 NO_NOTICES = "尚无通知书"
 
 
-def issued_at(notice: CaseNotice, timezone: tzinfo) -> str:
+def issued_at(notice: CaseNoticeView, timezone: tzinfo) -> str:
     """When the notice was issued, station time (MM-DD HH:MM)."""
-    if notice.created_at is None:
-        return ""
     return notice.created_at.astimezone(timezone).strftime("%m-%d %H:%M")
 
 
-def status_text(notice: CaseNotice) -> Text:
-    return Text(notice.status_label, style=PRINT_STYLES.get(notice.print_status, ""))
+def status_text(notice: CaseNoticeView) -> Text:
+    return Text(print_status_label(notice), style=PRINT_STYLES.get(notice.print_status or "", ""))
 
 
-def reprinted_message(notice: CaseNotice) -> str:
+def reprinted_message(notice: CaseNoticeView) -> str:
     """The confirmation shown after 补打."""
-    return f"已补打{notice.title}：已送打印（一式二份），打印状态：{notice.status_label}"
+    status = print_status_label(notice)
+    return f"已补打{notice.title}：已送打印（一式二份），打印状态：{status}"
 
 
 class NoticeList(Static):
@@ -57,9 +57,9 @@ class NoticeList(Static):
     def __init__(self, timezone: tzinfo, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.timezone = timezone
-        self.notices: list[CaseNotice] = []
+        self.notices: list[CaseNoticeView] = []
 
-    def load(self, notices: Sequence[CaseNotice]) -> None:
+    def load(self, notices: Sequence[CaseNoticeView]) -> None:
         self.notices = list(notices)
         if not notices:
             self.update(Text(NO_NOTICES, style="dim"))
@@ -74,13 +74,15 @@ class NoticeList(Static):
 
     def rows(self) -> list[str]:
         """Each notice as one line of plain text (for tests and logs)."""
-        return [f"{issued_at(n, self.timezone)} {n.title} {n.status_label}" for n in self.notices]
+        return [
+            f"{issued_at(n, self.timezone)} {n.title} {print_status_label(n)}" for n in self.notices
+        ]
 
 
 class NoticeChooser(DataTable[Text]):
     """The notices to choose from in ``ReprintDialog``."""
 
-    def __init__(self, notices: Sequence[CaseNotice], timezone: tzinfo) -> None:
+    def __init__(self, notices: Sequence[CaseNoticeView], timezone: tzinfo) -> None:
         super().__init__(cursor_type="row", id="reprint-notices")
         self.notices = list(notices)
         self.add_columns("印发时间", "通知书", "打印状态")
@@ -88,10 +90,12 @@ class NoticeChooser(DataTable[Text]):
             self.add_row(Text(issued_at(n, timezone)), Text(n.title), status_text(n), key=n.id)
 
 
-class ReprintDialog(Dialog[CaseNotice]):
+class ReprintDialog(Dialog[CaseNoticeView]):
     """补打通知书: choose one of the case's notices; returns it as it is after the reprint."""
 
-    def __init__(self, case_number: str, notices: Sequence[CaseNotice], timezone: tzinfo) -> None:
+    def __init__(
+        self, case_number: str, notices: Sequence[CaseNoticeView], timezone: tzinfo
+    ) -> None:
         super().__init__()
         self.case_number = case_number
         self.notices = list(notices)

@@ -13,8 +13,6 @@ taken in for another place (跨域通办 or 代收) names the place where it is 
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,7 +20,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.case_models import ItemGuide, ItemHit
+from appliance.cases.rules.records import ApplicantKind, Channel, OtherPlaceKind
+from appliance.cases.schemas import AgentIn, ApplicantIn, OpenCaseIn, OtherPlaceIn
+from appliance.catalogue.schemas import ItemDetail, ItemSummary
+from tui.case_models import guide_summary
 from tui.case_widgets import ChoiceBar, MaterialChecklist, compact_input, field_row
 from tui.models import Ticket
 from tui.queue_widgets import KeyFooter
@@ -51,7 +52,7 @@ def padded(label: str) -> str:
     return (label + "：").ljust(6, "\u3000")
 
 
-def hit_prompt(hit: ItemHit) -> Text:
+def hit_prompt(hit: ItemSummary) -> Text:
     limit = "即办" if hit.kind == "即办件" else f"{hit.promised_days} 个工作日"
     return Text.assemble((hit.name, "bold"), f"  {hit.code} · {hit.kind} {limit}")
 
@@ -70,7 +71,7 @@ class IntakeScreen(AppScreen):
     def __init__(self, ticket: Ticket | None = None) -> None:
         super().__init__()
         self.ticket = ticket
-        self.guide: ItemGuide | None = None
+        self.guide: ItemDetail | None = None
         self.error = ""
         self._busy = False
         self._leaving = False
@@ -157,7 +158,9 @@ class IntakeScreen(AppScreen):
         if guide is None:
             return
         self.guide = guide
-        self.query_one("#item-summary", Static).update(Text(f"已选：{guide.summary}", style="bold"))
+        self.query_one("#item-summary", Static).update(
+            Text(f"已选：{guide_summary(guide)}", style="bold")
+        )
         self.query_one("#guide-line", Static).update(GUIDE_HINT)
         checklist = self.query_one(MaterialChecklist)
         checklist.load_guide(guide.materials)
@@ -213,33 +216,36 @@ class IntakeScreen(AppScreen):
     def _value(self, field_id: str) -> str:
         return self.query_one(f"#{field_id}", Input).value.strip()
 
-    def body(self) -> dict[str, Any] | None:
+    def body(self) -> OpenCaseIn | None:
+        """The 收件 request from what is on screen (None until an item is picked)."""
         if self.guide is None:
             return None
-        agent = {
-            "name": self._value("agent-name"),
-            "id_number": self._value("agent-id"),
-            "phone": self._value("agent-phone"),
-        }
-        return {
-            "item_code": self.guide.code,
-            "applicant": {
-                "kind": self.query_one("#applicant-kind", ChoiceBar).value,
-                "name": self._value("applicant-name"),
-                "id_number": self._value("applicant-id"),
-                "phone": self._value("applicant-phone"),
-                "agent": agent if any(agent.values()) else None,
-            },
-            "channel": self.query_one("#channel", ChoiceBar).value,
-            "other_place": self._other_place(),
-            "materials": self.query_one(MaterialChecklist).marks(),
-            "ticket_id": self.ticket.id if self.ticket else None,
-        }
+        agent = AgentIn(
+            name=self._value("agent-name"),
+            id_number=self._value("agent-id"),
+            phone=self._value("agent-phone"),
+        )
+        return OpenCaseIn(
+            item_code=self.guide.code,
+            applicant=ApplicantIn(
+                kind=ApplicantKind(self.query_one("#applicant-kind", ChoiceBar).value),
+                name=self._value("applicant-name"),
+                id_number=self._value("applicant-id"),
+                phone=self._value("applicant-phone"),
+                agent=agent if any((agent.name, agent.id_number, agent.phone)) else None,
+            ),
+            channel=Channel(self.query_one("#channel", ChoiceBar).value),
+            other_place=self._other_place(),
+            materials=self.query_one(MaterialChecklist).marks(),
+            ticket_id=self.ticket.id if self.ticket else None,
+        )
 
-    def _other_place(self) -> dict[str, str] | None:
+    def _other_place(self) -> OtherPlaceIn | None:
         """异地办件 (R-K8): none unless 跨域通办 or 代收 is chosen."""
         kind = self.query_one("#other-kind", ChoiceBar).value
-        return {"kind": kind, "place": self._value("other-place")} if kind else None
+        if not kind:
+            return None
+        return OtherPlaceIn(kind=OtherPlaceKind(kind), place=self._value("other-place"))
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "intake-submit":

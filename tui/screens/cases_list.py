@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from tui.case_models import CaseSummary
+from appliance.cases.schemas import CaseSummary
 from tui.case_widgets import OVERDUE_STYLE, SOON_STYLE, CaseTable, provisional_warning
 from tui.queue_widgets import KeyFooter
 from tui.screens.base import AppScreen
@@ -85,7 +85,7 @@ class MyCasesScreen(AppScreen):
         self.cases = cases
         self._show_error("" if cases else ("暂无办件" if done else "暂无在办的办件"))
         self.query_one("#cases-head", Static).update(heading(cases, mine, done))
-        provisional = [c.due_on for c in cases if c.due_on and c.due_provisional]
+        provisional = [c.due_on for c in cases if c.due_on is not None and c.due_provisional]
         warning = self.query_one("#cases-warning", Static)
         warning.display = bool(provisional)
         if provisional:

@@ -13,7 +13,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 
-from tui.models import CategoryQueue, QueueSnapshot, Ticket, WindowState
+from appliance.queue.schemas import CategoryQueue, QueueSnapshot, TicketView, WindowState
+from tui.models import window_of
 from tui.queue_widgets import CategoryTable, CurrentTicketPanel, KeyFooter, NoShowTable
 from tui.screens.base import AppScreen
 from tui.screens.cases_intake import IntakeScreen
@@ -49,7 +50,6 @@ class QueueScreen(AppScreen):
         Binding("p", "pause", "暂停服务"),
         Binding("j", "rejoin", "过号重排"),
         Binding("i", "issue", "代取号"),
-        Binding("b", "press_button", "模拟叫号按钮"),
         Binding("y", "reprint", "补打小票"),
         Binding("e", "intake", "收件"),
         Binding("m", "my_cases", "我的办件"),
@@ -86,7 +86,7 @@ class QueueScreen(AppScreen):
             return
         self._shown_seq = snapshot.event_seq
         window = self._window_number()
-        mine = snapshot.window(window)
+        mine = window_of(snapshot, window)
         self.query_one(CurrentTicketPanel).show(mine, window)
         self.query_one(NoShowTable).show(snapshot.no_shows)
         wanted = visible_categories(snapshot, mine, window)
@@ -115,7 +115,7 @@ class QueueScreen(AppScreen):
             await self.yz.refresh_now()
 
     async def _window_action(
-        self, act: Callable[[int], Awaitable[Ticket]], done: Callable[[Ticket], str]
+        self, act: Callable[[int], Awaitable[TicketView]], done: Callable[[TicketView], str]
     ) -> None:
         window = self._require_window()
         if window is not None:
@@ -205,9 +205,6 @@ class QueueScreen(AppScreen):
                 self.yz.api.reprint(number.upper()), lambda title: f"{title} 号小票已加入打印队列"
             )
 
-    async def action_press_button(self) -> None:
-        await self._do(self.yz.api.press_button(), lambda t: f"叫号按钮取号：{_issued_message(t)}")
-
     # ---- cases (R-K1, R-K3) --------------------------------------------------------------
     def action_intake(self) -> None:
         """收件, linked to the ticket called or being served at my window."""
@@ -228,6 +225,6 @@ class QueueScreen(AppScreen):
         await self.yz.logout()
 
 
-def _issued_message(t: Ticket) -> str:
+def _issued_message(t: TicketView) -> str:
     text = f"已取号 {t.number}（{t.category_name}），前面 {t.people_ahead} 人，约等 {t.est_wait_min} 分钟"
     return f"{text}。{t.closing_warning}" if t.closing_warning else text

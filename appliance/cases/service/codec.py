@@ -1,9 +1,12 @@
-"""JSON in and out of case handling: the stored ``CaseFile`` codec and request bodies.
+"""JSON in and out of case handling: the stored ``CaseFile`` codec and the typed requests.
 
 ``encode_case`` / ``decode_case`` store the whole domain ``CaseFile`` as JSON (dataclasses
-carry their class name in ``_t`` so unions such as the delivery decode back); the
-``parse_*`` helpers and ``build_command`` map an API body onto the domain command, with a
-Chinese message naming any missing or malformed field (400).
+carry their class name in ``_t`` so unions such as the delivery decode back).
+``build_command`` maps a typed ``CaseActionIn`` onto the domain command of an action, with
+a Chinese message naming any field the command requires and the request left out (400);
+``applicant_of`` and ``marks_of`` map the parts of a request the commands and intake share.
+``request_of`` turns a plain mapping (in-process callers: the demo, benches, tests) into
+the same typed request, so every caller takes the one typed path.
 """
 
 from __future__ import annotations
@@ -14,21 +17,33 @@ from collections.abc import Mapping
 from dataclasses import MISSING, fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Union, get_args, get_origin, get_type_hints
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
+
+import msgspec
 
 from appliance.cases.rules import commands as cmds
 from appliance.cases.rules.case import CaseFile
-from appliance.cases.rules.materials import MATERIAL_STATUS_LABELS, MaterialStatus
+from appliance.cases.rules.materials import MaterialStatus
 from appliance.cases.rules.records import (
     Agent,
     Applicant,
-    ApplicantKind,
+    Delivery,
     ElectronicDelivery,
     MailDelivery,
+    NotifyCommitment,
     PickupDelivery,
 )
 from appliance.cases.rules.states import ACTION_LABELS, Action
-from appliance.core.errors import DomainError, Invalid, NotFound
+from appliance.cases.schemas import (
+    ApplicantIn,
+    CaseActionIn,
+    CommitmentIn,
+    DeliveryIn,
+    MailIn,
+    Marks,
+    PickupIn,
+)
+from appliance.core.errors import Invalid, NotFound
 
 # ---- JSON codec of the domain CaseFile ---------------------------------------------------
 
@@ -122,7 +137,20 @@ def decode_case(text: str) -> CaseFile:
     return case
 
 
-# ---- request parsing ---------------------------------------------------------------------
+# ---- typed requests → domain ------------------------------------------------------------
+
+R = TypeVar("R", bound=msgspec.Struct)
+
+
+def request_of(body: R | Mapping[str, Any], kind: type[R]) -> R:
+    """``body`` as the typed request ``kind`` (a mapping is checked like an HTTP body)."""
+    if isinstance(body, kind):
+        return body
+    try:
+        return msgspec.convert(body, kind)
+    except msgspec.ValidationError as exc:
+        raise Invalid(f"请求内容格式不正确：{exc}", "bad_request") from None
+
 
 FIELD_LABELS = {
     "reason": "理由",
@@ -143,79 +171,48 @@ FIELD_LABELS = {
 }
 
 
-def text_field(body: Mapping[str, Any], key: str) -> str:
-    value = body.get(key, "")
-    if value is None:
-        return ""
-    if not isinstance(value, str | int):
-        raise Invalid(f"字段“{key}”应为文字", "bad_field")
-    return str(value)
+def marks_of(marks: Marks) -> dict[str, tuple[MaterialStatus, str]]:
+    """``{"M1": "received", "M2": {"status": "defective", "note": …}}`` → (status, note)."""
+    return {
+        code: (mark, "") if isinstance(mark, MaterialStatus) else (mark.status, mark.note)
+        for code, mark in marks.items()
+    }
 
 
-def parse_marks(raw: Any) -> dict[str, tuple[MaterialStatus, str]]:
-    """``{"M1": "received", "M2": {"status": "defective", "note": "复印件模糊"}}``."""
-    if raw is None:
-        return {}
-    if not isinstance(raw, Mapping):
-        raise Invalid("材料收取情况应为 {材料编码: 状态} 的对象", "bad_marks")
-    allowed = "、".join(f"{s.value}（{label}）" for s, label in MATERIAL_STATUS_LABELS.items())
-    out: dict[str, tuple[MaterialStatus, str]] = {}
-    for code, value in raw.items():
-        status, note = (
-            (value, "")
-            if not isinstance(value, Mapping)
-            else (value.get("status"), str(value.get("note") or ""))
-        )
-        try:
-            out[str(code)] = (MaterialStatus(str(status)), note)
-        except ValueError:
-            raise Invalid(
-                f"材料 {code} 的状态“{status}”无法识别，可选：{allowed}", "bad_marks"
-            ) from None
-    return out
-
-
-def parse_applicant(raw: Any) -> Applicant:
-    if not isinstance(raw, Mapping):
-        raise Invalid("缺少必填项：申请人", "field_required")
-    try:
-        kind = ApplicantKind(raw.get("kind") or "person")
-    except ValueError:
-        raise Invalid(
-            "申请人类型应为 person（个人）或 organisation（法人或其他组织）", "bad_applicant"
-        ) from None
-    agent_raw = raw.get("agent")
+def applicant_of(a: ApplicantIn) -> Applicant:
+    """The domain applicant (its rules name any blank field); an all-blank agent is none."""
     agent = None
-    if isinstance(agent_raw, Mapping) and any(agent_raw.values()):
-        agent = Agent(
-            text_field(agent_raw, "name"),
-            text_field(agent_raw, "id_number"),
-            text_field(agent_raw, "phone"),
-        )
-    return Applicant(
-        kind, text_field(raw, "name"), text_field(raw, "id_number"), text_field(raw, "phone"), agent
-    )
+    if a.agent is not None and any((a.agent.name, a.agent.id_number, a.agent.phone)):
+        agent = Agent(a.agent.name, a.agent.id_number, a.agent.phone)
+    return Applicant(a.kind, a.name, a.id_number, a.phone, agent)
 
 
-def _delivery(raw: Any) -> Any:
-    if not isinstance(raw, Mapping):
-        raise Invalid("缺少必填项：送达信息", "field_required")
-    method = raw.get("method")
-    if method == "pickup":
-        return PickupDelivery(
-            text_field(raw, "collector_name"),
-            text_field(raw, "collector_id"),
-            text_field(raw, "signature_ref"),
-        )
-    if method == "mail":
-        return MailDelivery(
-            text_field(raw, "address"), text_field(raw, "tracking_no"), text_field(raw, "recipient")
-        )
-    if method == "electronic":
-        return ElectronicDelivery(text_field(raw, "destination"), text_field(raw, "reference"))
-    raise Invalid(
-        "送达方式应为 pickup（窗口领取）、mail（邮寄）或 electronic（电子送达）", "bad_delivery"
-    )
+def _delivery(d: DeliveryIn) -> Delivery:
+    if isinstance(d, PickupIn):
+        return PickupDelivery(d.collector_name, d.collector_id, d.signature_ref)
+    if isinstance(d, MailIn):
+        return MailDelivery(d.address, d.tracking_no, d.recipient)
+    return ElectronicDelivery(d.destination, d.reference)
+
+
+def _commitment(c: CommitmentIn) -> NotifyCommitment:
+    return NotifyCommitment(c.legal_basis, c.conditions, c.services, c.verification, c.signed_by)
+
+
+def _value(name: str, body: CaseActionIn) -> Any:
+    """The command field ``name`` from the request, or None when it was left out (or blank)."""
+    value = getattr(body, name)
+    if value is None or value == "" or value == [] or value == {}:
+        return None
+    if name == "marks":
+        return marks_of(value)
+    if name == "delivery":
+        return _delivery(value)
+    if name == "commitment":
+        return _commitment(value)
+    if name == "materials":
+        return tuple(value)
+    return value
 
 
 def parse_action(name: str) -> Action:
@@ -226,38 +223,20 @@ def parse_action(name: str) -> Action:
         raise NotFound(f"没有名为“{name}”的办件操作；可用：{known}", "unknown_action") from None
 
 
-def build_command(action: Action, body: Mapping[str, Any]) -> cmds.Command:
-    """The domain command of ``action`` from a JSON body (field names as in the command)."""
+def build_command(action: Action, body: CaseActionIn) -> cmds.Command:
+    """The domain command of ``action`` from the request (its fields named as the command's)."""
     cls = cmds.COMMANDS[action]
-    hints = _hints(cls)
     kwargs: dict[str, Any] = {}
     for f in fields(cls):
         if not f.init:
             continue
-        label = FIELD_LABELS.get(f.name, f.name)
-        if f.name not in body or body[f.name] in (None, ""):
+        value = _value(f.name, body)
+        if value is None:
             if f.default is MISSING and f.default_factory is MISSING:
+                label = FIELD_LABELS.get(f.name, f.name)
                 raise Invalid(
                     f"{ACTION_LABELS[action]}缺少必填项：{label}（{f.name}）", "field_required"
                 )
             continue
-        raw = body[f.name]
-        try:
-            if f.name == "marks":
-                kwargs[f.name] = parse_marks(raw)
-            elif f.name == "delivery":
-                kwargs[f.name] = _delivery(raw)
-            elif f.name == "materials":
-                kwargs[f.name] = (
-                    tuple(str(x) for x in raw) if isinstance(raw, list) else (str(raw),)
-                )
-            else:
-                kwargs[f.name] = _dec(hints[f.name], raw)
-        except DomainError:
-            raise
-        except (ValueError, TypeError, KeyError, AttributeError):
-            raise Invalid(f"字段“{label}”（{f.name}）格式不正确", "bad_field") from None
-    try:
-        return cls(**kwargs)
-    except TypeError:  # pragma: no cover - fields are checked above
-        raise Invalid(f"{ACTION_LABELS[action]}的参数不完整", "bad_field") from None
+        kwargs[f.name] = value
+    return cls(**kwargs)

@@ -1,25 +1,26 @@
 """收件 (intake, R-K1): a parsed request to open a case, and the checks it needs.
 
-``parse_intake`` maps the API body onto the domain types (a Chinese 400 naming any bad
-field); ``check_ticket`` allows a case only for today's ticket that is called or being
-served (409 otherwise); ``next_seq`` is the day's next case number.
+``parse_intake`` maps the typed ``OpenCaseIn`` onto the domain types (the rules answer a
+Chinese 400 naming any blank field); ``check_ticket`` allows a case only for today's
+ticket that is called or being served (409 otherwise); ``next_seq`` is the day's next
+case number.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from sqlmodel import Session, func, select
 
 from appliance.cases.rules.materials import ItemRules, MaterialStatus
-from appliance.cases.rules.records import Applicant, Channel, OtherPlace, OtherPlaceKind
-from appliance.cases.service.codec import parse_applicant, parse_marks, text_field
-from appliance.cases.service.notices import catalogue_forms
+from appliance.cases.rules.records import Applicant, Channel, OtherPlace
+from appliance.cases.schemas import OpenCaseIn
+from appliance.cases.service.codec import applicant_of, marks_of
+from appliance.cases.service.notice_context import catalogue_forms
 from appliance.cases.service.views import item_rules
 from appliance.cases.tables import CaseRecord
-from appliance.catalogue.service.catalogue import ItemDetail
+from appliance.catalogue.schemas import ItemDetail
 from appliance.core.errors import Conflict, Invalid, NotFound
 from appliance.queue.rules.tickets import STATUS_LABELS, TicketStatus
 from appliance.queue.tables import Ticket
@@ -38,38 +39,22 @@ class Intake:
     forms: Mapping[str, tuple[str, str, int]]  # the catalogue's 原件/复印件 and counts
 
 
-def item_code_of(body: Mapping[str, Any]) -> str:
-    code = text_field(body, "item_code").strip()
+def item_code_of(body: OpenCaseIn) -> str:
+    code = body.item_code.strip()
     if not code:
         raise Invalid("缺少必填项：事项编码（item_code）", "field_required")
     return code
 
 
-def parse_intake(body: Mapping[str, Any], item: ItemDetail) -> Intake:
-    try:
-        channel = Channel(body.get("channel") or "counter")
-    except ValueError:
-        raise Invalid(
-            "收件渠道应为 counter（现场）、online（网上）或 post（邮寄）", "bad_channel"
-        ) from None
-    other_raw = body.get("other_place")
-    other = None
-    if isinstance(other_raw, Mapping):
-        try:
-            other = OtherPlace(
-                OtherPlaceKind(str(other_raw.get("kind"))), text_field(other_raw, "place")
-            )
-        except ValueError:
-            raise Invalid(
-                "异地办件类型应为 cross_region（通办）或 collect（代收）", "bad_other_place"
-            ) from None
+def parse_intake(body: OpenCaseIn, item: ItemDetail) -> Intake:
+    other = body.other_place
     return Intake(
         item_rules(item),
-        parse_applicant(body.get("applicant")),
-        channel,
-        other,
-        parse_marks(body.get("materials")),
-        text_field(body, "ticket_id").strip() or None,
+        applicant_of(body.applicant),
+        body.channel,
+        None if other is None else OtherPlace(other.kind, other.place),
+        marks_of(body.materials),
+        (body.ticket_id or "").strip() or None,
         catalogue_forms(item),
     )
 

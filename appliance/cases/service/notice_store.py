@@ -34,7 +34,8 @@ from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
-from appliance.cases.service.notices import IssuedNotice
+from appliance.cases.schemas import CaseNoticeView
+from appliance.cases.service.notice_context import IssuedNotice
 from appliance.cases.service.views import case_row
 from appliance.cases.tables import CaseNoticeRecord, CaseRecord
 from appliance.core.clock import Clock
@@ -63,22 +64,6 @@ class StagedNotice:
     path: str  # relative to the notice root
     tmp: Path
     final: Path
-
-
-@dataclass(frozen=True)
-class CaseNoticeView:
-    """One kept notice, as the staff API lists it."""
-
-    id: str
-    case_number: str
-    kind: str
-    title: str
-    transition_seq: int
-    created_at: datetime
-    size: int
-    sha256: str
-    print_job_id: str | None
-    print_status: str | None
 
 
 def render(issued: Sequence[IssuedNotice]) -> list[tuple[IssuedNotice, bytes]]:
@@ -242,16 +227,16 @@ def record(
 
 def _view(row: CaseNoticeRecord, job: PrintJob | None) -> CaseNoticeView:
     return CaseNoticeView(
-        row.id,
-        row.case_number,
-        row.kind,
-        row.title,
-        row.transition_seq,
-        row.created_at,
-        row.size,
-        row.sha256,
-        row.print_job_id,
-        job.status if job else None,
+        id=row.id,
+        case_number=row.case_number,
+        kind=row.kind,
+        title=row.title,
+        transition_seq=row.transition_seq,
+        created_at=row.created_at,
+        size=row.size,
+        sha256=row.sha256,
+        print_job_id=row.print_job_id,
+        print_status=job.status if job else None,
     )
 
 

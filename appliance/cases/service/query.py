@@ -17,10 +17,8 @@ no staff member, no address or signature record.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import select
@@ -36,6 +34,7 @@ from appliance.cases.rules.public_progress import (
     suffix_matches,
 )
 from appliance.cases.rules.working_days import ByDateCoverage
+from appliance.cases.schemas import CaseQueryIn, PublicCaseView, PublicStepView
 from appliance.cases.service.codec import decode_case
 from appliance.cases.tables import CaseRecord
 from appliance.core.clock import Clock
@@ -50,65 +49,24 @@ MAX_NUMBER_LENGTH = 40
 
 
 @dataclass(frozen=True)
-class PublicStepView:
-    """One step of the timeline: local time, what happened, the state after it."""
-
-    at: str  # "2026-11-23 09:05", station time
-    label: str
-    state_label: str
-    note: str
-
-
-@dataclass(frozen=True)
-class PublicCaseView:
-    """办件进度 as the applicant sees it (R-K7): masked, no staff, no ID, no full phone."""
-
-    case_number: str
-    item_name: str
-    applicant_name: str  # masked
-    agent_name: str | None  # masked
-    state: str
-    state_label: str
-    received_on: str
-    accepted_on: str | None
-    due_on: str | None  # 办结期限
-    due_provisional: bool  # 暂定: the calendar of that year is not published yet
-    due_status: str
-    due_status_label: str
-    overdue: bool
-    outcome_title: str
-    outcome_lines: list[str]
-    steps: list[PublicStepView]
-    station_name: str
-    station_phone: str
-
-
-@dataclass(frozen=True)
 class QueryInput:
     case_number: str  # normalised
     last4: str
 
 
-def _text(body: Mapping[str, Any], key: str) -> str:
-    value = body.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str | int) or isinstance(value, bool):
-        raise Invalid(f"字段“{key}”应为文字", "bad_field")
-    return unicodedata.normalize("NFKC", str(value)).strip()
+def _text(value: str) -> str:
+    return unicodedata.normalize("NFKC", value).strip()
 
 
-def parse_query(body: Any) -> QueryInput:
+def parse_query(body: CaseQueryIn) -> QueryInput:
     """Check the form: a well-formed case number and exactly 4 digits (400 otherwise)."""
-    if not isinstance(body, Mapping):
-        raise Invalid("请求内容应为 JSON 对象", "bad_body")
-    raw_number = _text(body, "case_number")
+    raw_number = _text(body.case_number)
     if not raw_number:
         raise Invalid("请输入办件编号", "field_required")
     if len(raw_number) > MAX_NUMBER_LENGTH:
         raise Invalid("办件编号过长，应形如 DEMO01-20261123-0007", "bad_case_number")
     number = str(parse_case_number(raw_number))
-    last4 = _text(body, "phone_last4")
+    last4 = _text(body.phone_last4)
     if not last4:
         raise Invalid("请输入手机号后4位", "field_required")
     if len(last4) != SUFFIX_DIGITS or not (last4.isascii() and last4.isdigit()):
@@ -156,7 +114,7 @@ class CaseQueryService:
             wait,
         )
 
-    def query(self, body: Any, client: str) -> PublicCaseView:
+    def query(self, body: CaseQueryIn, client: str) -> PublicCaseView:
         """The public view of one case, or 400 / 404 / 429 with a Chinese message."""
         q = parse_query(body)
         client = client or "unknown"
@@ -185,19 +143,21 @@ class CaseQueryService:
             item_name=case.item.name,
             applicant_name=mask_name(case.applicant.name),
             agent_name=mask_name(agent.name) if agent is not None else None,
-            state=case.state.value,
+            state=case.state,
             state_label=case.state_label,
-            received_on=case.received_on.isoformat(),
-            accepted_on=case.accepted_on.isoformat() if case.accepted_on else None,
-            due_on=due.due.isoformat() if due.due else None,
+            received_on=case.received_on,
+            accepted_on=case.accepted_on,
+            due_on=due.due,
             due_provisional=due.provisional,
-            due_status=due.status.value,
+            due_status=due.status,
             due_status_label=DUE_STATUS_LABELS[due.status],
             overdue=due.status in (DueStatus.OVERDUE, DueStatus.DONE_LATE),
             outcome_title=outcome.title,
             outcome_lines=list(outcome.lines),
             steps=[
-                PublicStepView(self._local(st.at), st.label, st.state_label, st.note)
+                PublicStepView(
+                    at=self._local(st.at), label=st.label, state_label=st.state_label, note=st.note
+                )
                 for st in public_steps(case)
             ],
             station_name=self.settings.station_name,

@@ -36,8 +36,10 @@ from appliance.cases.rules.escalation import (
 )
 from appliance.cases.rules.states import Action, CaseState
 from appliance.cases.rules.working_days import WorkingDays
-from appliance.cases.service.cases import DONE_STATES, CaseService
+from appliance.cases.schemas import CaseActionIn
+from appliance.cases.service.cases import CaseService
 from appliance.cases.service.codec import decode_case
+from appliance.cases.service.reads import DONE_STATES
 from appliance.cases.tables import CaseEscalation, CaseRecord
 from appliance.core.clock import Clock
 from appliance.core.errors import DomainError
@@ -211,7 +213,11 @@ class CaseSweep:
     def _act(self, number: str, action: Action, report: SweepReport, text: str) -> None:
         try:
             self.cases.act(
-                number, action.value, {"reason": SYSTEM_REASONS[action]}, SYSTEM_ACTOR, system=True
+                number,
+                action.value,
+                CaseActionIn(reason=SYSTEM_REASONS[action]),
+                SYSTEM_ACTOR,
+                system=True,
             )
         except DomainError as exc:  # changed meanwhile (a staff decision): next pass judges
             log.info("case sweep skipped %s %s: %s", action.value, number, exc.message)

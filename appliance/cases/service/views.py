@@ -1,21 +1,35 @@
-"""What the case API returns: summaries, the case with its timeline, one step's result."""
+"""The domain case as the case API shows it (``appliance.cases.schemas``), and the JSON of
+the list columns of ``case_file`` (applicant, materials).
+
+Pure mapping, plus ``case_row`` (the stored case of a number, 404 in Chinese). Building
+the whole ``CaseDetail`` (with its timeline and flags, read from the database) is
+``reads.detail_of``.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, select
 
 from appliance.cases.rules.deadlines import DueStatus, DueView
 from appliance.cases.rules.item_view import rules_from_item
-from appliance.cases.rules.materials import ItemRules, MaterialMark
+from appliance.cases.rules.materials import MATERIAL_STATUS_LABELS, ItemRules, MaterialMark
 from appliance.cases.rules.records import Applicant, OtherPlace, OtherPlaceKind
-from appliance.cases.rules.states import STATE_LABELS, CaseState
-from appliance.cases.tables import CaseRecord
-from appliance.catalogue.service.catalogue import ItemDetail
+from appliance.cases.rules.states import ACTION_LABELS, Action, CaseState
+from appliance.cases.schemas import (
+    ActionView,
+    AgentView,
+    ApplicantView,
+    MaterialLineView,
+    OtherPlaceView,
+    TransitionView,
+    Urgency,
+)
+from appliance.cases.tables import CaseRecord, CaseTransitionRecord
+from appliance.catalogue.schemas import ItemDetail
 from appliance.core.errors import NotFound
 
 
@@ -29,131 +43,85 @@ def case_row(s: Session, case_number: str) -> CaseRecord:
     return row
 
 
-# ---- views --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ActionView:
-    action: str
-    label: str
-
-
-@dataclass(frozen=True)
-class TransitionView:
-    seq: int
-    action: str
-    action_label: str
-    from_state: str
-    to_state: str
-    who: str
-    at: datetime
-    why: str
-    details: dict[str, str]
-
-
-@dataclass(frozen=True)
-class MaterialLineView:
-    code: str
-    name: str
-    required: bool
-    tolerable: bool
-    status: str
-    status_label: str
-    note: str
-
-
-@dataclass(frozen=True)
-class CaseSummary:
-    case_number: str
-    item_code: str
-    item_name: str
-    state: str
-    state_label: str
-    applicant_name: str
-    phone: str  # masked
-    due_on: str | None
-    due_provisional: bool
-    created_at: datetime
-    due_status: str = "not_running"  # domain.cases.deadlines.DueStatus
-    due_status_label: str = ""
-    working_days_left: int | None = None  # negative when overdue
-    urgency: str = ""  # overdue (red) / soon (amber: ≤ 2 working days) / "" (normal)
-
-
-@dataclass(frozen=True)
-class CaseDetail:
-    case_number: str
-    item_code: str
-    item_name: str
-    state: str
-    state_label: str
-    channel: str
-    applicant: dict[str, Any]
-    materials: list[MaterialLineView]
-    received_on: date
-    accepted_on: date | None
-    due_on: str | None
-    due_provisional: bool
-    ticket_id: str | None
-    timeline: list[TransitionView]
-    legal_actions: list[ActionView]
-    # 容缺失信: earlier cases of this applicant whose 容缺 commitment lapsed (R-K2)
-    applicant_flags: list[str] = field(default_factory=list)
-    # 异地办件 (R-K8): {"kind": cross_region|collect, "label": 跨域通办|代收, "place": …}
-    other_place: dict[str, str] | None = None
-
-
-@dataclass(frozen=True)
-class StepResult:
-    """What one action did: the case after it, the notices queued, whether an SMS went."""
-
-    case: CaseDetail
-    notices: list[str]
-    print_job_ids: list[str]
-    sms_queued: bool
-
-
-@dataclass(frozen=True)
-class _Item:
-    """A catalogue ``ItemDetail`` shaped as ``item_view.ItemLike``."""
-
-    code: str
-    name: str
-    kind: str
-    promised_days: int
-    allows_tolerant: bool
-    allows_notify_commit: bool
-    special_procedures: tuple[str, ...]
-    department: str
-    materials: Sequence[Any]
-
-
 def item_rules(detail: ItemDetail) -> ItemRules:
-    return rules_from_item(
-        _Item(
-            detail.code,
-            detail.name,
-            detail.kind,
-            detail.promised_days,
-            detail.allows_tolerant,
-            detail.allows_notify_commit,
-            tuple(detail.special_procedures),
-            detail.department,
-            detail.materials,
-        )
-    )
+    """The catalogue item as the case machine sees it (materials numbered M1, M2 …)."""
+    return rules_from_item(detail)
 
 
+# ---- views of the domain --------------------------------------------------------------------
 OTHER_PLACE_LABELS = {OtherPlaceKind.CROSS_REGION: "跨域通办", OtherPlaceKind.COLLECT: "代收"}
 
 
-def other_place_json(o: OtherPlace | None) -> dict[str, str] | None:
+def other_place_view(o: OtherPlace | None) -> OtherPlaceView | None:
     if o is None:
         return None
-    return {"kind": o.kind.value, "label": OTHER_PLACE_LABELS[o.kind], "place": o.place}
+    return OtherPlaceView(kind=o.kind, label=OTHER_PLACE_LABELS[o.kind], place=o.place)
 
 
+def applicant_view(a: Applicant) -> ApplicantView:
+    agent = a.agent
+    return ApplicantView(
+        kind=a.kind,
+        name=a.name,
+        id_number=a.id_number,
+        phone=a.phone,
+        agent=None
+        if agent is None
+        else AgentView(name=agent.name, id_number=agent.id_number, phone=agent.phone),
+    )
+
+
+def material_lines(lines: Sequence[MaterialMark]) -> list[MaterialLineView]:
+    return [
+        MaterialLineView(
+            code=m.rule.code,
+            name=m.rule.name,
+            required=m.rule.required,
+            tolerable=m.rule.may_be_missing,
+            status=m.status,
+            status_label=MATERIAL_STATUS_LABELS[m.status],
+            note=m.note,
+        )
+        for m in lines
+    ]
+
+
+def transition_view(t: CaseTransitionRecord) -> TransitionView:
+    action = Action(t.action)
+    return TransitionView(
+        seq=t.seq,
+        action=action,
+        action_label=ACTION_LABELS[action],
+        from_state=CaseState(t.from_state),
+        to_state=CaseState(t.to_state),
+        who=t.who,
+        at=t.at,
+        why=t.why,
+        details=json.loads(t.details),
+    )
+
+
+def action_views(actions: Sequence[Action]) -> list[ActionView]:
+    return [ActionView(action=a, label=ACTION_LABELS[a]) for a in actions]
+
+
+SOON_WORKING_DAYS = 2  # amber in "my cases" (issue 5: due within 2 working days)
+
+
+def urgency(view: DueView) -> Urgency:
+    """``overdue`` (red) past the 办结期限, ``soon`` (amber) within 2 working days, else ""."""
+    if view.status is DueStatus.OVERDUE:
+        return "overdue"
+    if view.status in (DueStatus.ON_TRACK, DueStatus.DUE_SOON) and (
+        view.working_days_left is not None and view.working_days_left <= SOON_WORKING_DAYS
+    ):
+        return "soon"
+    return ""
+
+
+# ---- the JSON of the list columns (storage, not the API) ------------------------------------
 def applicant_json(a: Applicant) -> dict[str, Any]:
+    """``case_file.applicant``: the applicant as entered (the lists read name and phone)."""
     return {
         "kind": a.kind.value,
         "name": a.name,
@@ -170,28 +138,8 @@ def applicant_json(a: Applicant) -> dict[str, Any]:
 
 
 def materials_json(lines: Sequence[MaterialMark]) -> list[dict[str, Any]]:
+    """``case_file.materials``: code, name, status and note of each checklist line."""
     return [
         {"code": m.rule.code, "name": m.rule.name, "status": m.status.value, "note": m.note}
         for m in lines
     ]
-
-
-SOON_WORKING_DAYS = 2  # amber in "my cases" (issue 5: due within 2 working days)
-
-
-def urgency(view: DueView) -> str:
-    """``overdue`` (red) past the 办结期限, ``soon`` (amber) within 2 working days, else ""."""
-    if view.status is DueStatus.OVERDUE:
-        return "overdue"
-    if view.status in (DueStatus.ON_TRACK, DueStatus.DUE_SOON) and (
-        view.working_days_left is not None and view.working_days_left <= SOON_WORKING_DAYS
-    ):
-        return "soon"
-    return ""
-
-
-def state_label(value: str) -> str:
-    try:
-        return STATE_LABELS[CaseState(value)]
-    except ValueError:
-        return value

@@ -18,6 +18,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, delete, select
 
 from appliance.catalogue.rules import MATERIAL_FORMS, ItemSpec, MaterialSpec, checksum, match_score
+from appliance.catalogue.schemas import ItemDetail, ItemSummary, MaterialView, RelatedItem
 from appliance.catalogue.tables import CatalogueItem, CatalogueMaterial, CatalogueVersion
 from appliance.core.clock import Clock
 from appliance.core.errors import Invalid, NotFound
@@ -44,68 +45,6 @@ class VersionInfo:
     imported_at: datetime
     item_count: int
     checksum: str
-
-
-@dataclass(frozen=True)
-class ItemSummary:
-    """A search hit (事项检索结果)."""
-
-    code: str
-    name: str
-    type: str
-    kind: str
-    promised_days: int
-    category_prefix: str
-    keywords: list[str]
-
-
-@dataclass(frozen=True)
-class MaterialView:
-    """申请材料 as shown and printed."""
-
-    name: str
-    form: str
-    form_label: str
-    count: int
-    required: bool
-    tolerable: bool
-    notes: str
-    sample: str
-
-
-@dataclass(frozen=True)
-class RelatedItem:
-    code: str
-    name: str
-    promised_days: int
-
-
-@dataclass(frozen=True)
-class ItemDetail:
-    """办事指南: the whole item (R-S1) with its materials and related items."""
-
-    code: str
-    name: str
-    type: str
-    legal_basis: str
-    conditions: str
-    legal_days: int
-    promised_days: int
-    kind: str
-    fees: str
-    fee_basis: str
-    delivery_methods: list[str]
-    category_prefix: str
-    allows_notify_commit: bool
-    allows_tolerant: bool
-    special_procedures: list[str]
-    keywords: list[str]
-    related: list[RelatedItem]
-    department: str
-    window: str
-    phone: str
-    materials: list[MaterialView]
-    version: str
 
 
 def _version(v: CatalogueVersion) -> VersionInfo:
@@ -239,7 +178,15 @@ class CatalogueService:
                 scored.append((-score, len(r.name) if query else 0, r.sort, r, keywords))
         scored.sort(key=lambda t: t[:3])
         return [
-            ItemSummary(r.code, r.name, r.type, r.kind, r.promised_days, r.category_prefix, kw)
+            ItemSummary(
+                code=r.code,
+                name=r.name,
+                type=r.type,
+                kind=r.kind,
+                promised_days=r.promised_days,
+                category_prefix=r.category_prefix,
+                keywords=kw,
+            )
             for _, _, _, r, kw in scored[:limit]
         ]
 
@@ -258,7 +205,11 @@ class CatalogueService:
             for rel in _list(row.related_codes):
                 other = s.get(CatalogueItem, rel)
                 if other is not None:
-                    related.append(RelatedItem(other.code, other.name, other.promised_days))
+                    related.append(
+                        RelatedItem(
+                            code=other.code, name=other.name, promised_days=other.promised_days
+                        )
+                    )
             version = s.get(CatalogueVersion, row.version_id)
         return ItemDetail(
             code=row.code,
@@ -283,14 +234,14 @@ class CatalogueService:
             phone=row.phone,
             materials=[
                 MaterialView(
-                    m.name,
-                    m.form,
-                    MATERIAL_FORMS.get(m.form, m.form),
-                    m.count,
-                    m.required,
-                    m.tolerable,
-                    m.notes,
-                    m.sample,
+                    name=m.name,
+                    form=m.form,
+                    form_label=MATERIAL_FORMS.get(m.form, m.form),
+                    count=m.count,
+                    required=m.required,
+                    tolerable=m.tolerable,
+                    notes=m.notes,
+                    sample=m.sample,
                 )
                 for m in materials
             ],

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from zoneinfo import ZoneInfo
 
-from appliance.catalogue.service.catalogue import CatalogueService, ItemDetail
+from appliance.catalogue.schemas import GuidePrint, ItemDetail
+from appliance.catalogue.service.catalogue import CatalogueService
 from appliance.core.clock import Clock
 from appliance.db.database import Database
 from appliance.documents.notices import (
@@ -33,15 +34,6 @@ _SPLIT = re.compile(r"[；;\n]+")
 _CACHE_SIZE = 32  # rendered sheets kept (≈60 KB each)
 _pdf_cache: OrderedDict[str, bytes] = OrderedDict()
 _cache_lock = threading.Lock()
-
-
-@dataclass(frozen=True)
-class GuidePrint:
-    """A queued 一次性告知单 (one copy: the visitor keeps it)."""
-
-    item_code: str
-    item_name: str
-    print_job_id: str
 
 
 def _lines(text: str) -> list[str]:
@@ -143,7 +135,9 @@ class GuideService:
                 },
                 now,
             )
-        return GuidePrint(notice.number, self._name(notice), job.id)
+        return GuidePrint(
+            item_code=notice.number, item_name=self._name(notice), print_job_id=job.id
+        )
 
     @staticmethod
     def _name(notice: Notice) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -14,34 +13,12 @@ from appliance.core.errors import Conflict, Invalid, NotFound
 from appliance.db.database import Database
 from appliance.events.log import append_event
 from appliance.jobs.rules.lease import PRINT_JOBS, check_claim
+from appliance.jobs.schemas import PrintJobClaim, PrintJobView
 from appliance.jobs.service import lease
 from appliance.jobs.tables import PrintJob
 from appliance.settings import Settings
 
 JOB_KINDS = ("receipt", "notice")
-
-
-@dataclass
-class PrintJobView:
-    id: str
-    kind: str
-    ticket_id: str | None
-    title: str
-    status: str
-    attempts: int
-    copies: int
-    last_error: str | None
-    created_at: datetime
-    done_at: datetime | None
-
-
-@dataclass
-class PrintJobClaim:
-    id: str
-    kind: str
-    payload: str
-    copies: int
-    attempts: int
 
 
 def _title(job: PrintJob) -> str:
@@ -56,16 +33,23 @@ def _title(job: PrintJob) -> str:
 
 def _view(job: PrintJob) -> PrintJobView:
     return PrintJobView(
-        job.id,
-        job.kind,
-        job.ticket_id,
-        _title(job),
-        job.status,
-        job.attempts,
-        job.copies,
-        job.last_error,
-        job.created_at,
-        job.done_at,
+        id=job.id,
+        kind=job.kind,
+        ticket_id=job.ticket_id,
+        title=_title(job),
+        status=job.status,
+        attempts=job.attempts,
+        copies=job.copies,
+        last_error=job.last_error,
+        created_at=job.created_at,
+        done_at=job.done_at,
+    )
+
+
+def claim_of(job: PrintJob) -> PrintJobClaim:
+    """What the hardware service gets for a job leased to it."""
+    return PrintJobClaim(
+        id=job.id, kind=job.kind, payload=job.payload, copies=job.copies, attempts=job.attempts
     )
 
 
@@ -124,7 +108,7 @@ class PrintJobService:
                 lease_seconds,
                 where=col(PrintJob.kind).in_(kinds),
             )
-            return [PrintJobClaim(j.id, j.kind, j.payload, j.copies, j.attempts) for j in jobs]
+            return [claim_of(j) for j in jobs]
 
     def mark_done(self, job_id: str) -> PrintJobView:
         now = self.clock.now()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,55 +15,28 @@ from appliance.db.database import Database
 from appliance.events.log import append_event
 from appliance.jobs.rules import sms_templates
 from appliance.jobs.rules.lease import SMS, check_claim
+from appliance.jobs.schemas import InboundStored, SmsClaim, SmsView, TemplateView
 from appliance.jobs.service import lease
 from appliance.jobs.tables import InboundSms, SmsMessage, SmsTemplate
 from appliance.settings import Settings
 
 
-@dataclass
-class SmsView:
-    """A queued SMS as staff see it (phone masked)."""
-
-    id: str
-    kind: str
-    phone_masked: str
-    body: str
-    status: str
-    attempts: int
-    last_error: str | None
-    created_at: datetime
-    sent_at: datetime | None
-
-
-@dataclass
-class SmsClaim:
-    """What the hardware service needs to send one SMS (full phone number)."""
-
-    id: str
-    phone: str
-    body: str
-    attempts: int
-
-
-@dataclass
-class TemplateView:
-    kind: str
-    label: str
-    body: str
-
-
 def _view(m: SmsMessage) -> SmsView:
     return SmsView(
-        m.id,
-        m.kind,
-        mask_phone(m.phone),
-        m.body,
-        m.status,
-        m.attempts,
-        m.last_error,
-        m.created_at,
-        m.sent_at,
+        id=m.id,
+        kind=m.kind,
+        phone_masked=mask_phone(m.phone),
+        body=m.body,
+        status=m.status,
+        attempts=m.attempts,
+        last_error=m.last_error,
+        created_at=m.created_at,
+        sent_at=m.sent_at,
     )
+
+
+def _template(kind: str, body: str) -> TemplateView:
+    return TemplateView(kind=kind, label=sms_templates.TEMPLATE_LABELS.get(kind, kind), body=body)
 
 
 def queue_sms(
@@ -153,7 +125,7 @@ class SmsService:
                 lease_seconds,
                 ready=col(SmsMessage.next_attempt_at) <= now,
             )
-            return [SmsClaim(m.id, m.phone, m.body, m.attempts) for m in due]
+            return [SmsClaim(id=m.id, phone=m.phone, body=m.body, attempts=m.attempts) for m in due]
 
     def mark_sent(self, sms_id: str, references: list[int]) -> SmsView:
         now = self.clock.now()
@@ -224,7 +196,7 @@ class SmsService:
                 q = q.where(SmsMessage.status == status)
             return [_view(m) for m in s.exec(q)]
 
-    def store_inbound(self, phone: str, body: str, received_at: str) -> str:
+    def store_inbound(self, phone: str, body: str, received_at: str) -> InboundStored:
         phone, body = (phone or "").strip(), (body or "").strip()
         if not phone:
             raise Invalid("来信号码不能为空", "bad_phone")
@@ -241,13 +213,13 @@ class SmsService:
                 {"phone": mask_phone(phone), "body": body[:1000]},
                 now,
             )
-            return row.id
+            return InboundStored(id=row.id)
 
     # ---- templates -----------------------------------------------------------------------
     def templates(self) -> list[TemplateView]:
         with self.db.read() as s:
             return [
-                TemplateView(t.kind, sms_templates.TEMPLATE_LABELS.get(t.kind, t.kind), t.body)
+                _template(t.kind, t.body)
                 for t in s.exec(select(SmsTemplate).order_by(col(SmsTemplate.kind)))
             ]
 
@@ -262,4 +234,4 @@ class SmsService:
             s.add(t)
             s.flush()
             append_event(s, "sms_template.updated", "sms_template", kind, {"body": body}, now)
-            return TemplateView(kind, sms_templates.TEMPLATE_LABELS.get(kind, kind), body)
+            return _template(kind, body)

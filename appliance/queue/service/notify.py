@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import msgspec
 from sqlmodel import Session, col, select
 
 from appliance.jobs.rules.lease import PRINT_JOBS
@@ -13,7 +14,7 @@ from appliance.jobs.service.print_jobs import add_print_job
 from appliance.jobs.service.sms import queue_sms
 from appliance.jobs.tables import PrintJob
 from appliance.queue.rules.tickets import TicketStatus
-from appliance.queue.service.views import TicketView
+from appliance.queue.schemas import TicketView
 from appliance.queue.tables import Category, ServiceWindow, Ticket
 from appliance.settings import Settings
 
@@ -35,7 +36,8 @@ def on_issued(
     With ``lease_s`` the job is leased to the caller at once (the button path prints it
     without waiting for a poll); if the caller dies, the lease runs out and it is retried.
     """
-    payload = {"station_name": settings.station_name, "ticket": view.__dict__}
+    # the fields as they are (datetimes stay datetimes): the stored JSON is what it always was
+    payload = {"station_name": settings.station_name, "ticket": msgspec.structs.asdict(view)}
     job = add_print_job(s, "receipt", payload, now, ticket_id=t.id)
     if lease_s is not None:
         lease(s, job, PRINT_JOBS, now, lease_s)

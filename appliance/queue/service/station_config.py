@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from sqlmodel import col, select
 
@@ -11,29 +10,11 @@ from appliance.core.clock import Clock
 from appliance.core.errors import Conflict, Invalid
 from appliance.db.database import Database
 from appliance.events.log import append_event
+from appliance.queue.schemas import CategoryInfo, WindowInfo
 from appliance.queue.service import repo
 from appliance.queue.tables import Category, ServiceWindow, WindowCategory
 
 PREFIX_RE = re.compile(r"^[A-Z]$")
-
-
-@dataclass
-class CategoryInfo:
-    id: str
-    prefix: str
-    name: str
-    prior_minutes: float | None
-    windows: list[int]
-
-
-@dataclass
-class WindowInfo:
-    id: str
-    number: int
-    name: str
-    categories: list[str]
-    category_prefixes: list[str]
-    paused: bool
 
 
 class StationConfigService:
@@ -62,7 +43,9 @@ class StationConfigService:
             append_event(
                 s, "category.created", "category", cat.id, {"prefix": prefix, "name": name}, now
             )
-            return CategoryInfo(cat.id, prefix, name, prior_minutes, [])
+            return CategoryInfo(
+                id=cat.id, prefix=prefix, name=name, prior_minutes=prior_minutes, windows=[]
+            )
 
     def add_window(self, number: int, name: str, categories: list[str]) -> WindowInfo:
         if not 1 <= number <= 99:
@@ -89,14 +72,23 @@ class StationConfigService:
                 now,
             )
             return WindowInfo(
-                win.id, number, win.name, [c.id for c in cats], [c.prefix for c in cats], False
+                id=win.id,
+                number=number,
+                name=win.name,
+                categories=[c.id for c in cats],
+                category_prefixes=[c.prefix for c in cats],
+                paused=False,
             )
 
     def categories(self) -> list[CategoryInfo]:
         with self.db.read() as s:
             return [
                 CategoryInfo(
-                    c.id, c.prefix, c.name, c.prior_minutes, repo.serving_window_numbers(s, c.id)
+                    id=c.id,
+                    prefix=c.prefix,
+                    name=c.name,
+                    prior_minutes=c.prior_minutes,
+                    windows=repo.serving_window_numbers(s, c.id),
                 )
                 for c in s.exec(
                     select(Category)
@@ -111,5 +103,14 @@ class StationConfigService:
             for w in s.exec(select(ServiceWindow).order_by(col(ServiceWindow.number))):
                 ids = repo.window_categories(s, w.id)
                 prefixes = [c.prefix for c in (s.get(Category, i) for i in ids) if c]
-                out.append(WindowInfo(w.id, w.number, w.name, ids, sorted(prefixes), w.paused))
+                out.append(
+                    WindowInfo(
+                        id=w.id,
+                        number=w.number,
+                        name=w.name,
+                        categories=ids,
+                        category_prefixes=sorted(prefixes),
+                        paused=w.paused,
+                    )
+                )
             return out

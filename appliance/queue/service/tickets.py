@@ -9,6 +9,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+import msgspec
 from sqlmodel import Session, col, func, select
 
 from appliance.core.clock import Clock
@@ -16,7 +17,8 @@ from appliance.core.errors import Conflict, Invalid, NotFound
 from appliance.core.masking import mask_phone
 from appliance.db.database import Database
 from appliance.events.log import append_event
-from appliance.jobs.service.print_jobs import PrintJobClaim
+from appliance.jobs.schemas import PrintJobClaim
+from appliance.jobs.service.print_jobs import claim_of
 from appliance.queue.rules import tickets as rules
 from appliance.queue.rules.tickets import Priority, TicketSource, TicketStatus
 from appliance.queue.rules.wait_estimate import (
@@ -24,9 +26,10 @@ from appliance.queue.rules.wait_estimate import (
     average_service_minutes,
     estimate_wait_minutes,
 )
+from appliance.queue.schemas import TicketView
 from appliance.queue.service import notify as queue_notify
 from appliance.queue.service import repo
-from appliance.queue.service.views import TicketView, ticket_view
+from appliance.queue.service.views import ticket_view
 from appliance.queue.tables import Category, OvertimeLog, ServiceWindow, Ticket
 from appliance.settings import Settings
 
@@ -154,7 +157,7 @@ class QueueService:
             job = queue_notify.on_issued(s, self.settings, t, view, now, lease_s)
             if lease_s is None:
                 return view, None
-            return view, PrintJobClaim(job.id, job.kind, job.payload, job.copies, job.attempts)
+            return view, claim_of(job)
 
     # ---- calling (R-Q3, R-Q4) ------------------------------------------------------------
     def _window_for_call(self, s: Session, window: str) -> ServiceWindow:
@@ -373,7 +376,7 @@ class QueueService:
             t = s.get(Ticket, ticket_id)
             if t is None:
                 raise NotFound("找不到该号码", "unknown_ticket")
-            view = self._view(s, t)
+            view = msgspec.structs.replace(self._view(s, t), phone_masked=None)
             if t.status == TicketStatus.WAITING:
                 ahead = s.exec(
                     select(func.count()).where(
@@ -383,9 +386,9 @@ class QueueService:
                         | ((col(Ticket.queue_at) == t.queue_at) & (col(Ticket.id) < t.id)),
                     )
                 ).one()
-                view.people_ahead = int(ahead)
                 cat = s.get(Category, t.category_id)
                 assert cat is not None
-                view.est_wait_min = self._estimate(s, cat, int(ahead))
-            view.phone_masked = None
+                view = msgspec.structs.replace(
+                    view, people_ahead=int(ahead), est_wait_min=self._estimate(s, cat, int(ahead))
+                )
             return view

@@ -1,37 +1,11 @@
-"""Read models returned by services (serialised by the HTTP layer as JSON)."""
+"""Answers built from the queue's rows (the types are the wire types in ``queue.schemas``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
-
 from appliance.core.masking import mask_phone
 from appliance.queue.rules.tickets import PRIORITY_LABELS, STATUS_LABELS, Priority, TicketStatus
+from appliance.queue.schemas import TicketView, WaitingEntry
 from appliance.queue.tables import Category, Ticket
-
-
-@dataclass
-class TicketView:
-    id: str
-    number: str
-    category_id: str
-    category_name: str
-    status: str
-    status_label: str
-    priority: str
-    priority_label: str
-    source: str
-    business_date: str
-    issued_at: datetime
-    people_ahead: int
-    est_wait_min: int
-    serving_windows: list[int]
-    window_number: int | None = None
-    called_at: datetime | None = None
-    closing_warning: str | None = None
-    phone_masked: str | None = None
-    recall_count: int = 0
-    no_show_count: int = 0
 
 
 def ticket_view(
@@ -61,77 +35,13 @@ def ticket_view(
     )
 
 
-@dataclass
-class WaitingEntry:
-    id: str
-    number: str
-    priority: str
-    priority_label: str
-    issued_at: datetime
-    target_window_number: int | None = None
-
-
-@dataclass
-class CategoryQueue:
-    id: str
-    prefix: str
-    name: str
-    waiting: list[WaitingEntry] = field(default_factory=list)
-
-
-@dataclass
-class WindowState:
-    id: str
-    number: int
-    name: str
-    categories: list[str]
-    paused: bool
-    pause_reason: str | None
-    paused_at: datetime | None
-    current: TicketView | None
-
-
-@dataclass
-class QueueSnapshot:
-    """What a staff terminal shows: waiting lists and every window (R-Q3)."""
-
-    business_date: str
-    categories: list[CategoryQueue]
-    windows: list[WindowState]
-    no_shows: list[WaitingEntry]
-    event_seq: int
-
-
-@dataclass
-class DisplayWindow:
-    number: int
-    name: str
-    paused: bool
-    pause_reason: str | None
-    current_number: str | None
-
-
-@dataclass
-class DisplayCall:
-    number: str
-    window_number: int
-    at: datetime
-
-
-@dataclass
-class DisplayCategory:
-    prefix: str
-    name: str
-    waiting: int
-
-
-@dataclass
-class DisplaySnapshot:
-    """The hall display (叫号屏). No personal data, by construction."""
-
-    station_name: str
-    windows: list[DisplayWindow]
-    recent_calls: list[DisplayCall]
-    categories: list[DisplayCategory]
-    event_seq: int
-    notices: list[str] = field(default_factory=list)
+def waiting_entry(t: Ticket, numbers: dict[str, int]) -> WaitingEntry:
+    """A waiting or no-show ticket; ``numbers`` maps window ids to window numbers."""
+    return WaitingEntry(
+        id=t.id,
+        number=t.number,
+        priority=t.priority,
+        priority_label=PRIORITY_LABELS[Priority(t.priority)],
+        issued_at=t.issued_at,
+        target_window_number=numbers.get(t.target_window_id or ""),
+    )

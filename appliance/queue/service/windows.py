@@ -14,10 +14,9 @@ from appliance.db.database import Database
 from appliance.devices.tables import DeviceStatus
 from appliance.events.log import append_event
 from appliance.events.tables import Event
-from appliance.queue.rules.tickets import PRIORITY_LABELS, Priority, TicketStatus
+from appliance.queue.rules.tickets import TicketStatus
 from appliance.queue.rules.wait_estimate import BusinessDay
-from appliance.queue.service import repo
-from appliance.queue.service.views import (
+from appliance.queue.schemas import (
     CategoryQueue,
     DisplayCall,
     DisplayCategory,
@@ -26,8 +25,9 @@ from appliance.queue.service.views import (
     QueueSnapshot,
     WaitingEntry,
     WindowState,
-    ticket_view,
 )
+from appliance.queue.service import repo
+from appliance.queue.service.views import ticket_view, waiting_entry
 from appliance.queue.tables import Category, ServiceWindow, Ticket
 from appliance.settings import Settings
 
@@ -170,17 +170,16 @@ class WindowService:
                     .order_by(col(Category.sort), col(Category.prefix))
                 )
             )
-            queues = {c.id: CategoryQueue(c.id, c.prefix, c.name) for c in cats}
-            waiting = s.exec(
+            waiting: dict[str, list[WaitingEntry]] = {c.id: [] for c in cats}
+            for t in s.exec(
                 select(Ticket)
                 .where(Ticket.status == TicketStatus.WAITING)
                 .order_by(col(Ticket.queue_at), col(Ticket.id))
-            )
-            for t in waiting:
-                if t.category_id in queues:
-                    queues[t.category_id].waiting.append(_entry(t, numbers))
+            ):
+                if t.category_id in waiting:
+                    waiting[t.category_id].append(waiting_entry(t, numbers))
             no_shows = [
-                _entry(t, numbers)
+                waiting_entry(t, numbers)
                 for t in s.exec(
                     select(Ticket)
                     .where(Ticket.status == TicketStatus.NO_SHOW, Ticket.business_date == bday)
@@ -189,7 +188,10 @@ class WindowService:
             ]
             return QueueSnapshot(
                 business_date=bday,
-                categories=list(queues.values()),
+                categories=[
+                    CategoryQueue(id=c.id, prefix=c.prefix, name=c.name, waiting=waiting[c.id])
+                    for c in cats
+                ],
                 windows=[self._window_state(s, w) for w in windows],
                 no_shows=no_shows,
                 event_seq=_last_seq(s),
@@ -208,11 +210,11 @@ class WindowService:
                 )
                 shown.append(
                     DisplayWindow(
-                        w.number,
-                        w.name,
-                        w.paused,
-                        w.pause_reason,
-                        cur.number if cur and active else None,
+                        number=w.number,
+                        name=w.name,
+                        paused=w.paused,
+                        pause_reason=w.pause_reason,
+                        current_number=cur.number if cur and active else None,
                     )
                 )
             recent = []
@@ -224,11 +226,15 @@ class WindowService:
             ):
                 data = json.loads(ev.payload)
                 recent.append(
-                    DisplayCall(data["number"], int(data["window_number"]), ev.occurred_at)
+                    DisplayCall(
+                        number=data["number"],
+                        window_number=int(data["window_number"]),
+                        at=ev.occurred_at,
+                    )
                 )
             counts = {c: n for c, n in _waiting_counts(s).items()}
             cats = [
-                DisplayCategory(c.prefix, c.name, counts.get(c.id, 0))
+                DisplayCategory(prefix=c.prefix, name=c.name, waiting=counts.get(c.id, 0))
                 for c in s.exec(
                     select(Category)
                     .where(col(Category.active).is_(True))
@@ -252,17 +258,6 @@ class WindowService:
                 event_seq=_last_seq(s),
                 notices=notices,
             )
-
-
-def _entry(t: Ticket, numbers: dict[str, int]) -> WaitingEntry:
-    return WaitingEntry(
-        id=t.id,
-        number=t.number,
-        priority=t.priority,
-        priority_label=PRIORITY_LABELS[Priority(t.priority)],
-        issued_at=t.issued_at,
-        target_window_number=numbers.get(t.target_window_id or ""),
-    )
 
 
 def _waiting_counts(s: Session) -> dict[str, int]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,6 +18,7 @@ from appliance.core.roles import ROLE_LABELS, Principal, Role, parse_role
 from appliance.db.database import Database
 from appliance.events.log import append_event
 from appliance.settings import Settings
+from appliance.staff.schemas import BoardEntry, LoginResult, StaffView
 from appliance.staff.tables import Attendance, Staff, StaffSession
 
 # argon2id at OWASP's minimum (19 MiB, t=2, p=1): ~30 ms here, well under a second on a Pi.
@@ -28,54 +28,20 @@ CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 WHEREABOUTS = ("在岗", "外出办事", "入户代办", "会议", "休假", "下班")
 
 
-@dataclass
-class StaffView:
-    id: str
-    code: str
-    name: str
-    role: str
-    role_label: str
-    post: str
-    phone_masked: str
-    active: bool
-    on_duty: bool
-    whereabouts: str
-    window_id: str | None
-
-
-@dataclass
-class BoardEntry:
-    """公示栏 entry: only what R-T1 lists (name, post, phone, photo, whereabouts)."""
-
-    name: str
-    post: str
-    phone: str
-    photo: str
-    whereabouts: str
-    on_duty: bool
-
-
-@dataclass
-class LoginResult:
-    token: str
-    staff: StaffView
-    expires_at: datetime
-
-
 def _view(st: Staff) -> StaffView:
     role = Role(st.role)
     return StaffView(
-        st.id,
-        st.code,
-        st.name,
-        st.role,
-        ROLE_LABELS[role],
-        st.post,
-        mask_phone(st.phone) if st.phone else "",
-        st.active,
-        st.on_duty,
-        st.whereabouts,
-        st.window_id,
+        id=st.id,
+        code=st.code,
+        name=st.name,
+        role=st.role,
+        role_label=ROLE_LABELS[role],
+        post=st.post,
+        phone_masked=mask_phone(st.phone) if st.phone else "",
+        active=st.active,
+        on_duty=st.on_duty,
+        whereabouts=st.whereabouts,
+        window_id=st.window_id,
     )
 
 
@@ -199,7 +165,7 @@ class StaffService:
             )
             s.flush()
             append_event(s, "staff.login", "staff", st.id, {"code": st.code}, now)
-            return LoginResult(token, _view(st), expires)
+            return LoginResult(token=token, staff=_view(st), expires_at=expires)
 
     def logout(self, token: str) -> None:
         now = self.clock.now()
@@ -266,6 +232,13 @@ class StaffService:
                 select(Staff).where(col(Staff.active).is_(True)).order_by(col(Staff.code))
             )
             return [
-                BoardEntry(st.name, st.post, st.phone, st.photo, st.whereabouts, st.on_duty)
+                BoardEntry(
+                    name=st.name,
+                    post=st.post,
+                    phone=st.phone,
+                    photo=st.photo,
+                    whereabouts=st.whereabouts,
+                    on_duty=st.on_duty,
+                )
                 for st in rows
             ]

@@ -39,7 +39,6 @@ def dashboard_route_handlers(
         guards=[make_dashboard_guard(store)],
         dependencies={"sessions": Provide(lambda: store, sync_to_thread=False)},
         exception_handlers=DASHBOARD_EXCEPTION_HANDLERS,
-        include_in_schema=False,
     )
     static = create_static_files_router(
         path=f"{PREFIX}/static",

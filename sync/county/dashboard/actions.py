@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.datastructures import Cookie, UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.di import NamedDependency
+from litestar.params import FromPath, MultipartBody, URLEncodedBody
 from litestar.response import Redirect
 
 from appliance.core.errors import DomainError, Unauthenticated
@@ -31,6 +31,7 @@ from sync.county.services import CountyServices
 from sync.county.status import resolve_quarantine
 
 WRITE = {"dashboard": ADMIN}
+HTML = MediaType.HTML
 TABLE_LABELS = {"catalogue": "事项目录", "holiday": "节假日安排", "staff": "站点人员名单"}
 
 
@@ -46,8 +47,10 @@ class UploadForm:
     station_id: str = ""
 
 
-Form = Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
-Upload = Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)]
+Form = URLEncodedBody[LoginForm]
+Upload = MultipartBody[UploadForm]
+Services = NamedDependency[CountyServices]
+Sessions = NamedDependency[SessionStore]
 
 
 def _cookie(value: str, max_age: int) -> Cookie:
@@ -59,12 +62,12 @@ def _cookie(value: str, max_age: int) -> Cookie:
 class AuthController(Controller):
     """登录 / 退出."""
 
-    @get("/login", opt={"dashboard": PUBLIC}, sync_to_thread=False)
+    @get("/login", opt={"dashboard": PUBLIC}, media_type=HTML, sync_to_thread=False)
     def login_form(self) -> Response[str]:
         return render("login.html", error=None, username="")
 
-    @post("/login", opt={"dashboard": PUBLIC}, sync_to_thread=True)
-    def login(self, data: Form, services: CountyServices, sessions: SessionStore) -> Response[Any]:
+    @post("/login", opt={"dashboard": PUBLIC}, media_type=HTML, sync_to_thread=True)
+    def login(self, data: Form, services: Services, sessions: Sessions) -> Response[Any]:
         try:
             admin = authenticate_admin(services, data.username.strip(), data.password)
         except Unauthenticated as exc:
@@ -74,8 +77,8 @@ class AuthController(Controller):
             f"{PREFIX}/health", status_code=303, cookies=[_cookie(token, SESSION_SECONDS)]
         )
 
-    @post("/logout", opt={"dashboard": PUBLIC}, sync_to_thread=False)
-    def logout(self, request: Request[Any, Any, Any], sessions: SessionStore) -> Redirect:
+    @post("/logout", opt={"dashboard": PUBLIC}, media_type=HTML, sync_to_thread=False)
+    def logout(self, request: Request[Any, Any, Any], sessions: Sessions) -> Redirect:
         sessions.drop(request.cookies.get(COOKIE))
         return Redirect(f"{PREFIX}/login", status_code=303, cookies=[_cookie("", 0)])
 
@@ -105,10 +108,8 @@ def _publish_page(
 class AdminController(Controller):
     """发布 and the other county-admin writes; a viewer gets 403."""
 
-    @get("/publish", opt={"dashboard": "viewer"}, sync_to_thread=True)
-    def publish_form(
-        self, request: Request[Any, Any, Any], services: CountyServices
-    ) -> Response[str]:
+    @get("/publish", opt={"dashboard": "viewer"}, media_type=HTML, sync_to_thread=True)
+    def publish_form(self, request: Request[Any, Any, Any], services: Services) -> Response[str]:
         return _publish_page(request, services)
 
     def _publish(
@@ -130,29 +131,33 @@ class AdminController(Controller):
             return _publish_page(request, services, exc.status, error=exc.message, table=table)
         return _publish_page(request, services, result=result)
 
-    @post("/publish/catalogue", opt=WRITE, status_code=200, sync_to_thread=True)
+    @post("/publish/catalogue", opt=WRITE, media_type=HTML, status_code=200, sync_to_thread=True)
     def post_catalogue(
-        self, request: Request[Any, Any, Any], data: Upload, services: CountyServices
+        self, request: Request[Any, Any, Any], data: Upload, services: Services
     ) -> Response[str]:
         return self._publish(request, services, "catalogue", data)
 
-    @post("/publish/holidays", opt=WRITE, status_code=200, sync_to_thread=True)
+    @post("/publish/holidays", opt=WRITE, media_type=HTML, status_code=200, sync_to_thread=True)
     def post_holidays(
-        self, request: Request[Any, Any, Any], data: Upload, services: CountyServices
+        self, request: Request[Any, Any, Any], data: Upload, services: Services
     ) -> Response[str]:
         return self._publish(request, services, "holiday", data)
 
-    @post("/publish/staff", opt=WRITE, status_code=200, sync_to_thread=True)
+    @post("/publish/staff", opt=WRITE, media_type=HTML, status_code=200, sync_to_thread=True)
     def post_staff(
-        self, request: Request[Any, Any, Any], data: Upload, services: CountyServices
+        self, request: Request[Any, Any, Any], data: Upload, services: Services
     ) -> Response[str]:
         return self._publish(request, services, "staff", data)
 
     @post(
-        "/stations/{station_id:str}/force-backlog", opt=WRITE, status_code=200, sync_to_thread=True
+        "/stations/{station_id:str}/force-backlog",
+        opt=WRITE,
+        media_type=HTML,
+        status_code=200,
+        sync_to_thread=True,
     )
     def force(
-        self, request: Request[Any, Any, Any], station_id: str, services: CountyServices
+        self, request: Request[Any, Any, Any], station_id: FromPath[str], services: Services
     ) -> Response[str]:
         message, error = None, None
         try:
@@ -170,14 +175,14 @@ class AdminController(Controller):
             **views.quarantine_page(services),
         )
 
-    @post("/quarantine/{item_id:int}/resolve", opt=WRITE, sync_to_thread=True)
+    @post("/quarantine/{item_id:int}/resolve", opt=WRITE, media_type=HTML, sync_to_thread=True)
     def resolve(
-        self, request: Request[Any, Any, Any], item_id: int, services: CountyServices
+        self, request: Request[Any, Any, Any], item_id: FromPath[int], services: Services
     ) -> Redirect:
         resolve_quarantine(services, item_id, admin_of(request).username)
         return Redirect(f"{PREFIX}/quarantine", status_code=303)
 
-    @post("/stations/{station_id:str}/revoke", opt=WRITE, sync_to_thread=True)
-    def revoke(self, station_id: str, services: CountyServices) -> Redirect:
+    @post("/stations/{station_id:str}/revoke", opt=WRITE, media_type=HTML, sync_to_thread=True)
+    def revoke(self, station_id: FromPath[str], services: Services) -> Redirect:
         revoke_station(services, station_id)
         return Redirect(f"{PREFIX}/health", status_code=303)

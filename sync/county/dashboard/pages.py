@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, MediaType, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
 from litestar.response import Redirect
 
 from sync.county.admins import AdminPrincipal
@@ -17,7 +19,12 @@ from sync.county.dashboard.render import render
 from sync.county.services import CountyServices
 
 READ = {"dashboard": VIEWER}
+HTML = MediaType.HTML
+CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+Services = NamedDependency[CountyServices]
+Days = FromQuery[int]
 
 
 def admin_of(request: Request[Any, Any, Any]) -> AdminPrincipal:
@@ -39,40 +46,38 @@ def _download(content: bytes, media_type: str, filename: str) -> Response[bytes]
 class PagesController(Controller):
     """站点健康、电子监察、回访与投诉、统计、隔离与冲突 (read-only)."""
 
-    @get("/", opt=READ, sync_to_thread=False)
+    @get("/", opt=READ, media_type=HTML, sync_to_thread=False)
     def home(self) -> Redirect:
         return Redirect("/dashboard/health", status_code=303)
 
-    @get("/health", opt=READ, sync_to_thread=True)
-    def health(self, request: Request[Any, Any, Any], services: CountyServices) -> Response[str]:
+    @get("/health", opt=READ, media_type=HTML, sync_to_thread=True)
+    def health(self, request: Request[Any, Any, Any], services: Services) -> Response[str]:
         return render(
             "health.html", admin_of(request), page="health", **views.health_page(services)
         )
 
-    @get("/oversight", opt=READ, sync_to_thread=True)
-    def oversight(self, request: Request[Any, Any, Any], services: CountyServices) -> Response[str]:
+    @get("/oversight", opt=READ, media_type=HTML, sync_to_thread=True)
+    def oversight(self, request: Request[Any, Any, Any], services: Services) -> Response[str]:
         return render(
             "oversight.html", admin_of(request), page="oversight", **views.oversight_page(services)
         )
 
-    @get("/followups", opt=READ, sync_to_thread=True)
-    def followups(self, request: Request[Any, Any, Any], services: CountyServices) -> Response[str]:
+    @get("/followups", opt=READ, media_type=HTML, sync_to_thread=True)
+    def followups(self, request: Request[Any, Any, Any], services: Services) -> Response[str]:
         return render(
             "followups.html", admin_of(request), page="followups", **views.followups_page(services)
         )
 
-    @get("/figures", opt=READ, sync_to_thread=True)
+    @get("/figures", opt=READ, media_type=HTML, sync_to_thread=True)
     def figures(
-        self, request: Request[Any, Any, Any], services: CountyServices, days: int = DEFAULT_DAYS
+        self, request: Request[Any, Any, Any], services: Services, days: Days = DEFAULT_DAYS
     ) -> Response[str]:
         return render(
             "figures.html", admin_of(request), page="figures", **views.figures_page(services, days)
         )
 
-    @get("/quarantine", opt=READ, sync_to_thread=True)
-    def quarantine(
-        self, request: Request[Any, Any, Any], services: CountyServices
-    ) -> Response[str]:
+    @get("/quarantine", opt=READ, media_type=HTML, sync_to_thread=True)
+    def quarantine(self, request: Request[Any, Any, Any], services: Services) -> Response[str]:
         return render(
             "quarantine.html",
             admin_of(request),
@@ -88,39 +93,35 @@ class ExportController(Controller):
 
     path = "/export"
 
-    @get("/health.csv", opt=READ, sync_to_thread=True)
-    def health_csv(self, services: CountyServices) -> Response[bytes]:
+    @get("/health.csv", opt=READ, media_type=CSV, sync_to_thread=True)
+    def health_csv(self, services: Services) -> Response[bytes]:
         name = f"station-health-{local_date(services.clock.now())}.csv"
-        return _download(to_csv(views.health_sheet(services)), "text/csv; charset=utf-8", name)
+        return _download(to_csv(views.health_sheet(services)), CSV, name)
 
-    @get("/health.xlsx", opt=READ, sync_to_thread=True)
-    def health_xlsx(self, services: CountyServices) -> Response[bytes]:
+    @get("/health.xlsx", opt=READ, media_type=XLSX, sync_to_thread=True)
+    def health_xlsx(self, services: Services) -> Response[bytes]:
         name = f"station-health-{local_date(services.clock.now())}.xlsx"
         return _download(to_xlsx([views.health_sheet(services)]), XLSX, name)
 
-    @get("/figures.csv", opt=READ, sync_to_thread=True)
-    def figures_csv(self, services: CountyServices, days: int = DEFAULT_DAYS) -> Response[bytes]:
+    @get("/figures.csv", opt=READ, media_type=CSV, sync_to_thread=True)
+    def figures_csv(self, services: Services, days: Days = DEFAULT_DAYS) -> Response[bytes]:
         summary = views.figure_sheets(services, days)[0]
         name = f"figures-{local_date(services.clock.now())}.csv"
-        return _download(to_csv(summary), "text/csv; charset=utf-8", name)
+        return _download(to_csv(summary), CSV, name)
 
-    @get("/figures-daily.csv", opt=READ, sync_to_thread=True)
-    def figures_daily_csv(
-        self, services: CountyServices, days: int = DEFAULT_DAYS
-    ) -> Response[bytes]:
+    @get("/figures-daily.csv", opt=READ, media_type=CSV, sync_to_thread=True)
+    def figures_daily_csv(self, services: Services, days: Days = DEFAULT_DAYS) -> Response[bytes]:
         daily = views.figure_sheets(services, days)[1]
         name = f"figures-daily-{local_date(services.clock.now())}.csv"
-        return _download(to_csv(daily), "text/csv; charset=utf-8", name)
+        return _download(to_csv(daily), CSV, name)
 
-    @get("/figures-cases.csv", opt=READ, sync_to_thread=True)
-    def figures_cases_csv(
-        self, services: CountyServices, days: int = DEFAULT_DAYS
-    ) -> Response[bytes]:
+    @get("/figures-cases.csv", opt=READ, media_type=CSV, sync_to_thread=True)
+    def figures_cases_csv(self, services: Services, days: Days = DEFAULT_DAYS) -> Response[bytes]:
         states = views.figure_sheets(services, days)[2]
         name = f"figures-cases-{local_date(services.clock.now())}.csv"
-        return _download(to_csv(states), "text/csv; charset=utf-8", name)
+        return _download(to_csv(states), CSV, name)
 
-    @get("/figures.xlsx", opt=READ, sync_to_thread=True)
-    def figures_xlsx(self, services: CountyServices, days: int = DEFAULT_DAYS) -> Response[bytes]:
+    @get("/figures.xlsx", opt=READ, media_type=XLSX, sync_to_thread=True)
+    def figures_xlsx(self, services: Services, days: Days = DEFAULT_DAYS) -> Response[bytes]:
         name = f"figures-{local_date(services.clock.now())}.xlsx"
         return _download(to_xlsx(views.figure_sheets(services, days)), XLSX, name)

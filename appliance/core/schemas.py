@@ -1,0 +1,22 @@
+"""Wire types of the station as a whole (not of one feature): the health answer.
+
+Pure: stdlib and msgspec only.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class StationHealth(msgspec.Struct, frozen=True, kw_only=True):
+    """GET /api/health: the station answers, who it is, its clock and its event log position.
+
+    ``time`` is the station clock in ISO 8601; ``event_seq`` the newest event (the hardware
+    service follows the feed from there).
+    """
+
+    ok: bool
+    station_code: str
+    station_name: str
+    time: str
+    event_seq: int
