@@ -235,6 +235,11 @@ def test_station_sigkill_during_send_and_during_ack_update(rig: Rig) -> None:
     )
     deadline = time.monotonic() + 60
     while plan and time.monotonic() < deadline:
+        state = load_state(rig.station.services.db)
+        if state is not None and state.acked_through_seq >= last:
+            # every event is acknowledged (a random kill came late): make more to send, so
+            # the next planned kill has a batch to catch
+            last = drive_tickets(rig.station, 10, random.Random(len(kills)))
         current["p"] = proc = _agent_process(rig.station, rig.proxy)
         if plan[0] == "random":
             time.sleep(rng.uniform(0.8, 1.6))  # after start-up, somewhere in a round
