@@ -53,6 +53,7 @@ class QueueScreen(AppScreen):
         Binding("y", "reprint", "补打小票"),
         Binding("e", "intake", "收件"),
         Binding("m", "my_cases", "我的办件"),
+        Binding("g", "menu", "功能菜单"),
         Binding("k", "clock_in", "签到"),
         Binding("o", "clock_out", "签退"),
         Binding("x", "logout", "退出登录"),
@@ -213,6 +214,12 @@ class QueueScreen(AppScreen):
 
     def action_my_cases(self) -> None:
         self.app.push_screen(MyCasesScreen())
+
+    def action_menu(self) -> None:
+        """功能菜单: the ledgers and screens this role may open (``tui.menu``)."""
+        from tui.screens.menu import MenuScreen
+
+        self.app.push_screen(MenuScreen())
 
     # ---- attendance (R-T2) and logout ----------------------------------------------------
     async def action_clock_in(self) -> None:
