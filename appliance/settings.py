@@ -50,8 +50,19 @@ class Settings:
     wait_sample_size: int = _f(30, "How many recent services the wait estimate learns from.")
     session_hours: int = _f(12, "Lifetime of a staff login token, in hours.")
     device_key: str = _f(
-        "yizhan-demo-device-key", "Shared key the hardware service presents to issue tickets."
+        "",
+        "Key the hardware service presents (X-Device-Key). Empty: the per-station random key in "
+        "DATA_DIR/keys/device.key (mode 0600), made by `yizhan db upgrade` or the first "
+        "`yizhan serve`. Set it only to share a key; at least 32 varied characters.",
     )
+    demo: bool = _f(False, "Demo mode (make run): the published demo device key is accepted too.")
+    pin_min_length: int = _f(6, "Shortest new PIN; a shorter old PIN must change at next login.")
+    login_free_failures: int = _f(
+        3, "Wrong PINs per code before each further one blocks it longer (address: 3× as many)."
+    )
+    login_alert_failures: int = _f(5, "Wrong PINs per code that alert the head (address: 3×).")
+    login_max_delay_minutes: int = _f(15, "Longest login block after wrong PINs, in minutes.")
+    login_decay_minutes: int = _f(15, "One counted wrong PIN is forgotten per this many minutes.")
     http_host: str = _f("127.0.0.1", "Address the station server listens on.")
     http_port: int = _f(8080, "Port the station server listens on.")
     server_url: str = _f("http://127.0.0.1:8080", "Station server URL used by the TUI and hw.")
@@ -169,6 +180,39 @@ class Settings:
     case_sweep_seconds: float = _f(
         300.0, "How often the server sweeps cases: auto-accept, reminders, overdue (0 = never)."
     )
+    case_extension_max_days: int = _f(
+        10,
+        "Longest 延期 of a case, in working days (行政许可法第四十二条: 经负责人批准可以延长十日); "
+        "one extension per case, approved by the station head, unless the item allows more.",
+    )
+    consultation_check_seconds: float = _f(
+        300.0,
+        "How often the server looks for consultations (咨询台账) past their agreed reply date "
+        "and raises alerts (R-C2; 0 = never).",
+    )
+    desk_check_seconds: float = _f(
+        300.0,
+        "How often the server looks for complex “办不成事” entries past their 5 working days "
+        "and raises alerts (R-P1; 0 = never).",
+    )
+    fault_check_seconds: float = _f(
+        30.0,
+        "How often the server opens and closes automatic fault entries (故障台账) from the "
+        "devices, the hardware service and the county sync (R-I1; 0 = never).",
+    )
+    appointment_slot_minutes: int = _f(30, "Minutes per appointment slot (预约时段, R-Q7).")
+    appointment_capacity: int = _f(2, "Appointments each category takes per slot (R-Q7).")
+    appointment_capacity_by_category: str = _f("", "Per-category capacity, e.g. 'A=3,B=1'.")
+    appointment_days_ahead: int = _f(14, "How many days ahead an appointment may be booked.")
+    appointment_checkin_early_minutes: int = _f(10, "Minutes before its slot check-in opens.")
+    appointment_grace_minutes: int = _f(15, "Minutes after a slot ends before it is forfeited.")
+    appointment_sweep_seconds: float = _f(
+        300.0, "How often missed appointments are forfeited and reminders queued (0 = never)."
+    )
+    appointment_public_per_hour: int = _f(5, "Bookings per hour from one address on /book.")
+    knowledge_public_top: int = _f(
+        20, "How many of the most-asked knowledge entries the public page 常见问题 shows (R-C3)."
+    )
     station_phone: str = _f("", "Station phone number printed on notices (咨询电话).")
     case_query_ip_max_failures: int = _f(
         10, "Failed progress queries (办件进度查询) one client address may make per window (R-K7)."
@@ -177,11 +221,96 @@ class Settings:
         10, "Window, in minutes, over which one client address's failed queries are counted."
     )
     case_query_case_max_failures: int = _f(
-        5, "Failed progress queries allowed on one case number per window (R-K7)."
+        5,
+        "Unused since the progress query is limited per address only (a stranger could "
+        "lock the applicant out); kept so older settings files still load.",
     )
-    case_query_case_window_minutes: int = _f(
-        60, "Window, in minutes, over which one case number's failed queries are counted."
+    case_query_case_window_minutes: int = _f(60, "Unused (see case_query_case_max_failures).")
+    http_header_timeout_s: float = _f(
+        10.0,
+        "A request's headers must arrive within this many seconds, else the connection closes.",
     )
+    http_body_timeout_s: float = _f(
+        30.0, "A request's body must arrive within this many seconds of its headers (else 408)."
+    )
+    http_max_body_bytes: int = _f(256 * 1024, "Largest request body the station accepts (bytes).")
+    http_max_json_depth: int = _f(
+        32, "Deepest nesting of arrays and objects in a JSON body, checked before parsing."
+    )
+    http_max_connections_per_client: int = _f(
+        32, "Open connections one client address may hold; more are refused (503)."
+    )
+    http_max_connections: int = _f(
+        256, "Open connections and requests in progress in all; more are answered 503."
+    )
+
+    hw_heartbeat_seconds: float = _f(
+        5.0, "How often `yizhan hw` tells the server it is alive (心跳), in seconds."
+    )
+    hw_silent_seconds: float = _f(
+        20.0,
+        "No heartbeat from `yizhan hw` for this long is a fault shown on the TUI, the hall "
+        "display, `yizhan doctor` and the county.",
+    )
+    hw_startup_grace_seconds: float = _f(
+        60.0, "After the server starts, seconds it waits for the first heartbeat of `yizhan hw`."
+    )
+    print_unclaimed_seconds: float = _f(
+        30.0, "A print job the hardware service has not claimed for this long is a fault."
+    )
+    hw_check_seconds: float = _f(
+        2.0, "How often the server checks the heartbeat and the unclaimed print jobs."
+    )
+    backup_keep: int = _f(7, "Backup generations kept in DATA_DIR/backups and on a USB stick.")
+    backup_usb_glob: str = _f(
+        "/media/yizhan-usb*",
+        "Where a USB stick for backups is mounted (glob); a copy goes to <mount>/yizhan-backups.",
+    )
+    backup_warn_hours: float = _f(
+        36.0, "The TUI warns when the last good backup (`yizhan backup`) is older than this."
+    )
+    clock_set_command: str = _f(
+        "",
+        "Command that sets the system clock, given UTC 'YYYY-MM-DD HH:MM:SS' as last argument; "
+        "empty means clock_settime (needs CAP_SYS_TIME).",
+    )
+    clock_county_max_skew_s: float = _f(
+        120.0,
+        "The sync agent sets the station clock from the county's reply when the two differ by "
+        "more than this many seconds (0 = never).",
+    )
+    # ---- ratings (好差评, R-E1–R-E4) ----
+    rating_offer_seconds: float = _f(
+        180.0,
+        "After a service ends, how long the window's keypad and tablet page offer it for "
+        "rating (seconds).",
+    )
+    rating_open_days: int = _f(
+        7, "A finished service can be rated for this many days; then it is closed for rating."
+    )
+    rating_default_level: str = _f(
+        "",
+        "Level (1–5) recorded, marked as defaulted, for a service left unrated when rating "
+        "closes; empty: none (the service counts as missing a rating).",
+    )
+    rating_qr: bool = _f(
+        True, "Print the one-time rating QR code on queue receipts and case notices."
+    )
+    rating_sms_invite: bool = _f(
+        True, "Send the 邀请评价 SMS (reply 1–5) when a case with a phone number finishes."
+    )
+    rating_sweep_seconds: float = _f(
+        30.0,
+        "How often the server reads SMS rating replies and checks follow-up deadlines (0 = off).",
+    )
+    followup_contact_days: int = _f(
+        1, "Working days to contact the visitor (核实) after a bad rating."
+    )
+    followup_rectify_days: int = _f(
+        15, "Working days to close the follow-up of a bad rating (整改/说明, 回访, 办结)."
+    )
+    region_code: str = _f("", "行政区划代码 (6 digits) written into archive packages (R-A3).")
+    archive_sweep_seconds: float = _f(600.0, "Seconds between archive passes (R-A1; 0 = never).")
 
     @property
     def data_path(self) -> Path:
@@ -253,23 +382,10 @@ def load_settings(
     settings = Settings(**typed)
     if settings.no_show_rejoin not in {"end", "after", "forbid"}:
         raise ValueError("setting no_show_rejoin must be end, after or forbid")
+    if settings.rating_default_level.strip() not in {"", "1", "2", "3", "4", "5"}:
+        raise ValueError("setting rating_default_level must be empty or 1–5")
+    if settings.rating_open_days < 1:
+        raise ValueError("setting rating_open_days must be at least 1")
+    if settings.pin_min_length < 4:
+        raise ValueError("setting pin_min_length must be at least 4")
     return settings
-
-
-def settings_markdown() -> str:
-    """Render the settings reference (docs/settings.md)."""
-    lines = [
-        "# Settings",
-        "",
-        "Read from the TOML file named by `YIZHAN_CONFIG` (flat keys, or grouped in any",
-        "tables), then overridden by environment variables `YIZHAN_<NAME>`.",
-        "This file is generated by `yizhan settings-doc`; a test keeps it in step.",
-        "",
-        "| name | environment | default | help |",
-        "|---|---|---|---|",
-    ]
-    for f in setting_fields():
-        lines.append(
-            f"| `{f.name}` | `{ENV_PREFIX}{f.name.upper()}` | `{f.default!r}` | {f.metadata['help']} |"
-        )
-    return "\n".join(lines) + "\n"

@@ -65,7 +65,7 @@ ALL = {"M1": "received", "M2": "received", "M3": "received", "M4": "received"}
 APPLICANT = {
     "kind": "person",
     "name": "张桂兰",
-    "id_number": "410122194001010021",
+    "id_number": "410122194001080021",
     "phone": "13800001234",
 }
 
@@ -176,7 +176,7 @@ def base_station(root: Path, open_cases: int) -> tuple[Path, list[dict[str, Any]
                 "delivery": {
                     "method": "pickup",
                     "collector_name": "张桂兰",
-                    "collector_id": "410122194001010021",
+                    "collector_id": "410122194001080021",
                     "signature_ref": "QS-1",
                 }
             },

@@ -65,6 +65,7 @@ def server_env(
         YIZHAN_HTTP_PORT=str(port),
         YIZHAN_SERVER_URL=f"http://127.0.0.1:{port}",
         YIZHAN_PRINTER_BACKEND="none",
+        YIZHAN_DEMO="1",  # a demo station: the published demo device key is accepted
     )
     for name, value in (settings or {}).items():
         env[f"YIZHAN_{name.upper()}"] = value

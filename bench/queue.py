@@ -59,7 +59,7 @@ CATEGORY_SHARE = {"A": 0.45, "B": 0.35, "C": 0.20}
 SERVICE_MINUTES = {"A": 6.0, "B": 8.0, "C": 10.0}  # the demo categories' prior minutes
 WINDOWS_OF = {"A": [1], "B": [1, 2], "C": [2]}  # demo_seed.DEMO_WINDOWS
 STAFF_OF_WINDOW = {1: "ck01", 2: "zz01"}
-CLERK = ("ck01", "2222")  # window role; may operate both windows
+CLERK = ("zz01", "112233")  # 站长: the only role that may act for both windows (R-Q6)
 
 
 # ---- one year of history ------------------------------------------------------------------

@@ -17,11 +17,12 @@ from appliance.devices.schemas import (
     DeviceAlertIn,
     DeviceStatusIn,
     FeedEvent,
-    RatingPress,
-    RatingPressIn,
+    HardwareHealth,
+    HeartbeatIn,
 )
 from appliance.jobs.schemas import ClaimIn, FailedIn, InboundSmsIn, PrintJobClaim, SentIn, SmsClaim
 from appliance.queue.schemas import ButtonPressIn, ButtonTicket
+from appliance.ratings.schemas import RatingPress, RatingPressIn
 
 T = TypeVar("T")
 
@@ -113,6 +114,10 @@ class DeviceApi:
     def report_status(self, device: str, state: str, label: str, detail: str = "") -> None:
         body = DeviceStatusIn(device=device, state=state, label=label, detail=detail)
         self._request("POST", "/api/device/status", body)
+
+    def heartbeat(self, beat: HeartbeatIn) -> HardwareHealth:
+        """心跳: alive, with the print kinds we claim and each loop's age."""
+        return self._call(HardwareHealth, "POST", "/api/device/heartbeat", beat)
 
     # print jobs
     def claim_print_jobs(

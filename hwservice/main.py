@@ -20,9 +20,10 @@ from hw.protocols import (
     Speaker,
 )
 from hwservice.announcer import Announcer
-from hwservice.api import ApiUnavailable, DeviceApi
+from hwservice.api import ApiRefused, ApiUnavailable, DeviceApi
 from hwservice.buttons import ButtonBridge
-from hwservice.loops import start_loop
+from hwservice.heartbeat import Heartbeat, Progress
+from hwservice.loops import start_loop, watchdog_on_step
 from hwservice.messaging import InboundSpool, SmsWorker
 from hwservice.printing import PrintWorker, ReceiptOptions
 
@@ -84,9 +85,16 @@ class HardwareService:
     """The loops of ``yizhan hw``; ``start()`` returns at once, ``stop()`` ends them."""
 
     def __init__(
-        self, api: DeviceApi, devices: Devices, opts: ReceiptOptions, data_dir: Path
+        self,
+        api: DeviceApi,
+        devices: Devices,
+        opts: ReceiptOptions,
+        data_dir: Path,
+        heartbeat_seconds: float = 5.0,
     ) -> None:
         self.api = api
+        self.heartbeat_seconds = heartbeat_seconds
+        self.progress = Progress()
         self.devices = devices
         self.stop_event = threading.Event()
         self.printing = PrintWorker(api, devices.receipt, devices.notice, opts)
@@ -105,6 +113,7 @@ class HardwareService:
         )
         self.announcer: Announcer | None = None
         self.threads: list[threading.Thread] = []
+        self.heartbeat = Heartbeat(api, self.progress, self.printing.kinds)
 
     def _print_step(self) -> bool:
         self.printing.report_states()
@@ -133,16 +142,27 @@ class HardwareService:
         for problem in self.devices.problems:
             log.warning("device not ready: %s", problem)
         self.buttons.start()
-        self.threads.append(start_loop("print", self._print_step, self.stop_event, 0.5))
+        mark = self.progress.mark
+        stop = self.stop_event
+        for loop in ("print", "feed", *(("sms",) if self.sms is not None else ())):
+            mark(loop)  # a loop stuck in its very first step ages from now
+        self.threads.append(start_loop("print", self._print_step, stop, 0.5, mark))
         if self.sms is not None:
-            self.threads.append(start_loop("sms", self._sms_step, self.stop_event, 2.0))
-        self.threads.append(start_loop("feed", self._feed_step, self.stop_event, 0.3))
+            self.threads.append(start_loop("sms", self._sms_step, stop, 2.0, mark))
+        self.threads.append(start_loop("feed", self._feed_step, stop, 0.3, mark))
+        beat = self.heartbeat.step
+        ping = watchdog_on_step(self.progress.fresh)  # systemd WatchdogSec= (看门狗)
+        self.threads.append(start_loop("heartbeat", beat, stop, self.heartbeat_seconds, ping))
 
     def stop(self) -> None:
         self.stop_event.set()
         self.buttons.stop()
         for t in self.threads:
             t.join(timeout=5)
+        try:  # tell the server at once, instead of letting it wait for the silence
+            self.heartbeat.beat(stopping=True)
+        except (ApiUnavailable, ApiRefused) as exc:
+            log.info("last heartbeat not delivered: %s", exc)
 
 
 def run_keyboard(devices: Devices) -> None:
@@ -169,7 +189,9 @@ def run_hw(settings: Any, keyboard: bool = False) -> int:
         settings.station_name, settings.visitor_url, settings.paper_width_mm, settings.timezone
     )
     devices = build_devices(settings)
-    service = HardwareService(api, devices, opts, Path(settings.data_dir))
+    service = HardwareService(
+        api, devices, opts, Path(settings.data_dir), settings.hw_heartbeat_seconds
+    )
     done = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: done.set())

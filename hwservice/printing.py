@@ -41,10 +41,15 @@ def render_receipt(payload: dict[str, Any], opts: ReceiptOptions) -> tuple[bytes
         ticket: dict[str, Any] = payload["ticket"]
         station = str(payload.get("station_name") or opts.station_name)
         url = progress_url(opts.visitor_url, str(ticket["id"]))
-        data = build_receipt(ticket, station, url, opts.paper_mm, tz=opts.timezone)
-        text = "\n".join(
-            receipt_lines(ticket, station, url, paper_mm=opts.paper_mm, tz=opts.timezone)
+        rating = payload.get("rating_url")  # the one-time rating link (R-E2), if any
+        rating_url = str(rating) if rating else None
+        data = build_receipt(
+            ticket, station, url, opts.paper_mm, tz=opts.timezone, rating_url=rating_url
         )
+        lines = receipt_lines(
+            ticket, station, url, paper_mm=opts.paper_mm, tz=opts.timezone, rating_url=rating_url
+        )
+        text = "\n".join(lines)
         return data, text + "\n", str(ticket["number"])
     except (KeyError, TypeError, ValueError) as exc:
         raise BadPayload(f"小票内容无法解析：{exc}") from exc

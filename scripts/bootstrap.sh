@@ -5,8 +5,15 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-DEB_PACKAGES=(python3-venv python3-dev gcc chromium fonts-wqy-zenhei poppler-utils
-    cups cups-filters cups-bsd libcups2-dev espeak-ng sox postgresql)
+DEB_PACKAGES=(python3-venv python3-dev gcc chromium fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai poppler-utils
+    cups cups-filters cups-bsd libcups2-dev espeak-ng sox postgresql
+    sway foot fcitx5 fcitx5-chinese-addons wtype libime-bin grim systemd
+    shellcheck mtools dosfstools fdisk e2fsprogs)
+# sway … grim: the staff terminal's Chinese input (fcitx5 pinyin in foot under sway), which
+# tests/tui/test_tui_input_pinyin.py drives headless as on the appliance. systemd: its
+# `systemd-analyze verify` checks the units in systemd/ (tests/systemd). shellcheck …
+# e2fsprogs: the image scripts' checks and assemble.sh (tests/appliance_image); `make image`
+# needs more (image-build/README.md).
 VENV=.venv
 STAMP="$VENV/.installed"
 

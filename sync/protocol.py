@@ -14,6 +14,16 @@ Down-sync (reference data):
     Reply 200: SignedPage JSON {"page": {...}, "signature": b64} signed by the county key
     pinned at enrolment; 410 {"error": "snapshot_required"} when REV is too old, then
     GET {county}/sync/v1/snapshot gives the same shape with "snapshot": true.
+
+Archive packages (一事一档, R-A3): the package's digest travels in its ``archive.built``
+event; the zip follows once that event is acknowledged, in chunks, resumable:
+    POST {county}/sync/v1/archives/{archive_no}?sha256=HEX&size=N&offset=K
+      headers X-Yizhan-Station, X-Yizhan-Key-Id, X-Yizhan-Signature (as for down-sync GETs:
+      the signature covers the path and the query, so it binds the package digest)
+      body    bytes K … K+len of the zip
+    Reply 200: ArchiveUploadReply; a chunk at the wrong offset writes nothing and the reply's
+    ``received`` says where to go on. The county checks the whole zip against the digest of
+    the event and every file against the package's manifest.
 """
 
 from __future__ import annotations
@@ -35,6 +45,44 @@ KEY_ID_HEADER = "X-Yizhan-Key-Id"
 DEFAULT_MAX_BODY = 1024 * 1024  # compressed bytes the county accepts in one batch
 DEFAULT_MAX_INFLATED = 16 * 1024 * 1024  # a gzip bomb stops here
 EVENT_STATUSES = ("accepted", "duplicate", "conflict", "rejected")
+INT64_MAX = 2**63 - 1
+
+
+def _typed(values: Mapping[str, Any], types: Mapping[str, type]) -> bool:
+    """Whether each named value has its type (an int is never a bool) and fits 64 bits."""
+    for name, kind in types.items():
+        value = values.get(name)
+        if kind is int:
+            if not isinstance(value, int) or isinstance(value, bool):
+                return False
+            if not 0 <= value <= INT64_MAX:
+                return False
+        elif not isinstance(value, kind):
+            return False
+    return True
+
+
+_HEADER_TYPES = {
+    "protocol": int,
+    "station_id": str,
+    "batch_id": str,
+    "first_seq": int,
+    "last_seq": int,
+    "count": int,
+    "body_sha256": str,
+    "key_id": str,
+    "created_at": str,
+}
+_EVENT_TYPES = {
+    "seq": int,
+    "id": str,
+    "type": str,
+    "entity": str,
+    "entity_id": str,
+    "payload": dict,
+    "occurred_at": str,
+    "hash": str,
+}
 
 
 class BatchRejected(Exception):
@@ -94,8 +142,10 @@ class BatchHeader:
         try:
             data = json.loads(raw)
             header = cls(**data)
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, RecursionError) as exc:
             raise BatchRejected("bad_header", "批次头格式不正确") from exc
+        if not _typed(data, _HEADER_TYPES) or not isinstance(header.compression, str):
+            raise BatchRejected("bad_header", "批次头格式不正确（字段类型或取值不对）")
         if header.protocol != PROTOCOL_VERSION:
             raise BatchRejected("bad_protocol", f"不支持的协议版本 {header.protocol}")
         if header.compression != "gzip":
@@ -125,8 +175,11 @@ def decode_body(
     try:
         for line in raw.splitlines():
             if line.strip():
-                events.append(WireEvent(**json.loads(line)))
-    except (ValueError, TypeError) as exc:
+                data = json.loads(line)
+                if not isinstance(data, dict) or not _typed(data, _EVENT_TYPES):
+                    raise TypeError("event fields of the wrong type")
+                events.append(WireEvent(**data))
+    except (ValueError, TypeError, RecursionError) as exc:
         raise BatchRejected("bad_event", "批次中有无法解析的记录") from exc
     if len(events) != header.count:
         raise BatchRejected("bad_count", "批次记录数与批次头不符")
@@ -155,6 +208,7 @@ class AckReply:
     acked_through_seq: int  # every event ≤ this seq is stored at the county
     backlog: int = 0  # events held back behind a gap
     max_batch_bytes: int = DEFAULT_MAX_BODY
+    county_time: str = ""  # the county's clock (ISO 8601) when it answered: no RTC at stations
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -167,6 +221,7 @@ class AckReply:
             acked_through_seq=int(data["acked_through_seq"]),
             backlog=int(data.get("backlog", 0)),
             max_batch_bytes=int(data.get("max_batch_bytes", DEFAULT_MAX_BODY)),
+            county_time=str(data.get("county_time", "")),
         )
 
 
@@ -216,3 +271,31 @@ def reference_request_bytes(
 def table_hash(pairs: list[tuple[str, int]]) -> str:
     """Hash of (id, rev) over a table's live rows: equal hashes mean no drift."""
     return sha256_hex(canonical_json(sorted([i, r] for i, r in pairs)))
+
+
+ARCHIVES_PATH = "/sync/v1/archives"
+ARCHIVE_CHUNK = 512 * 1024  # bytes of a package sent in one request (below the batch limit)
+
+
+@dataclass
+class ArchiveUploadReply:
+    """The county's answer to one chunk of a package."""
+
+    archive_no: str
+    received: int  # bytes the county holds; the next chunk starts here
+    complete: bool  # every byte arrived and the zip matches the event's digest
+    verified: bool  # and every file matches the package's manifest
+    problems: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ArchiveUploadReply:
+        return cls(
+            archive_no=str(data["archive_no"]),
+            received=int(data["received"]),
+            complete=bool(data["complete"]),
+            verified=bool(data["verified"]),
+            problems=[str(p) for p in data.get("problems", [])],
+        )

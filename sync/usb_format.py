@@ -18,6 +18,9 @@ BATCH_SUFFIX, ACK_SUFFIX, PAGE_SUFFIX, PAGE_PREFIX = ".batch", ".ack", ".page", 
 USB_VERSION = 1
 KIND_BATCH, KIND_MANIFEST, KIND_ACK, KIND_REFERENCE = "batch", "manifest", "ack", "reference"
 MAX_FILE_BYTES = 64 * 1024 * 1024
+# archive packages (一事一档): out/archives/<archive_no>.archive, in/archives.ack
+ARCHIVE_DIR, ARCHIVE_SUFFIX, ARCHIVE_ACK_NAME = "archives", ".archive", "archives.ack"
+KIND_ARCHIVE, KIND_ARCHIVE_ACK = "archive", "archive_ack"
 STATION_ID_RE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 Doc = dict[str, Any]
 
@@ -125,4 +128,6 @@ _KIND_NAMES = {
     KIND_MANIFEST: "站点清单",
     KIND_ACK: "回执",
     KIND_REFERENCE: "参考数据",
+    KIND_ARCHIVE: "归档信息包",
+    KIND_ARCHIVE_ACK: "归档回执",
 }

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from appliance.settings import load_settings, setting_fields, settings_markdown
+from appliance.settings import load_settings, setting_fields
+from appliance.settings_doc import settings_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 

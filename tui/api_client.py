@@ -7,7 +7,7 @@ reached is ``Offline``. Screens never see an ``httpx`` exception.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 import httpx
@@ -23,8 +23,9 @@ from appliance.cases.schemas import (
     StepResult,
 )
 from appliance.catalogue.schemas import GuidePrint, ItemDetail, ItemSummary
+from appliance.clock.schemas import ClockStatus, SetClockIn
 from appliance.core.schemas import StationHealth
-from appliance.devices.schemas import DeviceView
+from appliance.devices.schemas import ApplianceStatus, DeviceView
 from appliance.jobs.schemas import PrintJobView
 from appliance.queue.schemas import (
     CallTicketIn,
@@ -36,9 +37,18 @@ from appliance.queue.schemas import (
     WindowInfo,
     WindowState,
 )
-from appliance.staff.schemas import LoginIn, LoginResult, MeView, StaffView
+from appliance.staff.schemas import ChangePinIn, LoginIn, LoginResult, MeView, StaffView
 from appliance.uplink.schemas import SyncStatusView
+from tui.api_archives import ArchiveCalls  # ---- archives: 归档 (R-A1–R-A3)
+from tui.api_desk import DeskCalls  # ---- desk and complaints: 办不成事, 投诉 (R-P1, R-P2)
+from tui.appointments_api import AppointmentCalls  # ---- 预约, 停电断网登记 (R-Q7, R-Q8)
+from tui.delegation_api import DelegationCalls  # ---- 帮办代办 (R-D1, R-D2)
+from tui.faults_api import FaultCalls  # ---- faults: 故障台账, 应急处置 (R-I1, R-I2)
+from tui.figures_api import FigureCalls  # ---- figures: 站长首页, 统计 (R-M1)
+from tui.ledgers_api import LedgerCalls  # ---- 首问, 咨询, 知识库 (R-C1–R-C3)
+from tui.ratings_api import RatingCalls  # ---- ratings: 差评回访, 意见箱 (R-E2, R-E3)
 
+T = TypeVar("T")
 DEFAULT_TIMEOUT = 3.0
 OFFLINE_MESSAGE = "无法连接服务器，请检查网络，系统会自动重试"
 
@@ -74,7 +84,16 @@ def _error_from(response: httpx.Response) -> ApiError:
     return ApiError(response.status_code, message, code)
 
 
-class StationApi:
+class StationApi(  # ---- see the mixins
+    LedgerCalls,
+    RatingCalls,
+    ArchiveCalls,
+    DeskCalls,
+    FaultCalls,
+    DelegationCalls,
+    FigureCalls,
+    AppointmentCalls,
+):
     """Async client of the station HTTP API. Inject ``client`` or ``transport`` in tests."""
 
     def __init__(
@@ -121,6 +140,14 @@ class StationApi:
         self.token = login.token
         return login
 
+    async def change_pin(self, code: str, old_pin: str, new_pin: str) -> LoginResult:
+        """修改密码 with the old PIN; the answer is a new session, used from now on."""
+        body = msgspec.to_builtins(ChangePinIn(code=code, old_pin=old_pin, new_pin=new_pin))
+        path = "/api/auth/change-pin"
+        login = msgspec.convert(await self._request("POST", path, body), LoginResult)
+        self.token = login.token
+        return login
+
     async def logout(self) -> None:
         try:
             if self.token:
@@ -143,7 +170,32 @@ class StationApi:
     async def device_problems(self) -> list[str]:
         """Devices not ready (printer out of paper, modem without signal…), as status text."""
         devices = msgspec.convert(await self._request("GET", "/api/devices"), list[DeviceView])
-        return [f"{d.name}：{d.label}" for d in devices if not d.ok]
+        # the hardware service's own row and the devices it can no longer vouch for
+        # ("unknown") are one line of the status bar: see ``appliance()``
+        return [
+            f"{d.name}：{d.label}"
+            for d in devices
+            if not d.ok and d.device != "hwservice" and d.state != "unknown"
+        ]
+
+    async def appliance(self) -> ApplianceStatus | None:
+        """The hardware service's state and the last good backup; None from an older server."""
+        try:
+            data = await self._request("GET", "/api/devices/appliance")
+        except ApiError as exc:
+            if exc.status in (404, 405):
+                return None
+            raise
+        return msgspec.convert(data, ApplianceStatus)
+
+    async def clock(self) -> ClockStatus:
+        """系统时间 as the server judges it (answered also while it refuses to serve)."""
+        return msgspec.convert(await self._request("GET", "/api/clock"), ClockStatus)
+
+    async def set_clock(self, body: SetClockIn) -> ClockStatus:
+        """校准时间 with the station head's code and PIN (only while the clock is wrong)."""
+        answer = await self._request("POST", "/api/clock/set", msgspec.to_builtins(body))
+        return msgspec.convert(answer, ClockStatus)
 
     async def sync_status(self) -> tuple[str, list[str]] | None:
         """同步状态: (status-bar line, problem lines); None if this server has no sync API."""
@@ -230,6 +282,12 @@ class StationApi:
     async def clock_out(self) -> StaffView:
         return msgspec.convert(await self._request("POST", "/api/staff/me/clock-out"), StaffView)
 
+    async def set_whereabouts(self, whereabouts: str) -> StaffView:
+        """去向 on the 公示栏 (外出办事, 入户代办, 会议…)."""
+        body = {"whereabouts": whereabouts}
+        answer = await self._request("POST", "/api/staff/me/whereabouts", body)
+        return msgspec.convert(answer, StaffView)
+
     # ---- catalogue and cases (R-S3, R-K1–R-K6) -------------------------------------------
     # Requests and answers are the station's wire types; an answer that does not fit its
     # type raises ``msgspec.ValidationError`` (the case screens say the answer is unknown).
@@ -279,3 +337,21 @@ class StationApi:
         """补打通知书: a new print job of the kept PDF (一式二份); the notice as it is now."""
         path = f"/api/cases/{quote(number)}/notices/{quote(notice_id)}/reprint"
         return msgspec.convert(await self._request("POST", path), CaseNoticeView)
+
+    # ---- contacts, consultations, knowledge (R-C1–R-C3, R-M3) ----------------------------
+    async def _typed(self, method: str, path: str, answer: type[T], body: Any = None) -> T:
+        sent = msgspec.to_builtins(body) if isinstance(body, msgspec.Struct) else body
+        return msgspec.convert(await self._request(method, path, sent), answer)
+
+    async def ledger_export(self, ledger: str, fmt: str, start: str, end: str) -> bytes:
+        """台账导出 (``contacts``, ``consultations``, ``knowledge``) as CSV or XLSX bytes."""
+        query = urlencode({k: v for k, v in (("start", start), ("end", end)) if v})
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        path = f"/api/{ledger}/export.{fmt}?{query}"
+        try:
+            response = await self._client.get(path, headers=headers)
+        except httpx.TransportError as exc:
+            raise Offline() from exc
+        if not response.is_success:
+            raise _error_from(response)
+        return response.content

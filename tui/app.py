@@ -18,9 +18,12 @@ from textual.app import App
 from textual.binding import Binding
 
 from appliance.alerts.schemas import AlertView
+from appliance.clock.schemas import ClockStatus
 from appliance.queue.schemas import QueueSnapshot, WindowState
+from tui import compositing
 from tui.api_client import ApiError, Offline, StationApi
 from tui.models import window_of
+from tui.screens.clock import ClockScreen
 from tui.screens.lock import LockScreen
 from tui.screens.login import LoginScreen
 from tui.screens.queue import QueueScreen
@@ -44,7 +47,10 @@ class YizhanApp(App[int]):
     CSS_PATH = "yizhan.tcss"
     TITLE = "驿站 工作人员终端"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [Binding("ctrl+q", "quit", "退出程序", show=False, priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "退出程序", show=False, priority=True),
+        Binding("f9", "emergency", "应急处置", show=False, priority=True),  # R-I2: any screen
+    ]
 
     def __init__(
         self,
@@ -56,6 +62,7 @@ class YizhanApp(App[int]):
         cursor_blink: bool = True,
         api: StationApi | None = None,
     ) -> None:
+        compositing.install()  # whole Chinese characters under toasts (tui.compositing)
         super().__init__()
         self.api = api or StationApi(server_url)
         self.clock = clock or _utc_now
@@ -69,6 +76,9 @@ class YizhanApp(App[int]):
         self.device_problems: list[str] = []
         self.sync_line = ""
         self.sync_problems: list[str] = []
+        self.hardware_fault = ""  # 硬件服务 silent or stuck (the server's verdict)
+        self.backup_line, self.backup_warn = "", False
+        self.clock_status: ClockStatus | None = None  # set while the server's clock is wrong
         self._refreshing = asyncio.Lock()
 
     def on_mount(self) -> None:
@@ -93,7 +103,17 @@ class YizhanApp(App[int]):
             + tuple(self.sync_problems)
         )
         cases = case_summary(a.kind for a in self.alerts)
-        return Status(self.online, self.now_text(), who, alerts, self.sync_line, cases)
+        return Status(
+            self.online,
+            self.now_text(),
+            who,
+            alerts,
+            self.sync_line,
+            cases,
+            hardware=self.hardware_fault,
+            backup=self.backup_line,
+            backup_warn=self.backup_warn,
+        )
 
     def publish_status(self) -> None:
         status = self.status()
@@ -123,28 +143,60 @@ class YizhanApp(App[int]):
     async def _fetch(self) -> None:
         try:
             if self.session is None:
-                await self.api.health()
+                health = await self.api.health()
+                self.clock_status = None if health.ok else await self.api.clock()
                 self.snapshot, self.alerts, self.device_problems = None, [], []
                 self.sync_line, self.sync_problems = "", []
+                self.hardware_fault, self.backup_line, self.backup_warn = "", "", False
             else:
                 self.snapshot = await self.api.queue()
                 self.alerts = await self.api.alerts()
                 self.device_problems = await self.api.device_problems()
                 sync = await self.api.sync_status()
                 self.sync_line, self.sync_problems = sync or ("", [])
+                await self._fetch_appliance()
             self.online = True
         except Offline:
             self.online = False
         except ApiError as exc:
             self.online = True
-            if exc.status == 401 and self.session is not None:
+            clock_wrong = exc.code == "clock_wrong"  # the server restarted with a wrong clock
+            if (exc.status == 401 or clock_wrong) and self.session is not None:
                 self.notify(exc.message, severity="error", markup=False)
                 self.end_session()
         except Exception as exc:  # a malformed answer must not crash the terminal
             self.log.error(f"refresh failed: {exc!r}")
 
+    async def _fetch_appliance(self) -> None:
+        """The hardware service's verdict and the last good backup (备份：3 小时前)."""
+        appliance = await self.api.appliance()
+        if appliance is None:
+            return
+        hw = appliance.hardware
+        self.hardware_fault = "" if hw.ok else f"{hw.label}（{hw.detail}）"
+        self.backup_line, self.backup_warn = appliance.backup.summary, appliance.backup.warn
+
+    def _sync_clock(self) -> None:
+        """Show the clock screen over the login screen while the server's clock is wrong."""
+        shown = next((s for s in self.screen_stack if isinstance(s, ClockScreen)), None)
+        wrong = self.clock_status is not None and not self.clock_status.ok
+        if wrong and shown is None and self.clock_status is not None:
+            self.push_screen(ClockScreen(self.clock_status))
+        elif wrong and shown is not None and self.clock_status is not None:
+            shown.show(self.clock_status)
+        elif not wrong and shown is not None:
+            self.clock_fixed()
+
+    def clock_fixed(self) -> None:
+        """The clock is right again: close the clock screen; the full server is starting."""
+        self.clock_status = None
+        if isinstance(self.screen, ClockScreen):
+            self.pop_screen()
+            self.notify("时间已校准，服务器正在启动，请稍候登录", title="系统时间")
+
     async def _redraw(self) -> None:
         self.publish_status()
+        self._sync_clock()
         if self.session is None or self.snapshot is None:
             return
         for screen in self.screen_stack:
@@ -198,6 +250,13 @@ class YizhanApp(App[int]):
             self.log.error(f"action failed: {exc!r}")
             self.notify("服务器的回复无法识别，操作结果未知，请刷新后核对", severity="error")
         return None
+
+    def action_emergency(self) -> None:
+        """F9: the emergency checklists (R-I2), over whatever is on screen."""
+        from tui.screens.emergency import EmergencyChecklistScreen, EmergencyMenuScreen
+
+        if not isinstance(self.screen, EmergencyMenuScreen | EmergencyChecklistScreen):
+            self.push_screen(EmergencyMenuScreen())
 
     def action_help_quit(self) -> None:
         """Ctrl+C does not quit (it copies in an input): say how to quit, in Chinese."""

@@ -16,16 +16,21 @@ PRIORITY_STYLE = "bold yellow"
 TRANSFER_STYLE = "bold cyan"
 
 
-def ticket_marks(ticket: WaitingEntry, my_window: int | None) -> Text:
-    """标记: 老弱病残孕优先 / 预约 (R-Q4) and 转窗口 targets, as styled text."""
+def ticket_marks(ticket: WaitingEntry, my_window: int | None, prefix: str | None = None) -> Text:
+    """标记: 老弱病残孕优先 / 预约 (R-Q4), 转窗口 targets, and 转入 for a ticket transferred
+    into the category ``prefix`` (its number keeps the issuing category's letter)."""
     marks = Text()
     if ticket.priority != "normal":
         marks.append(ticket.priority_label or ticket.priority, style=PRIORITY_STYLE)
     target = ticket.target_window_number
+    label = None
     if target is not None:
+        label = "转入本窗口" if target == my_window else f"转 {target} 号窗口"
+    elif prefix and not ticket.number.startswith(prefix):
+        label = "转入"
+    if label:
         if marks:
             marks.append(" ")
-        label = "转入本窗口" if target == my_window else f"转 {target} 号窗口"
         marks.append(label, style=TRANSFER_STYLE)
     return marks
 
@@ -71,6 +76,7 @@ class _TicketTable(DataTable[Text]):
         self.timezone = timezone
         self.my_window = my_window
         self.numbers: list[str] = []
+        self.prefix: str | None = None  # the category's letter, for the 转入 mark
         self.add_columns("号码", "标记", "取号时间")
 
     def load(self, tickets: list[WaitingEntry]) -> None:
@@ -81,7 +87,7 @@ class _TicketTable(DataTable[Text]):
             issued = t.issued_at.astimezone(self.timezone).strftime("%H:%M")
             self.add_row(
                 Text(t.number, style="bold"),
-                ticket_marks(t, self.my_window),
+                ticket_marks(t, self.my_window, self.prefix),
                 Text(issued),
                 key=t.id,
             )
@@ -108,7 +114,8 @@ class CategoryTable(_TicketTable):
         self.show(self._initial)
 
     def show(self, queue: CategoryQueue) -> None:
-        self.border_title = f"{queue.prefix} {queue.name} · 等候 {len(queue.waiting)} 人"
+        # the count first: at 100 columns a long name is what gets cut, never the count
+        self.border_title = f"{queue.prefix} 等候 {len(queue.waiting)} 人 · {queue.name}"
         self.load(queue.waiting)
 
 

@@ -1,4 +1,5 @@
-"""状态栏: server state, who is logged in at which window, county sync, time, open alerts.
+"""状态栏: server state, who is logged in at which window, county sync, the age of the last
+backup, time, a hardware fault (the hardware service silent or stuck) and open alerts.
 
 Case alerts (办件预警, raised by the server's case sweep with kinds ``case_<kind>``) are not
 listed one by one: they are counted on one line, "超期办件 2 件 · 临期 1 件", so a busy
@@ -28,6 +29,9 @@ class Status:
     alerts: tuple[str, ...] = ()
     sync: str = ""  # 同步状态 line, e.g. "同步正常 · 上次成功 11-20 09:12"; empty = hidden
     cases: str = ""  # 办件预警 line, e.g. "超期办件 2 件 · 临期 1 件"; empty = hidden
+    hardware: str = ""  # 硬件服务 fault, e.g. "硬件服务无响应（已 25 秒没有心跳…）"; "" = fine
+    backup: str = ""  # 备份 age, e.g. "备份：3 小时前"; empty = hidden
+    backup_warn: bool = False  # the last good backup is too old (or there is none)
 
 
 CASE_ALERT_PREFIX = "case_"
@@ -67,12 +71,27 @@ def _net_text(online: bool | None) -> Text:
     return Text("○ 离线 · 正在重试", style="bold red")
 
 
+def _hardware_text(fault: str) -> Text:
+    return Text(f"✘ 硬件故障：{fault}", style="bold white on red") if fault else Text("")
+
+
+def _backup_text(backup: str, warn: bool) -> Text:
+    return Text(f"⚠ {backup}" if warn else backup, style="bold yellow" if warn else "")
+
+
 class StatusBar(Vertical):
     """Docked at the top of every screen; the app pushes a fresh ``Status`` every poll."""
 
     DEFAULT_CSS = """
     StatusBar #status-sync {
         width: auto;
+        padding: 0 1;
+    }
+    StatusBar #status-backup {
+        width: auto;
+        padding: 0 1;
+    }
+    StatusBar #status-hw {
         padding: 0 1;
     }
     StatusBar #status-cases {
@@ -87,7 +106,9 @@ class StatusBar(Vertical):
             yield Static(id="status-net")
             yield Static(id="status-who")
             yield Static(id="status-sync")
+            yield Static(id="status-backup")
             yield Static(id="status-time")
+        yield Static(id="status-hw")
         yield Static(id="status-cases")
         yield Static(id="status-alerts")
 
@@ -106,7 +127,13 @@ class StatusBar(Vertical):
         self.query_one("#status-time", Static).update(Text(status.time_text))
         sync = self.query_one("#status-sync", Static)
         sync.update(Text(status.sync))
-        sync.display = bool(status.sync)
+        # stays on show when empty: it is the 1fr gap that keeps the time on the right
+        backup = self.query_one("#status-backup", Static)
+        backup.update(_backup_text(status.backup, status.backup_warn))
+        backup.display = bool(status.backup)
+        hardware = self.query_one("#status-hw", Static)
+        hardware.update(_hardware_text(status.hardware))
+        hardware.display = bool(status.hardware)
         cases = self.query_one("#status-cases", Static)
         cases.update(Text(f"⚠ {status.cases}" if status.cases else ""))
         cases.display = bool(status.cases)

@@ -11,7 +11,8 @@ import sys
 import time
 from collections.abc import Sequence
 
-from appliance.settings import Settings, load_settings, settings_markdown
+from appliance.settings import Settings, load_settings
+from appliance.settings_doc import settings_markdown
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -24,7 +25,34 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     settings = _settings(args)
     upgrade(settings.sqlalchemy_url, args.revision)
     print(f"数据库已升级到 {args.revision}：{settings.sqlalchemy_url}")
+    if not settings.device_key:  # setup makes the station's own device key (R-I3)
+        from appliance.staff.service.device_key import ensure_device_key
+
+        print(f"设备密钥：{ensure_device_key(settings)}（仅服务用户可读）")
     return 0
+
+
+def _device_key_ready(settings: Settings) -> bool:
+    """Before serving: make the station's device key if there is none; refuse (False, with a
+    Chinese message) the demo key or a weak key outside demo mode (R-I3)."""
+    from appliance.staff.service.device_key import ensure_device_key, startup_problem
+
+    if not settings.device_key:
+        ensure_device_key(settings)
+    problem = startup_problem(settings)
+    if problem:
+        print(problem, file=sys.stderr)
+        return False
+    return True
+
+
+def _with_device_key(settings: Settings) -> Settings:
+    """The settings the hardware service and ``yizhan button`` use: the station's key."""
+    import dataclasses
+
+    from appliance.staff.service.device_key import client_device_key
+
+    return dataclasses.replace(settings, device_key=client_device_key(settings))
 
 
 def cmd_demo_seed(args: argparse.Namespace) -> int:
@@ -46,20 +74,39 @@ def cmd_demo_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from appliance.http.app import create_app
+    from appliance.http.app import create_app, server_limits
+    from appliance.http.serving import serve
 
     settings = _settings(args)
+    if not _device_key_ready(settings):
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    host, port = args.host or settings.http_host, args.port or settings.http_port
+    if not _trusted_start(settings, host, port):  # clock and an interrupted restore first
+        return 1
     app = create_app(settings)
-    uvicorn.run(
-        app,
-        host=args.host or settings.http_host,
-        port=args.port or settings.http_port,
-        log_level="warning",
-    )
+    serve(app, host, port, server_limits(settings))  # header/body timeouts, per-address limit
     return 0
+
+
+def _trusted_start(settings: Settings, host: str, port: int) -> bool:
+    """Before serving: finish a restore cut short, and hold with the restricted clock
+    server until the clock can be trusted (False: stopped while waiting)."""
+    from appliance.backup.restore import recover_interrupted_restore
+    from appliance.clock.gate import hold_until_clock_ok
+    from appliance.clock.service import ClockGuard, SystemTimeSetter
+    from appliance.core.clock import SystemClock
+    from appliance.db.database import Database
+
+    recovered = recover_interrupted_restore(settings.data_path)
+    if recovered:
+        logging.getLogger("yizhan.server").warning("%s", recovered)
+    db = Database(settings.sqlalchemy_url)
+    guard = ClockGuard(db, settings, SystemClock(), SystemTimeSetter(settings.clock_set_command))
+    try:
+        return hold_until_clock_ok(guard, host, port)
+    finally:
+        db.dispose()
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
@@ -71,13 +118,13 @@ def cmd_tui(args: argparse.Namespace) -> int:
 def cmd_hw(args: argparse.Namespace) -> int:
     from hwservice.main import run_hw
 
-    return run_hw(_settings(args), keyboard=args.keyboard)
+    return run_hw(_with_device_key(_settings(args)), keyboard=args.keyboard)
 
 
 def cmd_button(args: argparse.Namespace) -> int:
     from hwservice.button_sim import run_button_simulator
 
-    return run_button_simulator(_settings(args))
+    return run_button_simulator(_with_device_key(_settings(args)))
 
 
 def _wait_for_server(url: str, timeout: float = 20.0) -> bool:
@@ -99,9 +146,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     cmd_demo_seed(args)
     settings = _settings(args)
     log_path = settings.data_path / "server.log"
+    env = {**os.environ, "YIZHAN_DEMO": "1"}  # demo mode: the demo device key is accepted
     with open(log_path, "ab") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "yizhan.cli", "serve"], stdout=log, stderr=log, env=os.environ
+            [sys.executable, "-m", "yizhan.cli", "serve"], stdout=log, stderr=log, env=env
         )
     hardware: subprocess.Popen[bytes] | None = None
     try:
@@ -110,7 +158,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             return 1
         with open(settings.data_path / "hw.log", "ab") as log:
             hardware = subprocess.Popen(
-                [sys.executable, "-m", "yizhan.cli", "hw"], stdout=log, stderr=log, env=os.environ
+                [sys.executable, "-m", "yizhan.cli", "hw"], stdout=log, stderr=log, env=env
             )
         print(f"大厅叫号屏：{settings.server_url}/display  取号页：{settings.server_url}/kiosk")
         if args.no_tui:
@@ -170,6 +218,12 @@ def cmd_catalogue_import(args: argparse.Namespace) -> int:
     return catalogue_import_main(_settings(args), args.path)
 
 
+def cmd_catalogue_template(args: argparse.Namespace) -> int:
+    from appliance.catalogue.service.xlsx import catalogue_template_main
+
+    return catalogue_template_main(args.path)
+
+
 def cmd_calendar_import(args: argparse.Namespace) -> int:
     from appliance.catalogue.service.importer import calendar_import_main
 
@@ -181,6 +235,32 @@ def cmd_cases_sweep(args: argparse.Namespace) -> int:
     from appliance.core.clock import SystemClock
 
     return sweep_main(_settings(args), SystemClock())
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from appliance.backup.cli import backup_main
+
+    return backup_main(_settings(args))
+
+
+def cmd_archive_build(args: argparse.Namespace) -> int:
+    from appliance.archives.cli import build_main
+
+    return build_main(_settings(args))
+
+
+def cmd_archive_verify(args: argparse.Namespace) -> int:
+    from appliance.archives.cli import verify_main
+
+    return verify_main(_settings(args), args.package, args.all)
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from appliance.backup.cli import restore_main
+
+    return restore_main(_settings(args), Path(args.path), other_station=args.other_station)
 
 
 def cmd_settings_doc(args: argparse.Namespace) -> int:
@@ -250,6 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = cat_sub.add_parser("import", help="replace the catalogue from a JSON or XLSX file")
     p.add_argument("path")
     p.set_defaults(func=cmd_catalogue_import)
+    p = cat_sub.add_parser("template", help="write an empty XLSX of the catalogue layout")
+    p.add_argument("path")
+    p.set_defaults(func=cmd_catalogue_template)
     p = sub.add_parser("calendar", help="working-day calendar (节假日与调休)")
     cal_sub = p.add_subparsers(dest="calendar_command", required=True)
     p = cal_sub.add_parser("import", help="replace or extend years from a JSON file")
@@ -261,9 +344,31 @@ def build_parser() -> argparse.ArgumentParser:
         "sweep", help="one sweep: auto-accept, lapse, reminders, overdue (prints what it did)"
     ).set_defaults(func=cmd_cases_sweep)
 
+    sub.add_parser(
+        "backup", help="back up the database, notices and keys (DATA_DIR/backups, USB stick)"
+    ).set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", help="verify a backup, then restore it into DATA_DIR")
+    p.add_argument("path", help="a backup folder, e.g. DATA_DIR/backups/yizhan-…")
+    p.add_argument(
+        "--other-station", action="store_true", help="allow a backup of another station code"
+    )
+    p.set_defaults(func=cmd_restore)
+    p = sub.add_parser("archive", help="archive packages, 一事一档 (DATA_DIR/archives)")
+    arc_sub = p.add_subparsers(dest="archive_command", required=True)
+    arc_sub.add_parser(
+        "build", help="build every due package and alert on late ones (prints what it did)"
+    ).set_defaults(func=cmd_archive_build)
+    p = arc_sub.add_parser("verify", help="recheck packages: missing, changed or extra files")
+    p.add_argument("package", nargs="?", help="a package .zip file or an archive number")
+    p.add_argument("--all", action="store_true", help="every recorded package")
+    p.set_defaults(func=cmd_archive_verify)
+
     from sync.county.cli import add_county_commands
 
     add_county_commands(sub)
+    from yizhan.provision_file import add_provision_command
+
+    add_provision_command(sub)
 
     sub.add_parser("settings-doc", help="print docs/settings.md").set_defaults(
         func=cmd_settings_doc

@@ -2,12 +2,13 @@
 
     ✔ 小票打印机：打印机就绪
     ✘ 小票打印机：打印机缺纸 —— 请装入 58 mm 热敏纸（光面朝打印头），合上盖子；…
-    ⚠ 县级中心：未配置县级中心地址（联网同步功能将在后续版本启用） —— 暂不需要处理
+    ⚠ 县级中心：未配置县级中心地址（本站单机运行，数据留在本机） —— 联网后在设置中填写 county_url 并执行 yizhan sync enrol
 
 Checks: printers and paper, modem / SIM / signal, GPIO chip and pins, voice calling, the
 clock (not before the release date, not behind the newest event), free disk, SQLite
-``PRAGMA integrity_check`` and county reachability. A check never raises and never hangs
-the report: an error or a timeout becomes a ✘ line. The exit code is 0 when no line is ✘.
+``PRAGMA integrity_check``, county reachability and the device key
+(:mod:`yizhan.doctor_keys`). A check never raises and never hangs the report: an error or a
+timeout becomes a ✘ line. The exit code is 0 when no line is ✘.
 
 The device checks live in :mod:`yizhan.doctor_checks`; the station checks (clock, disk,
 database, county) and the runner live here.
@@ -42,14 +43,17 @@ from yizhan.doctor_checks import (
     Printers,
     Status,
     check_gpio,
+    check_hardware_service,
     check_modem,
     check_notice_printer,
+    check_public_url,
     check_receipt_printer,
     check_voice,
     fail,
     ok,
     warn,
 )
+from yizhan.doctor_keys import check_device_key
 
 __all__ = [
     "CHECK_TIMEOUT_SECONDS",
@@ -180,7 +184,11 @@ def check_county(ctx: DoctorContext) -> CheckResult:
     name = "县级中心"
     url = str(ctx.setting("county_url", "") or "").strip()
     if not url:
-        return warn(name, "未配置县级中心地址（联网同步功能将在后续版本启用）", "暂不需要处理")
+        return warn(
+            name,
+            "未配置县级中心地址（本站单机运行，数据留在本机）",
+            "联网后在设置中填写 county_url 并执行 yizhan sync enrol",
+        )
     offline = "请检查网络（路由器、网线或 4G 信号）；断网不影响本站办理业务"
     try:
         response = httpx.get(url, timeout=ctx.county_timeout, follow_redirects=True)
@@ -208,6 +216,9 @@ ALL_CHECKS: tuple[tuple[str, Check], ...] = (
     ("磁盘空间", check_disk),
     ("数据库", check_integrity),
     ("县级中心", check_county),
+    ("硬件服务", check_hardware_service),
+    ("设备密钥", check_device_key),
+    ("访客地址", check_public_url),
 )
 """(line name, check) in report order; the name labels a ✘ line when the check itself fails."""
 

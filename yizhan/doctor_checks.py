@@ -23,6 +23,7 @@ from appliance.settings import Settings
 from hw.gpio.config import GpioConfig
 from hw.protocols import ModemStatus, PrinterStatus
 from hwservice.devices import make_modem, make_notice_printer, make_receipt_printer
+from yizhan.provision_file import loopback_host
 
 Status = Literal["ok", "warn", "fail"]
 
@@ -282,3 +283,73 @@ def check_voice(ctx: DoctorContext) -> CheckResult:
     if problem:
         return warn(name, problem, "已改用默认语音包；请补录缺少的片段，见 docs/voice-pack.md")
     return ok(name, found)
+
+
+# ---- the hardware service (心跳) ---------------------------------------------------------
+
+HW_FIX = (
+    "请重启硬件服务：sudo systemctl restart yizhan-hw；"
+    "如反复出现，运行 journalctl -u yizhan-hw 查看原因，并联系县级技术支持"
+)
+
+
+def _device_key(settings: Settings) -> str:
+    """The key ``yizhan hw`` presents (the station's key file, else the setting)."""
+    if settings.device_key:
+        return settings.device_key
+    from appliance.staff.service.device_key import client_device_key
+
+    return client_device_key(settings)
+
+
+def check_hardware_service(ctx: DoctorContext) -> CheckResult:
+    """The server's verdict on ``yizhan hw`` (heartbeat, stuck loops, unclaimed print jobs)."""
+    import httpx
+    import msgspec
+
+    from appliance.devices.schemas import HardwareHealth
+
+    name = "硬件服务"
+    url = str(ctx.setting("server_url", "")).rstrip("/")
+    key = _device_key(ctx.settings)
+    try:
+        response = httpx.get(
+            f"{url}/api/device/heartbeat", headers={"X-Device-Key": key}, timeout=3.0
+        )
+    except httpx.HTTPError as exc:
+        return fail(
+            name,
+            f"站点服务器没有响应（{url}，{type(exc).__name__}），无法确认硬件服务",
+            "请启动站点服务器：sudo systemctl restart yizhan-server",
+        )
+    if response.status_code in (401, 403):
+        return fail(name, "站点服务器不认本机的设备密钥", "请核对设置中的 device_key")
+    if response.status_code == 503:
+        return fail(name, "站点服务器因系统时间不对暂停服务", "请先在工作人员终端校准时间")
+    if response.status_code != 200:
+        return fail(name, f"站点服务器返回 HTTP {response.status_code}", SUPPORT_FIX)
+    health = msgspec.json.decode(response.content, type=HardwareHealth)
+    found = health.label + (f"（{health.detail}）" if health.detail else "")
+    return ok(name, found) if health.ok else fail(name, found, HW_FIX)
+
+
+# ---- the address on QR codes -----------------------------------------------------------------
+
+PUBLIC_URL_FIX = (
+    "请在 station.toml 设置 public_url 为群众手机能访问的地址，"
+    "如 http://192.168.1.20:8080，然后重启站点服务器"
+)
+
+
+def check_public_url(ctx: DoctorContext) -> CheckResult:
+    """Ticket and notice QR codes carry ``visitor_url``: a loopback address fails a real
+    station (only the demo station may keep it)."""
+    name = "访客地址"
+    url = ctx.settings.visitor_url
+    host = loopback_host(url)
+    if host is None:
+        return ok(name, f"二维码地址 {url}")
+    found = f"二维码地址 {url} 是本机地址，群众手机打不开"
+    if ctx.settings.demo:
+        return warn(name, found + "（演示模式）", PUBLIC_URL_FIX)
+    return fail(name, found, PUBLIC_URL_FIX)

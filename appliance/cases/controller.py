@@ -10,11 +10,11 @@ in ``appliance.cases.rules.commands``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody, Parameter
 
 from appliance.cases.schemas import (
     CaseActionIn,
@@ -73,7 +73,11 @@ class CaseController(Controller):
 
     @get("/", opt=READ, sync_to_thread=True)
     def list_cases(
-        self, cases: Cases, principal: Me, mine: FromQuery[int] = 1, done: FromQuery[int] = 0
+        self,
+        cases: Cases,
+        principal: Me,
+        mine: Annotated[int, Parameter(ge=0, le=1)] = 1,
+        done: Annotated[int, Parameter(ge=0, le=1)] = 0,
     ) -> list[CaseSummary]:
         """My cases (``mine=1``, default) or all cases (``mine=0``), nearest deadline first;
         finished ones (不予受理, 已送达, 已关闭) only with ``done=1``."""

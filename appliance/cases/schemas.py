@@ -5,17 +5,19 @@ request against its type and answers 400 in Chinese otherwise), the services bui
 answers, and the staff terminal sends the requests and decodes the answers with
 ``msgspec.convert``. Requests end in ``In``.
 
-The types check shape only (a date is a date, a status one of the statuses); what a
-value means — a deadline in range, an action legal now, a name filled in — is the
-business of the service and the rules, which answer with a Chinese message.
+The types check shape and bounds (a date is a date, a status one of the statuses, a text
+no longer than the notices can lay out and free of control characters: the constrained
+types of ``appliance.core.text``); what a value means — a deadline in range, an action
+legal now, a name filled in, an ID number's check digit — is the business of the service
+and the rules, which answer with a Chinese message.
 
-Pure: stdlib, msgspec and the case rules' enums only.
+Pure: stdlib, msgspec, the kernel's text types and the case rules' enums only.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -24,6 +26,21 @@ from appliance.cases.rules.materials import MaterialStatus, SpecialProcedure
 from appliance.cases.rules.records import ApplicantKind, Channel, OtherPlaceKind
 from appliance.cases.rules.states import Action, CaseState
 from appliance.cases.rules.table import Notice
+from appliance.core.identity import IdType
+from appliance.core.text import (
+    Code,
+    IdNumber,
+    LongText,
+    Mobile,
+    Name,
+    ShortText,
+    Text,
+)
+
+MAX_MARKS = 50  # materials of one item
+MAX_HANDOVER_LINES = 30
+CASE_NUMBER_INPUT_MAX = 200  # the service says when a typed number is too long (40)
+QUERY_TOKEN_MAX = 64
 
 # ---- requests -------------------------------------------------------------------------------
 
@@ -32,28 +49,36 @@ class MarkIn(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """One material's mark with a note: ``{"status": "defective", "note": "复印件模糊"}``."""
 
     status: MaterialStatus
-    note: str = ""
+    note: ShortText = ""
 
 
-Marks = dict[str, MaterialStatus | MarkIn]
+Marks = Annotated[dict[Code, MaterialStatus | MarkIn], msgspec.Meta(max_length=MAX_MARKS)]
 """Material code (M1, M2 … in catalogue order) → ``"received"`` or a ``MarkIn``."""
 
 
 class AgentIn(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
-    """代理人 / 代办员; left out (or all blank) when the applicant comes in person."""
+    """代理人 / 代办员; left out (or all blank) when the applicant comes in person.
 
-    name: str = ""
-    id_number: str = ""
-    phone: str = ""
+    ``id_type``: the document (居民身份证 when left out)."""
+
+    name: Name = ""
+    id_number: IdNumber = ""
+    id_type: IdType = IdType.RESIDENT
+    phone: Mobile = ""
 
 
 class ApplicantIn(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
-    """申请人 as entered at intake (the rules require name, ID number and phone)."""
+    """申请人 as entered at intake (the rules require name, ID number and a mobile phone).
+
+    ``id_type`` says which document ``id_number`` is: left out, 居民身份证 for a person and
+    统一社会信用代码 for an organisation (both checked with their check digit); 护照,
+    港澳台通行证 or 其他证件 are the clerk's override for other documents."""
 
     kind: ApplicantKind = ApplicantKind.PERSON
-    name: str = ""
-    id_number: str = ""  # 身份证号 / 统一社会信用代码
-    phone: str = ""
+    name: Name = ""
+    id_number: IdNumber = ""  # 身份证号 / 统一社会信用代码
+    id_type: IdType | None = None
+    phone: Mobile = ""
     agent: AgentIn | None = None
 
 
@@ -61,28 +86,28 @@ class OtherPlaceIn(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True
     """异地办件 (R-K8): 跨域通办 or 代收, and the place that decides."""
 
     kind: OtherPlaceKind
-    place: str = ""
+    place: ShortText = ""
 
 
 class OpenCaseIn(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """收件 (R-K1): open a case, from the ticket being served (``ticket_id``) or directly."""
 
-    item_code: str
+    item_code: Code
     applicant: ApplicantIn
     channel: Channel = Channel.COUNTER
     other_place: OtherPlaceIn | None = None
     materials: Marks = {}
-    ticket_id: str | None = None
+    ticket_id: Code | None = None
 
 
 class CommitmentIn(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """告知承诺书 (XC a–d) and the applicant's signature."""
 
-    legal_basis: str = ""  # a) 法律依据
-    conditions: str = ""  # b) 条件、标准、时限、材料及违诺后果
-    services: str = ""  # c) 服务内容、咨询方式、监管方式及责任
-    verification: str = ""  # d) 违诺认定、整改期限、失信分级及申诉修复
-    signed_by: str = ""
+    legal_basis: LongText = ""  # a) 法律依据
+    conditions: LongText = ""  # b) 条件、标准、时限、材料及违诺后果
+    services: LongText = ""  # c) 服务内容、咨询方式、监管方式及责任
+    verification: LongText = ""  # d) 违诺认定、整改期限、失信分级及申诉修复
+    signed_by: Name = ""
 
 
 class PickupIn(
@@ -90,9 +115,9 @@ class PickupIn(
 ):
     """窗口领取: the collector's name and ID, and the signature record."""
 
-    collector_name: str = ""
-    collector_id: str = ""
-    signature_ref: str = ""
+    collector_name: Name = ""
+    collector_id: IdNumber = ""
+    signature_ref: ShortText = ""
 
 
 class MailIn(
@@ -100,9 +125,9 @@ class MailIn(
 ):
     """邮寄送达: address and tracking number."""
 
-    address: str = ""
-    tracking_no: str = ""
-    recipient: str = ""
+    address: ShortText = ""
+    tracking_no: ShortText = ""
+    recipient: Name = ""
 
 
 class ElectronicIn(
@@ -115,8 +140,8 @@ class ElectronicIn(
 ):
     """电子送达: where it was sent and the reference."""
 
-    destination: str = ""
-    reference: str = ""
+    destination: ShortText = ""
+    reference: ShortText = ""
 
 
 DeliveryIn = PickupIn | MailIn | ElectronicIn
@@ -139,30 +164,35 @@ class CaseActionIn(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True
       (optional).
     """
 
-    reason: str = ""
+    reason: Text = ""
     deadline: date | None = None
-    signed_by: str = ""
+    signed_by: Name = ""
     marks: Marks = {}
-    acceptance_days: int | None = None  # 视为受理: taken by the system only
+    # 视为受理: taken by the system only
+    acceptance_days: Annotated[int, msgspec.Meta(ge=0, le=60)] | None = None
     commitment: CommitmentIn | None = None
     procedure: SpecialProcedure | None = None
-    to_body: str = ""
-    received_by: str = ""
-    materials: list[str] = []  # 移交材料 of a handover
-    note: str = ""
-    days: int | None = None
-    decided_by: str = ""
-    document_no: str = ""
-    contact: str = ""
+    to_body: ShortText = ""
+    received_by: Name = ""
+    # 移交材料 of a handover
+    materials: Annotated[list[Code], msgspec.Meta(max_length=MAX_HANDOVER_LINES)] = []
+    note: Text = ""
+    days: Annotated[int, msgspec.Meta(ge=1, le=60)] | None = None  # 延期 working days
+    decided_by: ShortText = ""
+    document_no: ShortText = ""
+    contact: ShortText = ""
     arrived_on: date | None = None
     delivery: DeliveryIn | None = None
 
 
 class CaseQueryIn(msgspec.Struct, frozen=True, kw_only=True):
-    """办件进度查询 (R-K7): ``{"case_number": "DEMO01-20261123-0007", "phone_last4": "1234"}``."""
+    """办件进度查询 (R-K7): ``{"case_number": "DEMO01-20261123-0007", "phone_last4": "1234"}``,
+    or ``{"case_number": …, "token": …}`` with the token of the notice's QR link (which
+    opens the case without the 4 digits)."""
 
-    case_number: str = ""
-    phone_last4: str = ""
+    case_number: Annotated[str, msgspec.Meta(max_length=CASE_NUMBER_INPUT_MAX)] = ""
+    phone_last4: Annotated[str, msgspec.Meta(max_length=8)] = ""
+    token: Annotated[str, msgspec.Meta(max_length=QUERY_TOKEN_MAX)] = ""
 
 
 # ---- answers --------------------------------------------------------------------------------
@@ -205,6 +235,7 @@ class AgentView(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     id_number: str
     phone: str
+    id_type: IdType = IdType.RESIDENT
 
 
 class ApplicantView(msgspec.Struct, frozen=True, kw_only=True):
@@ -215,6 +246,7 @@ class ApplicantView(msgspec.Struct, frozen=True, kw_only=True):
     id_number: str
     phone: str
     agent: AgentView | None
+    id_type: IdType = IdType.RESIDENT  # 证件类型
 
 
 class OtherPlaceView(msgspec.Struct, frozen=True, kw_only=True):
@@ -269,6 +301,8 @@ class CaseDetail(msgspec.Struct, frozen=True, kw_only=True):
     # 容缺失信: earlier cases of this applicant whose 容缺 commitment lapsed (R-K2)
     applicant_flags: list[str]
     other_place: OtherPlaceView | None
+    # 重复申请: this applicant's other open cases of the same item (issue 16, item 6)
+    open_duplicates: list[str] = []
 
 
 class StepResult(msgspec.Struct, frozen=True, kw_only=True):

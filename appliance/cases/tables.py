@@ -7,6 +7,7 @@ decision also leaves one ``case_transition`` row (who, when, why, what: R-K2).
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import Index, Text, UniqueConstraint
@@ -41,6 +42,21 @@ class CaseRecord(SQLModel, table=True):
     staff_id: str = Field(index=True)  # 经办人 (opened the case)
     created_at: datetime = Field(sa_type=UtcDateTime)
     updated_at: datetime = Field(sa_type=UtcDateTime)
+    # 查询码: the random token of the notices' QR link (R-K7); never logged or synced
+    query_token: str = Field(default_factory=lambda: secrets.token_urlsafe(16), index=True)
+
+
+class CaseNumberSeq(SQLModel, table=True):
+    """The last case number handed out per business day (办件编号 reservation, R-K1).
+
+    Intake reserves its number in a short write transaction of its own before it renders the
+    收件凭证, so two windows opening cases at once never race for the same number; a number
+    whose intake is then refused (rare: the ticket changed meanwhile) is left unused.
+    """
+
+    __tablename__ = "case_number_seq"
+    business_date: str = Field(primary_key=True)  # YYYY-MM-DD (local)
+    last_seq: int = 0
 
 
 class CaseTransitionRecord(SQLModel, table=True):

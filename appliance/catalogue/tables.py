@@ -56,6 +56,7 @@ class CatalogueItem(SQLModel, table=True):
     phone: str = ""
     name_initials: str = ""  # pinyin initials of the name, for search (R-S3)
     keyword_initials: str = ""  # pinyin initials of each keyword, space separated
+    retention: str = ""  # 保管期限 (永久 | 30年 | 10年; "" = by 事项类型, R-A1)
 
 
 class CatalogueMaterial(SQLModel, table=True):

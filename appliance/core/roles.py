@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from appliance.core.errors import Invalid
+from appliance.core.errors import Invalid, NotAllowed
 
 
 class Role(StrEnum):
@@ -35,6 +35,9 @@ ISSUE_ROLES = frozenset({Role.GUIDE, Role.WINDOW, Role.HELPER, Role.MANAGER})
 # Who may put a no-show back into the queue.
 REJOIN_ROLES = frozenset({Role.GUIDE, Role.WINDOW, Role.HELPER, Role.MANAGER})
 MANAGER_ROLES = frozenset({Role.MANAGER})
+# Who works the follow-ups of bad ratings (差评回访) and transcribes the comment box (R-E3):
+# the station head and 投诉受理, never the window whose service was rated.
+FOLLOW_UP_ROLES = frozenset({Role.COMPLAINTS, Role.MANAGER})
 
 
 def parse_role(value: str) -> Role:
@@ -55,3 +58,27 @@ class Principal:
     name: str
     role: Role
     window_id: str | None
+
+
+def window_authority(actor: Principal, window_id: str, window_number: int) -> bool:
+    """May ``actor`` run this window's actions (call, recall, start, finish, no-show,
+    transfer, pause, resume)? (R-Q6, R-T1)
+
+    A window belongs to the staff member signed in at it: an active account with a live
+    session whose assigned window (``Staff.window_id``, re-read on every request) is this
+    one. The station head may act for any window; then the answer is True ("on behalf"),
+    which the caller records in the event. Anyone else gets 403 with a Chinese message.
+    """
+    if actor.window_id == window_id:
+        return False
+    if actor.role is Role.MANAGER:
+        return True
+    if actor.window_id is None:
+        raise NotAllowed(
+            f"您的账号未绑定窗口，不能操作 {window_number} 号窗口；如需办理请联系站长绑定窗口",
+            "not_your_window",
+        )
+    raise NotAllowed(
+        f"{window_number} 号窗口不是您登录的窗口，只有该窗口的工作人员或站长可以操作",
+        "not_your_window",
+    )

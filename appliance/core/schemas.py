@@ -20,3 +20,13 @@ class StationHealth(msgspec.Struct, frozen=True, kw_only=True):
     station_name: str
     time: str
     event_seq: int
+
+
+class ErrorBody(msgspec.Struct, frozen=True, kw_only=True):
+    """Every refusal (4xx): a machine-readable ``error`` code, a Chinese ``message`` a clerk
+    or visitor can act on, and the HTTP ``status``; a 429 adds ``retry_after`` (seconds)."""
+
+    error: str
+    message: str
+    status: int
+    retry_after: int | None = None

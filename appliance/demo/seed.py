@@ -1,4 +1,4 @@
-"""Demo data for ``make run``: a believable village station (3 categories, 2 windows, 3 staff)."""
+"""Demo data for ``make run``: a believable village station (3 categories, 2 windows, 5 staff)."""
 
 from __future__ import annotations
 
@@ -23,10 +23,14 @@ class DemoStaff:
 
 DEMO_CATEGORIES = [("A", "综合受理", 6.0), ("B", "社保医保", 8.0), ("C", "民政残联", 10.0)]
 DEMO_WINDOWS = [(1, "1号窗口 综合受理", ["A", "B"]), (2, "2号窗口 社保民政", ["B", "C"])]
+# One account per role (R-T1), each PIN 6 digits (the default ``pin_min_length``), so the demo
+# and the tests log in without the forced PIN change. README.md lists them.
 DEMO_STAFF = [
-    DemoStaff("zz01", "李建国", "manager", "1111", "站长", "0371-6000001", 2),
-    DemoStaff("ck01", "王秀英", "window", "2222", "综合窗口", "0371-6000002", 1),
-    DemoStaff("yd01", "张伟", "guide", "3333", "引导咨询", "0371-6000003", None),
+    DemoStaff("zz01", "李建国", "manager", "112233", "站长", "0371-6000001", 2),
+    DemoStaff("ck01", "王秀英", "window", "223344", "综合窗口", "0371-6000002", 1),
+    DemoStaff("yd01", "张伟", "guide", "334455", "引导咨询", "0371-6000003", None),
+    DemoStaff("bd01", "刘芳", "helper", "445566", "帮办代办", "0371-6000004", 2),
+    DemoStaff("ts01", "赵丽", "complaints", "556677", "投诉受理", "0371-6000005", None),
 ]
 
 

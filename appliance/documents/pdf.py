@@ -1,9 +1,14 @@
-"""A4 notices (通知书) as PDF, with the WenQuanYi Zen Hei font (R-K2).
+"""A4 notices (通知书) as PDF, typeset after GB/T 9704 as far as free fonts allow (R-K2).
 
 Generic on purpose: the case-handling code fills a :class:`Notice` (受理通知书, 补正通知书,
 不予受理通知书 …) and gets PDF bytes to send to the A4 printer (``media=A4``, 2 copies:
-一式二份). reportlab cannot load Noto CJK (CFF outlines), so we embed WenQuanYi Zen Hei
-from the TrueType collection (see PITFALLS). A notice renders in about 0.1 s.
+一式二份). GB/T 9704 (公文格式) sets the title in a Song face (小标宋) and the body in 仿宋.
+reportlab cannot load Noto CJK (CFF outlines, see PITFALLS) and Debian ships no free 仿宋, so
+the title uses AR PL UMing CN (a Ming/Song face, ``fonts-arphic-uming``) and the body AR PL
+UKai CN (``fonts-arphic-ukai``, the 楷 face nearest to 仿宋's brush strokes); a missing face
+falls back to UMing, then WenQuanYi Zen Hei. reportlab embeds only the glyphs used (subsets),
+so a notice stays a few tens of KB. Lines break by the 避头尾 rules of
+:mod:`appliance.documents.linebreak` (:class:`CJKParagraph`).
 
 For stations with only a thermal printer, :func:`notice_receipt` gives the condensed receipt
 version (:func:`appliance.documents.receipt.build_notice_receipt`); the full PDF stays with the case.
@@ -12,6 +17,7 @@ version (:func:`appliance.documents.receipt.build_notice_receipt`); the full PDF
 from __future__ import annotations
 
 import io
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,11 +44,18 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus.flowables import HRFlowable
+from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
 
+from appliance.documents.linebreak import line_ends
 from appliance.documents.receipt import build_notice_receipt, notice_receipt_lines
 
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 FONT_NAME = "WenQuanYiZenHei"
+UMING = (Path("/usr/share/fonts/truetype/arphic/uming.ttc"), "ARPLUMingCN")  # subfont 0: CN
+UKAI = (Path("/usr/share/fonts/truetype/arphic/ukai.ttc"), "ARPLUKaiCN")
+MONO = (Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"), "DejaVuSansMono")
+TITLE_FACES = (UMING,)  # Song (宋/明体) for the title, GB/T 9704
+BODY_FACES = (UKAI, UMING)  # nearest free face to 仿宋 for the body
 DEFAULT_FOOTER = "本通知书一式二份，申请人、受理单位各执一份。"
 MARGIN = 20 * mm
 CONTENT_WIDTH = A4[0] - 2 * MARGIN - 12  # the frame pads 6 pt on each side
@@ -56,6 +69,90 @@ def register_font(path: Path = FONT_PATH) -> str:
         if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=0))
     return FONT_NAME
+
+
+def _first_face(faces: Sequence[tuple[Path, str]]) -> str:
+    """The first installed face of ``faces`` (subfont 0 of its TTC), else WenQuanYi."""
+    with _font_lock:
+        registered = pdfmetrics.getRegisteredFontNames()
+        for path, name in faces:
+            if name in registered:
+                return name
+            if path.exists():
+                pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0))
+                return name
+    return register_font()
+
+
+@dataclass(frozen=True)
+class Faces:
+    """The notice's fonts: ``title`` a Song face, ``body`` a 仿宋-like face (GB/T 9704)."""
+
+    title: str
+    body: str
+
+
+def notice_faces() -> Faces:
+    """Register (once) and name the notice fonts, falling back to WenQuanYi where missing."""
+    return Faces(title=_first_face(TITLE_FACES), body=_first_face(BODY_FACES))
+
+
+def mono_markup(text: str) -> str:
+    """``text`` as paragraph markup with its Latin runs (case numbers, station codes) in DejaVu
+    Sans Mono, whose dotted zero never reads as the letter O; unchanged without that font."""
+    path, name = MONO
+    if not path.exists():
+        return escape(text)
+    with _font_lock:
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+    runs = re.split(r"([\x21-\x7e]+)", text)
+    return "".join(
+        f'<font name="{name}">{escape(run)}</font>' if i % 2 else escape(run)
+        for i, run in enumerate(runs)
+    )
+
+
+class CJKParagraph(Paragraph):  # type: ignore[misc]  # reportlab is untyped
+    """A paragraph whose lines break by 避头尾 (:func:`~appliance.documents.linebreak.line_ends`)
+    instead of reportlab's partial kinsoku (which lets "，" begin a line)."""
+
+    def breakLinesCJK(self, maxWidths: float | Sequence[float]) -> ParaLines:  # noqa: N802
+        limits = [float(maxWidths)] if isinstance(maxWidths, int | float) else list(maxWidths)
+        if getattr(self, "_splitpara", 0) and hasattr(self, "blPara"):
+            return self.blPara
+        style = self.style
+        self.height = 0
+        if not self.frags:
+            return ParaLines(
+                kind=0,
+                fontSize=style.fontSize,
+                fontName=style.fontName,
+                textColor=style.textColor,
+                lines=[],
+                ascent=style.fontSize,
+                descent=-0.2 * style.fontSize,
+            )
+        glyphs = []
+        for frag in self.frags:
+            text = frag.text if hasattr(frag, "text") else ""
+            glyphs += [cjkU(ch, frag, "utf8") for ch in text] if text else [cjkU("", frag, "utf8")]
+        widths = [float(g.width) for g in glyphs]
+        forced = {i for i, g in enumerate(glyphs) if hasattr(g.frag, "lineBreak")}
+        calc_bounds = getattr(self, "autoLeading", getattr(style, "autoLeading", "")) not in (
+            "",
+            "off",
+        )
+        lines, start = [], 0
+        for n, end in enumerate(line_ends(glyphs, widths, limits, forced)):
+            limit = limits[min(n, len(limits) - 1)]
+            used = sum(widths[start:end])
+            hard = end - 1 in forced
+            lines.append(
+                makeCJKParaLine(glyphs[start:end], limit, used, limit - used, hard, calc_bounds)
+            )
+            start = end
+        return ParaLines(kind=1, lines=lines)
 
 
 def chinese_date(value: date | str) -> str:
@@ -89,6 +186,8 @@ class Notice:
     addressee: str = ""
     qr_url: str | None = None
     qr_caption: str = "手机扫码查询办件进度"
+    rating_url: str | None = None  # the case's one-time rating link (一事一评, R-E2)
+    rating_caption: str = "办结后扫码评价"
     footer: str = DEFAULT_FOOTER
     seal_text: str = "（盖章）"
 
@@ -107,11 +206,18 @@ class Notice:
         return lines
 
 
-def _styles(font: str) -> dict[str, ParagraphStyle]:
+def _styles(font: str, title_font: str | None = None) -> dict[str, ParagraphStyle]:
+    """Paragraph styles in ``font``; the title in ``title_font`` when given (GB/T 9704)."""
     base = ParagraphStyle("base", fontName=font, fontSize=12, leading=20, wordWrap="CJK")
     return {
         "title": ParagraphStyle(
-            "title", parent=base, fontSize=22, leading=30, alignment=TA_CENTER, spaceAfter=2 * mm
+            "title",
+            parent=base,
+            fontName=title_font or font,
+            fontSize=22,
+            leading=30,
+            alignment=TA_CENTER,
+            spaceAfter=2 * mm,
         ),
         "number": ParagraphStyle("number", parent=base, fontSize=11, alignment=TA_CENTER),
         "addressee": ParagraphStyle("addressee", parent=base, spaceBefore=4 * mm),
@@ -125,7 +231,7 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return CJKParagraph(escape(text).replace("\n", "<br/>"), style)
 
 
 def _rows_table(rows: Sequence[tuple[str, str]], st: dict[str, ParagraphStyle]) -> Table:
@@ -192,6 +298,12 @@ def _closing(notice: Notice, font: str, st: dict[str, ParagraphStyle]) -> Flowab
     left: list[Flowable] = []
     if notice.qr_url:
         left = [_qr(notice.qr_url), _p(notice.qr_caption, st["caption"])]
+    if notice.rating_url:  # a second code beside the first: rate the case once it is over
+        rate = [_qr(notice.rating_url), _p(notice.rating_caption, st["caption"])]
+        codes = [c for c in (left, rate) if c]
+        pair = Table([codes], colWidths=[32 * mm] * len(codes))
+        pair.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        left = [pair]
     table = Table([[left, right]], colWidths=[CONTENT_WIDTH - 80 * mm, 80 * mm])
     table.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (0, 0), 0)])
@@ -201,13 +313,14 @@ def _closing(notice: Notice, font: str, st: dict[str, ParagraphStyle]) -> Flowab
 
 def render_notice_pdf(notice: Notice) -> bytes:
     """The notice as a one-page (longer bodies flow on) A4 PDF."""
-    font = register_font()
-    st = _styles(font)
+    faces = notice_faces()
+    font = faces.body
+    st = _styles(font, faces.title)
     story: list[Flowable] = [
         _p(notice.station_name, st["number"]),
         Spacer(1, 2 * mm),
         _p(notice.title, st["title"]),
-        _p(f"编号：{notice.number}", st["number"]),
+        CJKParagraph(f"编号：{mono_markup(notice.number)}", st["number"]),
         HRFlowable(width="100%", thickness=1.2, color=colors.black, spaceBefore=3 * mm),
     ]
     if notice.addressee:
@@ -242,6 +355,7 @@ def render_notice_pdf(notice: Notice) -> bytes:
 def notice_receipt(notice: Notice, paper_mm: int = 58) -> tuple[bytes, str]:
     """ESC/POS bytes and plain text of the notice's condensed receipt version."""
     lines = notice.condensed_lines()
-    data = build_notice_receipt(notice.title, lines, notice.qr_url, paper_mm)
-    text = "\n".join(notice_receipt_lines(notice.title, lines, notice.qr_url, paper_mm))
+    rating = notice.rating_url
+    data = build_notice_receipt(notice.title, lines, notice.qr_url, paper_mm, rating)
+    text = "\n".join(notice_receipt_lines(notice.title, lines, notice.qr_url, paper_mm, rating))
     return data, text + "\n"

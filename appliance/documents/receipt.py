@@ -9,7 +9,8 @@ sends ``FS &`` (see PITFALLS). The byte stream is::
     GS ! 0x77                         ticket number at 8x width and height (smaller only
                                       when a long number would not fit on one line)
     ESC a 0                           details, left aligned, GB18030 text
-    GS ( k (model, size, ECC, store, print)   QR code of the follow-up URL
+    GS ( k (model, size, ECC, store, print)   QR code of the follow-up URL (and a second one,
+                                      the one-time rating link, when the job carries it)
     ESC d 4, GS V 66 0                feed and partial cut
 
 :func:`build_notice_receipt` uses the same blocks for the condensed receipt version of an A4
@@ -163,9 +164,14 @@ Block = Line | Rule | QrCode
 
 
 def receipt_blocks(
-    ticket: Mapping[str, Any], station_name: str, url: str | None, tz: str = DEFAULT_TZ
+    ticket: Mapping[str, Any],
+    station_name: str,
+    url: str | None,
+    tz: str = DEFAULT_TZ,
+    rating_url: str | None = None,
 ) -> list[Block]:
-    """The content of the receipt (R-Q2), independent of how it is rendered."""
+    """The content of the receipt (R-Q2), independent of how it is rendered; with
+    ``rating_url`` the one-time link to rate this service once it is over (R-E2)."""
     blocks: list[Block] = [
         Line(station_name, "center", SIZE_TALL, bold=True),
         Line("排队小票", "center"),
@@ -187,6 +193,8 @@ def receipt_blocks(
     blocks.append(Rule())
     if url:
         blocks += [Line("手机扫码查看排队进度", "center"), QrCode(url)]
+    if rating_url:
+        blocks += [Line("办理结束后扫码评价本次服务", "center"), QrCode(rating_url)]
     blocks.append(Line("请在大厅等候叫号，过号请到引导台", "center"))
     return blocks
 
@@ -270,10 +278,12 @@ def receipt_lines(
     *,
     paper_mm: int = 58,
     tz: str = DEFAULT_TZ,
+    rating_url: str | None = None,
 ) -> list[str]:
     """The receipt as plain text lines, as wide as the paper (32 or 48 columns)."""
     columns_for(paper_mm)
-    return blocks_to_lines(receipt_blocks(ticket, station_name, follow_url, tz), paper_mm)
+    blocks = receipt_blocks(ticket, station_name, follow_url, tz, rating_url)
+    return blocks_to_lines(blocks, paper_mm)
 
 
 def build_receipt(
@@ -283,13 +293,17 @@ def build_receipt(
     paper_mm: int = 58,
     *,
     tz: str = DEFAULT_TZ,
+    rating_url: str | None = None,
 ) -> bytes:
     """The receipt as an ESC/POS byte stream for a 58 mm or 80 mm thermal printer."""
     columns_for(paper_mm)
-    return blocks_to_escpos(receipt_blocks(ticket, station_name, follow_url, tz), paper_mm)
+    blocks = receipt_blocks(ticket, station_name, follow_url, tz, rating_url)
+    return blocks_to_escpos(blocks, paper_mm)
 
 
-def notice_receipt_blocks(title: str, lines: Sequence[str], qr_url: str | None) -> list[Block]:
+def notice_receipt_blocks(
+    title: str, lines: Sequence[str], qr_url: str | None, rating_url: str | None = None
+) -> list[Block]:
     """The condensed receipt version of an A4 notice (通知书小票版).
 
     ``lines`` are the notice's content in reading order (number, rows as ``项目：内容``,
@@ -302,23 +316,33 @@ def notice_receipt_blocks(title: str, lines: Sequence[str], qr_url: str | None) 
     blocks.append(Rule())
     if qr_url:
         blocks += [Line("手机扫码查看办件进度", "center"), QrCode(qr_url)]
+    if rating_url:
+        blocks += [Line("办结后扫码评价本次服务", "center"), QrCode(rating_url)]
     blocks.append(Line("通知书简版，完整版随案卷保存", "center"))
     return blocks
 
 
 def build_notice_receipt(
-    title: str, lines: Sequence[str], qr_url: str | None = None, paper_mm: int = 58
+    title: str,
+    lines: Sequence[str],
+    qr_url: str | None = None,
+    paper_mm: int = 58,
+    rating_url: str | None = None,
 ) -> bytes:
     """ESC/POS bytes of a notice's condensed receipt version, for 58 mm or 80 mm paper.
 
     Used when a station has no A4 printer (``make_notice_printer`` returns ``None`` while a
     receipt printer exists). Print it once per copy the notice needs (一式二份: twice).
     """
-    return blocks_to_escpos(notice_receipt_blocks(title, lines, qr_url), paper_mm)
+    return blocks_to_escpos(notice_receipt_blocks(title, lines, qr_url, rating_url), paper_mm)
 
 
 def notice_receipt_lines(
-    title: str, lines: Sequence[str], qr_url: str | None = None, paper_mm: int = 58
+    title: str,
+    lines: Sequence[str],
+    qr_url: str | None = None,
+    paper_mm: int = 58,
+    rating_url: str | None = None,
 ) -> list[str]:
     """Plain text of :func:`build_notice_receipt` (for logs and the simulated printer)."""
-    return blocks_to_lines(notice_receipt_blocks(title, lines, qr_url), paper_mm)
+    return blocks_to_lines(notice_receipt_blocks(title, lines, qr_url, rating_url), paper_mm)

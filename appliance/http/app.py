@@ -17,23 +17,41 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from appliance.alerts.controller import AlertController
+from appliance.appointments.controller import (
+    AppointmentController,
+    OutageController,
+    PublicAppointmentController,
+)
+from appliance.archives.controller import ArchiveController
 from appliance.cases.controller import (
     CaseController,
     CaseNoticeDeviceController,
     CaseQueryController,
 )
 from appliance.catalogue.controller import CatalogueController
+from appliance.complaints.controller import ComplaintController
+from appliance.consultations.controller import ConsultationController
+from appliance.contacts.controller import ContactController
 from appliance.core.clock import Clock
+from appliance.delegation.controller import DelegationController
+from appliance.desk.controller import DeskController
 from appliance.devices.controller import DeviceController, DeviceStatesController
+from appliance.faults.controller import EmergencyController, FaultController
+from appliance.figures.controller import FigureController
 from appliance.http.guards import EXCEPTION_HANDLERS, provide_principal, role_guard
+from appliance.http.limits import BodyLimits, limit_bodies
+from appliance.http.openapi_errors import document_errors
 from appliance.http.pages import STATIC, PublicController
+from appliance.http.serving import ServerLimits
 from appliance.jobs.controller import DeviceJobsController, JobsController
+from appliance.knowledge.controller import KnowledgeController, PublicKnowledgeController
 from appliance.queue.controller import (
     DisplayController,
     StationController,
     TicketController,
     WindowController,
 )
+from appliance.ratings.controller import RatingController, RatingDeviceController
 from appliance.settings import Settings
 from appliance.staff.controller import AuthController, BoardController, StaffController
 from appliance.uplink.controller import SyncController
@@ -59,6 +77,22 @@ CONTROLLERS = [
     CaseController,
     CaseNoticeDeviceController,
     CaseQueryController,
+    ContactController,
+    ConsultationController,
+    DelegationController,
+    KnowledgeController,
+    PublicKnowledgeController,
+    RatingController,
+    RatingDeviceController,
+    ArchiveController,
+    DeskController,
+    ComplaintController,
+    FigureController,
+    FaultController,
+    EmergencyController,
+    AppointmentController,
+    OutageController,
+    PublicAppointmentController,
 ]
 
 
@@ -74,6 +108,25 @@ def _version() -> str:
         return version("yizhan")
     except PackageNotFoundError:  # running from a source tree that is not installed
         return "0"
+
+
+def body_limits(settings: Settings) -> BodyLimits:
+    """Size, nesting and time bounds of a request body (``appliance.http.limits``)."""
+    return BodyLimits(
+        max_bytes=settings.http_max_body_bytes,
+        max_depth=settings.http_max_json_depth,
+        body_timeout=settings.http_body_timeout_s,
+    )
+
+
+def server_limits(settings: Settings) -> ServerLimits:
+    """Header and body timeouts and connection limits of ``yizhan serve``."""
+    return ServerLimits(
+        header_timeout=settings.http_header_timeout_s,
+        body_timeout=settings.http_body_timeout_s,
+        max_per_client=settings.http_max_connections_per_client,
+        max_connections=settings.http_max_connections,
+    )
 
 
 def openapi_config(title: str) -> OpenAPIConfig:
@@ -123,6 +176,8 @@ def create_app(
             create_static_files_router("/static", [STATIC], opt={"public": True}),
         ],
         guards=[role_guard],
+        middleware=[limit_bodies(body_limits(settings))],
+        request_max_body_size=settings.http_max_body_bytes,
         dependencies=dependencies,
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[start_workers],
@@ -130,7 +185,8 @@ def create_app(
         openapi_config=openapi_config("驿站 站点服务器 API"),
     )
     app.state.services = services
+    document_errors(app)  # every refusal, in the one error shape, in /schema
     return app
 
 
-__all__ = ["create_app", "openapi_config"]
+__all__ = ["body_limits", "create_app", "openapi_config", "server_limits"]

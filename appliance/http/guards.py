@@ -15,9 +15,14 @@ from litestar import Request, Response
 from litestar.connection import ASGIConnection
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.handlers.base import BaseRouteHandler
+from litestar.params import ParameterKwarg
 
 from appliance.core.errors import DomainError, NotAllowed
+from appliance.core.rate_limit import TooManyAttempts
 from appliance.core.roles import ROLE_LABELS, Principal
+from appliance.core.text import PATTERN_HINTS
+from appliance.http.credentials import check_device_key, too_many_attempts_handler
+from appliance.http.field_labels import FIELD_LABELS
 from appliance.staff.service.accounts import bearer_token
 from appliance.wiring import Services
 
@@ -30,8 +35,7 @@ def role_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRout
         return
     services: Services = connection.app.state.services
     if opt.get("device"):
-        if connection.headers.get("x-device-key") != services.settings.device_key:
-            raise NotAllowed("设备密钥无效，硬件服务无权取号", "bad_device_key")
+        check_device_key(connection, services)
         return
     roles = opt.get("roles")
     if not roles:
@@ -59,82 +63,11 @@ def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Respons
     return _body(exc.status, exc.code, exc.message)
 
 
-FIELD_LABELS = {
-    "category": "业务类别",
-    "priority": "优先类别",
-    "phone": "手机号码",
-    "code": "工号",
-    "pin": "密码",
-    "name": "姓名/名称",
-    "role": "岗位角色",
-    "reason": "原因",
-    "ticket": "号码",
-    "to_window": "目标窗口",
-    "to_category": "目标类别",
-    "number": "窗口号",
-    "prefix": "类别字母",
-    "categories": "办理类别",
-    "whereabouts": "去向",
-    "window": "窗口",
-    "prior_minutes": "预设时长",
-    # cases (办件) and the catalogue: nested fields by their dotted path, list and dict
-    # entries without their index (``materials[...].status`` → ``materials.status``)
-    "item_code": "事项编码",
-    "applicant": "申请人",
-    "applicant.kind": "申请人类型",
-    "applicant.name": "申请人名称",
-    "applicant.id_number": "申请人证件号码",
-    "applicant.phone": "联系电话",
-    "applicant.agent": "代理人",
-    "applicant.agent.name": "代理人姓名",
-    "applicant.agent.id_number": "代理人证件号码",
-    "applicant.agent.phone": "代理人电话",
-    "channel": "收件渠道",
-    "other_place": "异地办件",
-    "other_place.kind": "异地办件类型",
-    "other_place.place": "办理地",
-    "materials": "材料",
-    "materials.status": "材料收取状态",
-    "materials.note": "材料问题说明",
-    "ticket_id": "号票",
-    "deadline": "期限",
-    "signed_by": "承诺人签名",
-    "marks": "材料收取情况",
-    "marks.status": "材料收取状态",
-    "marks.note": "材料问题说明",
-    "acceptance_days": "受理期限",
-    "commitment": "告知承诺书",
-    "commitment.legal_basis": "告知承诺书 a) 法律依据",
-    "commitment.conditions": "告知承诺书 b) 条件、标准、时限、材料及违诺后果",
-    "commitment.services": "告知承诺书 c) 服务内容、咨询方式、监管方式及责任",
-    "commitment.verification": "告知承诺书 d) 违诺认定、整改期限、失信分级及申诉修复",
-    "commitment.signed_by": "承诺人签名",
-    "procedure": "特别程序",
-    "to_body": "接收单位",
-    "received_by": "接收人",
-    "note": "说明",
-    "days": "延期天数",
-    "decided_by": "决定机关",
-    "document_no": "决定文号",
-    "contact": "咨询联系方式",
-    "arrived_on": "结果到达日期",
-    "delivery": "送达信息",
-    "delivery.method": "送达方式",
-    "delivery.collector_name": "领取人姓名",
-    "delivery.collector_id": "领取人证件号码",
-    "delivery.signature_ref": "签收记录",
-    "delivery.address": "邮寄地址",
-    "delivery.tracking_no": "快递单号",
-    "delivery.recipient": "收件人",
-    "delivery.destination": "电子送达地址",
-    "delivery.reference": "送达凭证编号",
-    "case_number": "办件编号",
-    "phone_last4": "手机号后4位",
-    "q": "检索词",
-    "limit": "返回条数",
-}
 _MISSING = re.compile(r"missing required field `([^`]+)`")
 _EXPECTED = re.compile(r"Expected `([^`]+)`")
+_LENGTH = re.compile(r"of length (<=|>=) (\d+)")
+_RANGE = re.compile(r"Expected `(?:int|float)` (>=|>|<=|<) (-?[\d.e+]+)")
+_REGEX = re.compile(r"matching regex '(.*)'$")
 _INVALID = re.compile(r"Invalid (?:enum )?value (.+)$")
 _INDEX = re.compile(r"\[[^\]]*\]")
 _TYPE_WORDS = {
@@ -159,13 +92,26 @@ def _options(info: msgspec.inspect.Type) -> tuple[msgspec.inspect.Type, ...]:
     return info.types if isinstance(info, msgspec.inspect.UnionType) else (info,)
 
 
-def _choices(request: Request[Any, Any, Any], path: str) -> list[str]:
-    """The values an enum (or a tagged union's tag) at ``path`` of the body accepts."""
+def _param(request: Request[Any, Any, Any], name: str) -> Any:
+    """The parsed signature parameter ``name`` of the route (None when unknown)."""
     try:
-        signature = request.scope["route_handler"].parsed_fn_signature
-        info = msgspec.inspect.type_info(signature.parameters["data"].annotation)
+        return request.scope["route_handler"].parsed_fn_signature.parameters[name]
     except (AttributeError, KeyError, TypeError):
-        return []
+        return None
+
+
+def _type_at(request: Request[Any, Any, Any], path: str) -> Any:
+    """The msgspec type info at ``path`` of the body, or the query parameter's definition
+    (both carry ``ge`` / ``le`` / ``max_length`` …); the tag values at a union's tag field
+    come back as a list. None when unknown."""
+    data = _param(request, "data")
+    if data is None:
+        param = _param(request, path)
+        return getattr(param, "kwarg_definition", None)
+    try:
+        info = msgspec.inspect.type_info(data.annotation)
+    except (TypeError, ValueError):
+        return None
     for part in re.findall(r"[^.\[\]]+|\[[^\]]*\]", path):
         structs = [t for t in _options(info) if isinstance(t, msgspec.inspect.StructType)]
         if any(t.tag_field == part for t in structs):
@@ -179,8 +125,18 @@ def _choices(request: Request[Any, Any, Any], path: str) -> list[str]:
             elif isinstance(t, msgspec.inspect.StructType):
                 found = next((f.type for f in t.fields if f.encode_name == part), found)
         if found is None:
-            return []
+            return None
         info = found
+    return info
+
+
+def _choices(request: Request[Any, Any, Any], path: str) -> list[str]:
+    """The values an enum (or a tagged union's tag) at ``path`` of the body accepts."""
+    info = _type_at(request, path)
+    if isinstance(info, list):
+        return info
+    if info is None or isinstance(info, ParameterKwarg):
+        return []
     values: list[str] = []
     for t in _options(info):
         if isinstance(t, msgspec.inspect.EnumType):
@@ -190,8 +146,51 @@ def _choices(request: Request[Any, Any, Any], path: str) -> list[str]:
     return values
 
 
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _bounds(request: Request[Any, Any, Any], path: str) -> tuple[float | None, float | None]:
+    """The lower and upper bound of the number at ``path`` (None where there is none)."""
+    info = _type_at(request, path)
+    low = high = None
+    for t in [info] if isinstance(info, ParameterKwarg) else _options(info) if info else ():
+        low = next(
+            (v for v in (getattr(t, "ge", None), getattr(t, "gt", None)) if v is not None), low
+        )
+        high = next(
+            (v for v in (getattr(t, "le", None), getattr(t, "lt", None)) if v is not None), high
+        )
+    return low, high
+
+
+def _limit_hint(request: Request[Any, Any, Any], path: str, message: str) -> str:
+    """Chinese for a bound that a value broke: a length, a range or a pattern."""
+    length = _LENGTH.search(message)
+    if length:
+        unit = "个字" if "`str`" in message else "项"
+        return f"{'最多' if length.group(1) == '<=' else '至少'} {length.group(2)} {unit}"
+    if _RANGE.search(message):
+        low, high = _bounds(request, path)
+        if low is not None and high is not None:
+            return f"应在 {_number(low)}–{_number(high)} 之间"
+        found = _RANGE.search(message)
+        assert found is not None
+        words = {">=": "不小于", ">": "大于", "<=": "不大于", "<": "小于"}
+        return f"应{words[found.group(1)]} {_number(float(found.group(2)))}"
+    regex = _REGEX.search(message)
+    if regex:
+        pattern = regex.group(1).replace("\\\\", "\\")  # the message shows a repr
+        return PATTERN_HINTS.get(pattern, "格式不正确")
+    return ""
+
+
 def _hint(request: Request[Any, Any, Any], path: str, message: str) -> str:
-    """What is wrong with a field, in Chinese: the expected type, or the accepted values."""
+    """What is wrong with a field, in Chinese: the expected type, the accepted values, or
+    the bound it broke (length, range, characters)."""
+    limit = _limit_hint(request, path, message)
+    if limit:
+        return limit
     if "date" in message and "Invalid" in message:
         return "应为日期，如 2026-12-07"
     invalid = _INVALID.search(message)
@@ -233,7 +232,23 @@ def validation_error_handler(
     return _body(400, "bad_request", f"{detail}，请检查后重试")
 
 
-def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+def _misread_body_error(exc: HTTPException) -> ValidationException | None:
+    """Litestar reports a bad body field whose name is also a dependency's (``sms``,
+    ``queue`` …: every service is one) as a 500; it is the client's mistake, so a 400."""
+    cause = exc.__cause__
+    if exc.status_code != 500 or not isinstance(cause, msgspec.ValidationError):
+        return None
+    message, _, where = str(cause).partition(" - at `$.")
+    key = where.rstrip("`").removeprefix("data").lstrip(".") or "data"
+    return ValidationException(extra=[{"message": message, "key": key, "source": "body"}])
+
+
+def http_error_handler(
+    request: Request[Any, Any, Any], exc: HTTPException
+) -> Response[dict[str, Any]]:
+    misread = _misread_body_error(exc)
+    if misread is not None:
+        return validation_error_handler(request, misread)
     messages = {404: "找不到该页面或接口", 405: "不支持该请求方法", 413: "请求内容过大"}
     message = messages.get(exc.status_code, "请求无法处理")
     return _body(exc.status_code, "http_error", message)
@@ -247,6 +262,7 @@ def internal_error_handler(_: Request[Any, Any, Any], exc: Exception) -> Respons
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     Exception: internal_error_handler,
     DomainError: domain_error_handler,
+    TooManyAttempts: too_many_attempts_handler,
     ValidationException: validation_error_handler,
     HTTPException: http_error_handler,
 }

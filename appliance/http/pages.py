@@ -65,6 +65,17 @@ class PublicController(Controller):
     def board_page(self) -> Response[bytes]:
         return _page("board.html")
 
+    @get("/faq", opt=PUBLIC, media_type=HTML, sync_to_thread=False)
+    def faq_page(self) -> Response[bytes]:
+        """常见问题 (R-C3): the most-asked knowledge entries, read from ``/api/public/knowledge``."""
+        return _page("faq.html")
+
+    @get("/book", opt=PUBLIC, media_type=HTML, sync_to_thread=False)
+    def booking_page(self) -> Response[bytes]:
+        """网上预约 (R-Q7): slots from ``/api/public/appointments/slots``, booked by posting
+        to ``/api/public/appointments`` (limited per address, confirmed by SMS)."""
+        return _page("book.html", {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
     @get("/cases", opt=PUBLIC, media_type=HTML, sync_to_thread=False)
     def case_query_form(self) -> Response[bytes]:
         """办件进度查询: 办件编号 + 手机号后4位, posted to ``/api/public/case-query`` (R-K7)."""
@@ -74,3 +85,14 @@ class PublicController(Controller):
     def case_query_page(self, case_number: FromPath[str]) -> Response[bytes]:
         """The QR target of a notice: the page script reads the number from the path."""
         return _case_query_page()
+
+    @get("/rate", opt=PUBLIC, media_type=HTML, sync_to_thread=False)
+    def rating_link_page(self) -> Response[bytes]:
+        """服务评价 by the one-time link of a receipt or a case notice (R-E2); the token is
+        in the fragment, which the page posts to ``/api/ratings/link``."""
+        return _page("rate.html", {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+    @get("/rate/window/{window:str}", opt=PUBLIC, media_type=HTML, sync_to_thread=False)
+    def rating_window_page(self, window: FromPath[str]) -> Response[bytes]:
+        """服务评价 on the window's tablet or the kiosk: the service just finished there (R-E2)."""
+        return _page("rate.html", {"Cache-Control": "no-store"})

@@ -3,14 +3,24 @@
 Staff see, cancel, retry and reprint jobs; the hardware service leases them
 (``PrintJobClaim``, ``SmsClaim``) and reports back. Requests end in ``In``.
 
-Pure: stdlib and msgspec only.
+Every number has a range and every text a bound (``appliance.core.text``): a lease of
+zero or fewer seconds, or one past an hour, is refused with a 400 before it reaches a queue.
+
+Pure: stdlib, msgspec and the kernel's text types only.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import msgspec
+
+from appliance.core.text import Code, LeaseSeconds, LongText, PhoneText, ShortText, Text
+from appliance.jobs.rules.lease import MAX_CLAIM
+
+MAX_KINDS = 10
+SmsReference = Annotated[int, msgspec.Meta(ge=0, le=255)]  # TP-MR of a sent part
 
 # ---- requests -------------------------------------------------------------------------------
 
@@ -22,28 +32,32 @@ def _receipts() -> list[str]:
 class ClaimIn(msgspec.Struct, frozen=True, kw_only=True):
     """The hardware service leases work: print jobs (``kinds``) or SMS."""
 
-    limit: int = 5
-    lease_seconds: float = 60.0
-    kinds: list[str] = msgspec.field(default_factory=_receipts)
+    limit: Annotated[int, msgspec.Meta(ge=1, le=MAX_CLAIM)] = 5
+    lease_seconds: LeaseSeconds = 60.0
+    kinds: Annotated[list[Code], msgspec.Meta(max_length=MAX_KINDS)] = msgspec.field(
+        default_factory=_receipts
+    )
 
 
 class FailedIn(msgspec.Struct, frozen=True, kw_only=True):
-    error: str
+    error: Text
     permanent: bool = False
 
 
 class SentIn(msgspec.Struct, frozen=True, kw_only=True):
-    references: list[int] = msgspec.field(default_factory=list)
+    references: Annotated[list[SmsReference], msgspec.Meta(max_length=16)] = msgspec.field(
+        default_factory=list
+    )
 
 
 class InboundSmsIn(msgspec.Struct, frozen=True, kw_only=True):
-    phone: str
-    body: str
-    received_at: str = ""
+    phone: PhoneText
+    body: LongText
+    received_at: ShortText = ""
 
 
 class TemplateIn(msgspec.Struct, frozen=True, kw_only=True):
-    body: str
+    body: Text
 
 
 # ---- answers --------------------------------------------------------------------------------

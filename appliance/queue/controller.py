@@ -119,6 +119,9 @@ class TicketController(Controller):
 
 
 class WindowController(Controller):
+    """The actions of one window (R-Q3, R-Q6): only the staff member signed in at it (their
+    account's assigned window), or the station head acting for it; everyone else 403."""
+
     path = "/api/windows/{window:str}"
 
     @get("/", opt={"roles": ALL_ROLES}, sync_to_thread=True)
@@ -127,45 +130,45 @@ class WindowController(Controller):
 
     @post("/call-next", opt=WINDOW, sync_to_thread=True)
     def call_next(self, window: FromPath[str], queue: Queue, principal: Me) -> TicketView:
-        return queue.call_next(window, principal.staff_id)
+        return queue.call_next(window, principal.staff_id, principal)
 
     @post("/call", opt=WINDOW, sync_to_thread=True)
     def call_ticket(
         self, window: FromPath[str], data: JSONBody[CallTicketIn], queue: Queue, principal: Me
     ) -> TicketView:
-        return queue.call_specific(window, data.ticket, principal.staff_id)
+        return queue.call_specific(window, data.ticket, principal.staff_id, principal)
 
     @post("/recall", opt=WINDOW, sync_to_thread=True)
-    def recall(self, window: FromPath[str], queue: Queue) -> TicketView:
-        return queue.recall(window)
+    def recall(self, window: FromPath[str], queue: Queue, principal: Me) -> TicketView:
+        return queue.recall(window, principal)
 
     @post("/start", opt=WINDOW, sync_to_thread=True)
-    def start(self, window: FromPath[str], queue: Queue) -> TicketView:
-        return queue.start(window)
+    def start(self, window: FromPath[str], queue: Queue, principal: Me) -> TicketView:
+        return queue.start(window, principal)
 
     @post("/finish", opt=WINDOW, sync_to_thread=True)
-    def finish(self, window: FromPath[str], queue: Queue) -> TicketView:
-        return queue.finish(window)
+    def finish(self, window: FromPath[str], queue: Queue, principal: Me) -> TicketView:
+        return queue.finish(window, principal)
 
     @post("/no-show", opt=WINDOW, sync_to_thread=True)
-    def no_show(self, window: FromPath[str], queue: Queue) -> TicketView:
-        return queue.no_show(window)
+    def no_show(self, window: FromPath[str], queue: Queue, principal: Me) -> TicketView:
+        return queue.no_show(window, principal)
 
     @post("/transfer", opt=WINDOW, sync_to_thread=True)
     def transfer(
-        self, window: FromPath[str], data: JSONBody[TransferIn], queue: Queue
+        self, window: FromPath[str], data: JSONBody[TransferIn], queue: Queue, principal: Me
     ) -> TicketView:
-        return queue.transfer(window, data.to_window, data.to_category)
+        return queue.transfer(window, data.to_window, data.to_category, principal)
 
     @post("/pause", opt=WINDOW, sync_to_thread=True)
     def pause(
         self, window: FromPath[str], data: JSONBody[PauseIn], windows: Windows, principal: Me
     ) -> WindowState:
-        return windows.pause(window, data.reason, principal.staff_id)
+        return windows.pause(window, data.reason, principal.staff_id, principal)
 
     @post("/resume", opt=WINDOW, sync_to_thread=True)
     def resume(self, window: FromPath[str], windows: Windows, principal: Me) -> WindowState:
-        return windows.resume(window, principal.staff_id)
+        return windows.resume(window, principal.staff_id, principal)
 
 
 class StationController(Controller):

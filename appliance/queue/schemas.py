@@ -14,10 +14,16 @@ leased receipt job).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import msgspec
 
+from appliance.core.text import Code, PhoneText, ShortText
 from appliance.jobs.schemas import PrintJobClaim
+
+WindowNumber = Annotated[int, msgspec.Meta(ge=1, le=999)]
+ButtonLease = Annotated[float, msgspec.Meta(ge=1, le=600)]  # seconds, as the service allows
+MAX_CATEGORIES = 50
 
 # ---- requests -------------------------------------------------------------------------------
 
@@ -25,53 +31,55 @@ from appliance.jobs.schemas import PrintJobClaim
 class IssueIn(msgspec.Struct, frozen=True, kw_only=True):
     """Staff-terminal ticket (source staff or appointment check-in)."""
 
-    category: str
-    priority: str = "normal"
-    phone: str | None = None
-    source: str = "staff"
+    category: Code
+    priority: Code = "normal"
+    phone: PhoneText | None = None
+    source: Code = "staff"
 
 
 class KioskIssueIn(msgspec.Struct, frozen=True, kw_only=True):
     """触摸取号 on the public kiosk page."""
 
-    category: str
-    priority: str = "normal"
-    phone: str | None = None
+    category: Code
+    priority: Code = "normal"
+    phone: PhoneText | None = None
 
 
 class ButtonPressIn(msgspec.Struct, frozen=True, kw_only=True):
     """The call button: category defaults to the configured one; the receipt is leased."""
 
-    category: str | None = None
-    priority: str = "normal"
-    lease_seconds: float = 60.0
+    category: Code | None = None
+    priority: Code = "normal"
+    lease_seconds: ButtonLease = 60.0
 
 
 class PauseIn(msgspec.Struct, frozen=True, kw_only=True):
-    reason: str
+    reason: ShortText
 
 
 class TransferIn(msgspec.Struct, frozen=True, kw_only=True):
     """转移 to another window (its number) or another category (its letter), one of the two."""
 
-    to_window: str | None = None
-    to_category: str | None = None
+    to_window: Code | None = None
+    to_category: Code | None = None
 
 
 class CallTicketIn(msgspec.Struct, frozen=True, kw_only=True):
-    ticket: str
+    ticket: Code
 
 
 class CategoryIn(msgspec.Struct, frozen=True, kw_only=True):
-    prefix: str
-    name: str
-    prior_minutes: float | None = None
+    prefix: Code
+    name: ShortText
+    prior_minutes: Annotated[float, msgspec.Meta(ge=0.5, le=480)] | None = None
 
 
 class WindowIn(msgspec.Struct, frozen=True, kw_only=True):
-    number: int
-    name: str = ""
-    categories: list[str] = msgspec.field(default_factory=list)
+    number: WindowNumber
+    name: ShortText = ""
+    categories: Annotated[list[Code], msgspec.Meta(max_length=MAX_CATEGORIES)] = msgspec.field(
+        default_factory=list
+    )
 
 
 # ---- answers --------------------------------------------------------------------------------
@@ -100,6 +108,8 @@ class TicketView(msgspec.Struct, frozen=True, kw_only=True):
     phone_masked: str | None = None
     recall_count: int = 0
     no_show_count: int = 0
+    # no staffed, unpaused window serves the category now: the wait cannot be estimated
+    unstaffed: bool = False
 
 
 class ButtonTicket(msgspec.Struct, frozen=True, kw_only=True):
@@ -179,6 +189,7 @@ class DisplayWindow(msgspec.Struct, frozen=True, kw_only=True):
     paused: bool
     pause_reason: str | None
     current_number: str | None
+    staffed: bool = True  # False: nobody logged in at the window (无人值守)
 
 
 class DisplayCall(msgspec.Struct, frozen=True, kw_only=True):

@@ -12,17 +12,27 @@ from appliance.core.roles import ALL_ROLES, MANAGER_ROLES, Principal
 from appliance.queue.service.windows import WindowService
 from appliance.staff.schemas import (
     BoardEntry,
+    ChangePinIn,
     LoggedOut,
     LoginIn,
     LoginResult,
     MeView,
     StaffIn,
     StaffView,
+    Unlocked,
+    UnlockIn,
     WhereaboutsIn,
 )
 from appliance.staff.service.accounts import StaffService, bearer_token
 
 MANAGER = {"roles": MANAGER_ROLES}
+
+
+def _address(request: Request[Any, Any, Any]) -> str:
+    """The client's address: the key of the per-address login throttle."""
+    return request.client.host if request.client else "unknown"
+
+
 STAFF = {"roles": ALL_ROLES}
 
 Staff = NamedDependency[StaffService]
@@ -33,8 +43,26 @@ class AuthController(Controller):
     path = "/api/auth"
 
     @post("/login", opt={"public": True}, sync_to_thread=True)
-    def login(self, data: JSONBody[LoginIn], staff: Staff) -> LoginResult:
-        return staff.login(data.code, data.pin)
+    def login(
+        self, request: Request[Any, Any, Any], data: JSONBody[LoginIn], staff: Staff
+    ) -> LoginResult:
+        """登录. Throttled per staff code and per client address (429 with ``Retry-After``);
+        403 ``pin_change_required`` when the PIN is shorter than the station's minimum."""
+        return staff.login(data.code, data.pin, _address(request))
+
+    @post("/change-pin", opt={"public": True}, sync_to_thread=True)
+    def change_pin(
+        self, request: Request[Any, Any, Any], data: JSONBody[ChangePinIn], staff: Staff
+    ) -> LoginResult:
+        """修改密码 with the old PIN; answers a new session, every other one ends."""
+        return staff.change_pin(data.code, data.old_pin, data.new_pin, _address(request))
+
+    @post("/unlock", opt=MANAGER, sync_to_thread=True)
+    def unlock(self, data: JSONBody[UnlockIn], staff: Staff, principal: Me) -> Unlocked:
+        """站长解除登录限制 of a staff code and/or a client address (neither: all), and
+        clear their login alerts."""
+        blocks, alerts = staff.unlock(data.code, data.address, by=principal.staff_id)
+        return Unlocked(blocks_cleared=blocks, alerts_cleared=alerts)
 
     @post("/logout", opt=STAFF, sync_to_thread=True)
     def logout(self, request: Request[Any, Any, Any], staff: Staff) -> LoggedOut:

@@ -9,29 +9,51 @@ Pure: stdlib and msgspec only.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import msgspec
+
+from appliance.core.text import CODE_MAX, Code, Name, PhoneText, ShortText
+
+Pin = Annotated[str, msgspec.Meta(max_length=CODE_MAX)]  # what makes a good PIN: the service
+WindowNumber = Annotated[int, msgspec.Meta(ge=1, le=999)]
 
 # ---- requests -------------------------------------------------------------------------------
 
 
 class LoginIn(msgspec.Struct, frozen=True, kw_only=True):
-    code: str
-    pin: str
+    code: Code
+    pin: Pin
 
 
 class StaffIn(msgspec.Struct, frozen=True, kw_only=True):
-    code: str
-    name: str
-    role: str
-    pin: str
-    post: str = ""
-    phone: str = ""
-    window: int | None = None
+    code: Code
+    name: Name
+    role: Code
+    pin: Pin
+    post: ShortText = ""
+    phone: PhoneText = ""
+    window: WindowNumber | None = None
 
 
 class WhereaboutsIn(msgspec.Struct, frozen=True, kw_only=True):
-    whereabouts: str
+    whereabouts: ShortText
+
+
+class ChangePinIn(msgspec.Struct, frozen=True, kw_only=True):
+    """修改密码: the old PIN proves who asks (throttled like a login); the answer is a new
+    session (``LoginResult``) and every other session of the account ends."""
+
+    code: Code
+    old_pin: Pin
+    new_pin: Pin
+
+
+class UnlockIn(msgspec.Struct, frozen=True, kw_only=True):
+    """站长解除登录限制: a staff code and/or a client address; neither clears every block."""
+
+    code: Code = ""
+    address: Code = ""
 
 
 # ---- answers --------------------------------------------------------------------------------
@@ -74,6 +96,13 @@ class LoginResult(msgspec.Struct, frozen=True, kw_only=True):
 
 class LoggedOut(msgspec.Struct, frozen=True, kw_only=True):
     ok: bool = True
+
+
+class Unlocked(msgspec.Struct, frozen=True, kw_only=True):
+    """What ``POST /api/auth/unlock`` cleared: login blocks and open login alerts."""
+
+    blocks_cleared: int
+    alerts_cleared: int
 
 
 class MeView(msgspec.Struct, frozen=True, kw_only=True):

@@ -8,7 +8,7 @@ Every route declares who may call it: ``opt={"public": True}``, ``opt={"station"
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from typing import Annotated, Any, TypeAlias
 
 import msgspec
 from litestar import Controller, Litestar, Request, Router, get, post
@@ -17,10 +17,15 @@ from litestar.di import NamedDependency, Provide
 from litestar.handlers.base import BaseRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
-from litestar.params import FromQuery, JSONBody, RawBody
+from litestar.params import FromPath, JSONBody, Parameter, RawBody
 
 from appliance.core.clock import Clock
-from appliance.core.errors import NotAllowed
+from appliance.core.errors import DomainError, NotAllowed
+from appliance.core.text import SQLITE_INT_MAX, Code
+from appliance.http.limits import BodyLimits, limit_bodies
+from appliance.http.openapi_errors import document_errors
+from appliance.http.serving import ServerLimits
+from sync.county.archive_upload import receive_chunk
 from sync.county.dashboard import dashboard_route_handlers, is_dashboard_route
 from sync.county.enrolment import EnrolmentReply, enrol
 from sync.county.errors import EXCEPTION_HANDLERS
@@ -37,6 +42,8 @@ from sync.protocol import (
     SIGNATURE_HEADER,
     STATION_HEADER,
     AckReply,
+    ArchiveUploadReply,
+    BatchRejected,
     ReferencePage,
 )
 
@@ -63,6 +70,10 @@ def county_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRo
     raise NotAllowed("该接口未配置访问权限", "no_policy")
 
 
+def _address(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else "unknown"
+
+
 def provide_station(request: Request[Any, Any, Any]) -> Station:
     station: Station = request.state.station
     return station
@@ -71,9 +82,9 @@ def provide_station(request: Request[Any, Any, Any]) -> Station:
 class EnrolRequest(msgspec.Struct, frozen=True, kw_only=True):
     """入网: the one-time code, and the station's id and Ed25519 public key."""
 
-    code: str
-    station_id: str
-    public_key: str
+    code: Code
+    station_id: Code
+    public_key: Annotated[str, msgspec.Meta(max_length=200)]
 
 
 class CountyHealth(msgspec.Struct, frozen=True, kw_only=True):
@@ -110,14 +121,26 @@ class SyncController(Controller):
         )
 
     @post("/enrol", opt={"public": True}, status_code=200, sync_to_thread=True)
-    def enrol(self, data: JSONBody[EnrolRequest], services: ServicesDep) -> EnrolmentReply:
-        return enrol(services, data.code, data.station_id, data.public_key)
+    def enrol(
+        self, request: Request[Any, Any, Any], data: JSONBody[EnrolRequest], services: ServicesDep
+    ) -> EnrolmentReply:
+        """入网 with a one-time code; wrong codes count as refusals of the address."""
+        address = _address(request)
+        services.refusals.check(address)
+        try:
+            return enrol(services, data.code, data.station_id, data.public_key)
+        except DomainError as exc:
+            services.refusals.record(address, exc.code)
+            raise
 
     @post("/batches", opt={"station": "batch"}, status_code=200, sync_to_thread=True)
     def batches(
         self, request: Request[Any, Any, Any], body: RawBody, services: ServicesDep
     ) -> AckReply:
-        """Up-sync: a signed, gzipped batch of events (JSON Lines); see ``sync.protocol``."""
+        """Up-sync: a signed, gzipped batch of events (JSON Lines); see ``sync.protocol``.
+        An address whose batches keep being refused is answered 429 (``refusals``)."""
+        address = _address(request)
+        services.refusals.check(address)
         length = request.headers.get("content-length")
         batch = IncomingBatch(
             header_b64=request.headers.get(BATCH_HEADER),
@@ -125,15 +148,46 @@ class SyncController(Controller):
             body=body,
             content_length=int(length) if length and length.isdigit() else None,
         )
-        return ingest_batch(services, batch)
+        try:
+            return ingest_batch(services, batch)
+        except (BatchRejected, DomainError) as exc:
+            services.refusals.record(address, exc.code)
+            raise
+
+    @post(
+        "/archives/{archive_no:str}", opt={"station": "batch"}, status_code=200, sync_to_thread=True
+    )
+    def archive(
+        self,
+        request: Request[Any, Any, Any],
+        archive_no: FromPath[str],
+        body: RawBody,
+        services: ServicesDep,
+    ) -> ArchiveUploadReply:
+        """一事一档: one chunk of an archive package, signed like a down-sync request; the
+        county checks the whole against its ``archive.built`` digest (``archive_upload``)."""
+        address = _address(request)
+        services.refusals.check(address)
+        h = request.headers
+        signed = {
+            "station": h.get(STATION_HEADER),
+            "key_id": h.get(KEY_ID_HEADER),
+            "signature": h.get(SIGNATURE_HEADER),
+        }
+        query = dict(request.query_params)
+        try:
+            return receive_chunk(services, signed, request.url.path, query, archive_no, body)
+        except DomainError as exc:
+            services.refusals.record(address, exc.code)
+            raise
 
     @get("/reference", opt={"station": "signed"}, sync_to_thread=True)
     def reference(
         self,
         services: ServicesDep,
         station: StationDep,
-        since: FromQuery[int] = 0,
-        limit: FromQuery[int | None] = None,
+        since: Annotated[int, Parameter(ge=0, le=SQLITE_INT_MAX)] = 0,
+        limit: Annotated[int | None, Parameter(ge=1, le=100_000)] = None,
     ) -> SignedPage:
         """Down-sync: reference rows newer than ``since``, signed by the county key."""
         return _signed(services, reference_page(services, since, limit))
@@ -145,6 +199,27 @@ class SyncController(Controller):
 
 
 SCHEMA_PATH = "/schema"
+TOO_LARGE = "批次过大，超过县级中心的接收上限，请拆小后重发"
+
+
+def county_body_limits(settings: CountySettings) -> BodyLimits:
+    """Size, nesting and time bounds of a request body (``appliance.http.limits``)."""
+    return BodyLimits(
+        max_bytes=settings.max_batch_bytes,
+        max_depth=settings.http_max_json_depth,
+        body_timeout=settings.http_body_timeout_s,
+        too_large=TOO_LARGE,
+    )
+
+
+def county_server_limits(settings: CountySettings) -> ServerLimits:
+    """Header and body timeouts and connection limits of ``yizhan county serve``."""
+    return ServerLimits(
+        header_timeout=settings.http_header_timeout_s,
+        body_timeout=settings.http_body_timeout_s,
+        max_per_client=settings.http_max_connections_per_client,
+        max_connections=settings.http_max_connections,
+    )
 
 
 def openapi_config() -> OpenAPIConfig:
@@ -175,12 +250,14 @@ def create_county_app(
             "station": Provide(provide_station, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[limit_bodies(county_body_limits(settings))],
         request_max_body_size=settings.max_batch_bytes,
         on_shutdown=[services.close],
         openapi_config=openapi_config(),
     )
     app.state.services = services
+    document_errors(app, html_prefix="/dashboard")  # every refusal, in /schema
     return app
 
 
-__all__ = ["create_county_app"]
+__all__ = ["county_body_limits", "county_server_limits", "create_county_app"]

@@ -33,18 +33,13 @@ def _run(args: argparse.Namespace, action: Any) -> int:
 
 
 def cmd_county_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from sync.county.app import create_county_app
+    from appliance.http.serving import serve
+    from sync.county.app import county_server_limits, create_county_app
 
     settings = _settings(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    uvicorn.run(
-        create_county_app(settings),
-        host=args.host or settings.http_host,
-        port=args.port or settings.http_port,
-        log_level="warning",
-    )
+    host, port = args.host or settings.http_host, args.port or settings.http_port
+    serve(create_county_app(settings), host, port, county_server_limits(settings))
     return 0
 
 

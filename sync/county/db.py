@@ -8,6 +8,10 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, create_engine
 from sqlmodel import Session
 
+import sync.county.appointment_models  # noqa: F401  (registers the appointment facts)
+import sync.county.archive_models  # noqa: F401  (registers the archive tables)
+import sync.county.delegation_models  # noqa: F401  (registers the delegation facts)
+import sync.county.fault_models  # noqa: F401  (registers the fault table)
 import sync.county.projections  # noqa: F401  (registers the projection tables)
 
 

@@ -10,6 +10,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from appliance.core.errors import DomainError
+from appliance.core.rate_limit import TooManyAttempts
 from sync.protocol import BatchRejected
 
 log = logging.getLogger("yizhan.county.http")
@@ -21,6 +22,12 @@ def error_body(status: int, code: str, message: str) -> Response[dict[str, Any]]
 
 def domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
     return error_body(exc.status, exc.code, exc.message)
+
+
+def too_many(_: Request[Any, Any, Any], exc: TooManyAttempts) -> Response[dict[str, Any]]:
+    response = error_body(exc.status, exc.code, exc.message)
+    response.headers["Retry-After"] = str(exc.retry_after_seconds)
+    return response
 
 
 def batch_rejected(_: Request[Any, Any, Any], exc: BatchRejected) -> Response[dict[str, Any]]:
@@ -48,6 +55,7 @@ def internal_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[s
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     Exception: internal_error,
     DomainError: domain_error,
+    TooManyAttempts: too_many,
     BatchRejected: batch_rejected,
     ValidationException: validation_error,
     HTTPException: http_error,

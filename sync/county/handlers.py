@@ -141,8 +141,12 @@ def device_state(s: Session, ev: StoredEvent) -> None:
 
 
 def rating_press(s: Session, ev: StoredEvent) -> None:
-    """One rating keypad press (评价器); a bad level is a bad event (quarantined)."""
+    """One rating (评价): a keypad press of before 0011 (``rating.keypad_pressed``) or a
+    rating from any channel (``rating.given``: keypad, tablet, QR, SMS, comment box, or the
+    default level of an unrated service); a bad level is a bad event (quarantined)."""
     p = ev.payload
+    if ev.type == "rating.given":
+        p = {**p, "number": p.get("subject_ref")}
     level = int(p["level"])
     if not 1 <= level <= 5:
         raise ValueError(f"rating level {level} out of range")

@@ -7,7 +7,10 @@ One PostgreSQL transaction per batch, serialised per station by a row lock on ``
      quarantined. A body whose hash does not match is rejected into quarantine.
   3. ``received_through_seq`` = highest seq with every seq ≤ it stored or quarantined;
      backlog events up to it are applied in seq order; events behind a gap wait (backlog).
-A refused batch (see ``BatchRejected`` and ``DomainError``) writes nothing to the inbox.
+A refused batch (see ``BatchRejected`` and ``DomainError``) writes nothing to the inbox; one
+refused before its signature verified writes nothing at all (``refusals``). An event whose
+text holds control characters (NUL …) is rejected into quarantine, stored escaped
+(``screening``).
 """
 
 from __future__ import annotations
@@ -35,7 +38,9 @@ from sync.county.models import (
     Station,
     StationProgress,
 )
+from sync.county.refusals import refusal_log_row
 from sync.county.registry import PROJECTIONS
+from sync.county.screening import control_problem, escaped
 from sync.county.services import CountyServices
 from sync.protocol import AckReply, BatchHeader, BatchRejected, EventResult, WireEvent, decode_body
 
@@ -49,6 +54,7 @@ REASONS = {
     "hash_conflict": "同一记录编号已收到内容不同的版本",
     "seq_taken": "该序号已被另一条记录占用",
     "apply_failed": "记录无法入账",
+    "control_chars": "记录的文字中含有控制字符（如 NUL），已隔离待核查",
 }
 
 
@@ -60,6 +66,9 @@ class IncomingBatch:
     signature: str | None
     body: bytes
     content_length: int | None = None
+    # A live sync, where the station's clock and the county's meet; a USB stick's batch was
+    # made days before its import, so its age says nothing about the station's clock (时钟偏差).
+    live: bool = True
 
 
 def _parse_time(raw: str) -> datetime | None:
@@ -93,6 +102,7 @@ def ingest_batch(svc: CountyServices, batch: IncomingBatch) -> AckReply:
     check_size(batch, svc.settings.max_batch_bytes)
     raw_header, header = parse_header(batch.header_b64)
     now = svc.clock.now()
+    authenticated = False
     try:
         with svc.db.tx() as s:  # authenticate and inflate before taking the station lock
             station = usable_station(s, header.station_id, header.key_id)
@@ -101,19 +111,23 @@ def ingest_batch(svc: CountyServices, batch: IncomingBatch) -> AckReply:
             crypto.verify(public_key, raw_header, batch.signature or "")
         except crypto.SignatureInvalid as exc:
             raise Unauthenticated("批次签名校验失败（可能被伪造），拒收", "bad_signature") from exc
+        authenticated = True
         events = decode_body(batch.body, header, svc.settings.max_inflated_bytes)
         with svc.db.tx() as s:
             station = usable_station(s, header.station_id, header.key_id, lock=True)
             reply = _store_and_apply(s, station.id, header, events, now)
             reply.max_batch_bytes = svc.settings.max_batch_bytes
+            reply.county_time = now.isoformat()  # stations without an RTC set their clock
             created = _parse_time(header.created_at)
-            station.clock_offset_s = (created - now).total_seconds() if created else None
+            if batch.live:  # a stick's travel time is not the station's clock error
+                station.clock_offset_s = (created - now).total_seconds() if created else None
             station.last_batch_at, station.last_error = now, None
             s.add(station)
             s.add(_log_row(header, now, len(batch.body), reply))
         return reply
     except (BatchRejected, DomainError) as exc:
-        _record_refusal(svc, header, now, len(batch.body), exc)
+        if authenticated:  # a stranger's refusal is only counted, in memory (``refusals``)
+            _record_refusal(svc, header, now, len(batch.body), exc)
         raise
 
 
@@ -141,7 +155,7 @@ def _log_row(header: BatchHeader, now: datetime, size: int, reply: AckReply) -> 
 def _record_refusal(
     svc: CountyServices, header: BatchHeader, now: datetime, size: int, exc: Exception
 ) -> None:
-    """Show a known station's refusal on the dashboard; the inbox stays untouched."""
+    """Show an authenticated station's refusal on the dashboard; the inbox stays untouched."""
     message = getattr(exc, "message", str(exc))[:300]
     with svc.db.tx() as s:
         station = s.get(Station, header.station_id)
@@ -149,19 +163,7 @@ def _record_refusal(
             return
         station.last_error, station.last_error_at = message, now
         s.add(station)
-        s.add(
-            BatchLog(
-                station_id=station.id,
-                batch_id=header.batch_id[:64],
-                received_at=now,
-                first_seq=header.first_seq,
-                last_seq=header.last_seq,
-                count=header.count,
-                bytes=size,
-                outcome="refused",
-                reason=message,
-            )
-        )
+        s.add(refusal_log_row(station, header, now, size, message))
 
 
 def _row(
@@ -217,6 +219,8 @@ def _store_and_apply(
             status[i] = ("rejected", "bad_time")
         elif max(len(e.type), len(e.entity), len(e.entity_id)) > 64:
             status[i] = ("rejected", "field_too_long")  # never a database error mid-batch
+        elif control_problem(e):
+            status[i] = ("rejected", "control_chars")
         else:
             rows.append((i, e, _row(station_id, header.batch_id, e, at, now)))
     inserted: set[str] = set()
@@ -243,7 +247,7 @@ def _store_and_apply(
             status[i] = ("conflict", "hash_conflict")
     for i, (st, reason) in status.items():
         if st in ("conflict", "rejected"):
-            body = {**events[i].body(), "hash": events[i].hash}
+            body = escaped({**events[i].body(), "hash": events[i].hash})
             _quarantine(s, station_id, header.batch_id, body, reason, now)
     progress = _advance(s, station_id, now)
     results = []

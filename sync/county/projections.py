@@ -81,3 +81,52 @@ class CaseFact(CountyBase, table=True):
     due_soon: bool = False
     updated_at: datetime = Field(sa_type=TZ)
     last_seq: int = Field(default=0, sa_type=BigInteger)
+
+
+class ConsultationFact(CountyBase, table=True):
+    """One consultation (咨询台账, R-C2) of one station: channel, dates and status, for the
+    open and overdue consultations per station (see ``consultation_handlers``).
+
+    No question, answer or visitor data: only what the dashboard counts. ``overdue_reported``
+    holds once the station said the reply date passed (``consultation.overdue``)."""
+
+    __tablename__ = "consultation_fact"
+    __table_args__ = (Index("ix_consultation_fact_open", "status", "reply_due"),)
+    station_id: str = Field(primary_key=True, max_length=32)
+    consultation_id: str = Field(primary_key=True, max_length=64)
+    number: str = Field(default="", max_length=32)
+    channel: str = Field(default="", max_length=16)
+    status: str = Field(default="", max_length=16)  # open | closed
+    asked_on: date | None = None
+    reply_due: date | None = None
+    answered_on: date | None = None
+    overdue_reported: bool = False
+    updated_at: datetime = Field(sa_type=TZ)
+    last_seq: int = Field(default=0, sa_type=BigInteger)
+
+
+class ComplaintFact(CountyBase, table=True):
+    """One complaint (投诉, R-P2, R-M2) of one station: channel, state and a summary for the
+    open-complaints panel.
+
+    The complainant is masked (张*), ``匿名``, or — for a confidential complaint — never
+    named: ``（保密）`` whatever the event says (``complaint_handlers``). The station has
+    already scrubbed the complainant out of ``summary`` and ``about``."""
+
+    __tablename__ = "complaint_fact"
+    __table_args__ = (Index("ix_complaint_fact_state", "state", "received_at"),)
+    station_id: str = Field(primary_key=True, max_length=32)
+    complaint_id: str = Field(primary_key=True, max_length=64)
+    number: str = Field(default="", max_length=32)
+    channel: str = Field(default="", max_length=16)
+    confidential: bool = False
+    state: str = Field(default="", max_length=16)
+    complainant: str = Field(default="", max_length=50)
+    about: str = Field(default="", max_length=100)
+    summary: str = Field(default="", max_length=300)
+    finding: str = Field(default="", max_length=32)
+    transferred_to: str = Field(default="", max_length=100)
+    received_at: datetime | None = Field(default=None, sa_type=TZ)
+    closed_at: datetime | None = Field(default=None, sa_type=TZ)
+    updated_at: datetime = Field(sa_type=TZ)
+    last_seq: int = Field(default=0, sa_type=BigInteger)

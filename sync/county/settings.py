@@ -55,6 +55,27 @@ class CountySettings:
         "Down-sync requests must carry X-Yizhan-Signature by the station key "
         "(see sync/county/station_auth.py).",
     )
+    refusal_max_per_address: int = _f(
+        30,
+        "Refused batches and enrolments one client address may cause per window; more are "
+        "answered 429 (counted in memory, never stored).",
+    )
+    refusal_window_minutes: int = _f(10, "Window, in minutes, over which refusals are counted.")
+    http_header_timeout_s: int = _f(
+        10, "A request's headers must arrive within this many seconds, else the connection closes."
+    )
+    http_body_timeout_s: int = _f(
+        60, "A request's body must arrive within this many seconds of its headers (else 408)."
+    )
+    http_max_json_depth: int = _f(
+        32, "Deepest nesting of arrays and objects in a JSON body, checked before parsing."
+    )
+    http_max_connections_per_client: int = _f(
+        16, "Open connections one client address may hold; more are refused (503)."
+    )
+    http_max_connections: int = _f(
+        512, "Open connections and requests in progress in all; more are answered 503."
+    )
 
     @property
     def data_path(self) -> Path:

@@ -49,6 +49,9 @@ def station_health(svc: CountyServices) -> list[StationHealth]:
         devices: dict[str, dict[str, str]] = {}
         for d in s.exec(select(DeviceState)):
             devices.setdefault(d.station_id, {})[d.device] = d.state
+    for states in devices.values():  # a silent hardware service vouches for nothing
+        if states.get("hwservice", "ready") != "ready":
+            states.update({k: "unknown" for k in states if k != "hwservice"})
     out = []
     for st in stations:
         p = progress.get(st.id) or StationProgress(station_id=st.id)

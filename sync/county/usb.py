@@ -21,6 +21,7 @@ from pathlib import Path
 from appliance.core.errors import DomainError
 from sync import crypto
 from sync.canonical import sha256_hex
+from sync.county.archive_usb import import_archives
 from sync.county.enrolment import usable_station
 from sync.county.ingest import IncomingBatch, ingest_batch
 from sync.county.models import Station
@@ -176,7 +177,9 @@ def _ingest_file(svc: CountyServices, sdir: Path, sb: StickBatch, report: County
     name = shown(sb.path)
     body = _unseal(svc, sb)
     try:
-        reply = ingest_batch(svc, IncomingBatch(sb.header_b64, sb.header_signature, body))
+        reply = ingest_batch(
+            svc, IncomingBatch(sb.header_b64, sb.header_signature, body, live=False)
+        )
     except (BatchRejected, DomainError) as exc:
         raise StickFileError(
             f"文件 {name} 被拒收：{exc.message}（{exc.code}），未写入任何记录"
@@ -276,6 +279,7 @@ def _import_station(svc: CountyServices, sdir: Path, report: CountyUsbReport) ->
         )
     elif manifest is not None:
         report.say(f"站点 {station_id}：没有待导入的批次")
+    import_archives(svc, sdir, station, report.say, report.fail)  # 一事一档 packages
     if manifest is None and not stored:
         report.say(f"站点 {station_id}：未能核实站点身份，未写回参考数据")
         return

@@ -12,18 +12,24 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from dataclasses import dataclass
+from datetime import datetime
 
 import httpx
 
+from appliance.clock.service import ClockGuard, SystemTimeSetter, TimeSetter
 from appliance.core.clock import Clock, SystemClock
 from appliance.db.database import Database
+from appliance.sdnotify import Watchdog, slice_wait
 from appliance.settings import Settings
 from appliance.uplink.tables import SyncState
+from sync.station.archives import upload_archives
 from sync.station.client import CountyClient, CountyRefused, OutcomeUnknown, StationIdentity
 from sync.station.downsync import DownResult, DownSync, PageRefused
 from sync.station.keys import KeyMissing, load_station_key
 from sync.station.outbox import apply_ack, build_batch, pending_events
+from sync.station.pending import try_pending_enrolment
 from sync.station.state import (
     NotEnrolled,
     load_state,
@@ -73,6 +79,7 @@ class RoundResult:
     quarantined: int = 0
     caught_up: bool = False
     down: DownResult | None = None
+    archives: int = 0  # archive packages the county now holds whole (一事一档)
     error: str | None = None
 
 
@@ -85,13 +92,22 @@ class SyncAgent:
         clock: Clock | None = None,
         transport: httpx.BaseTransport | None = None,
         rng: random.Random | None = None,
+        time_setter: TimeSetter | None = None,
     ) -> None:
         self.settings = settings
         self._own_db = db is None
         self.db = db or Database(settings.sqlalchemy_url)
         self.clock = clock or SystemClock()
+        # the county's time may set the system clock only when we run on it; a test clock
+        # (or a test's county) never touches the machine's clock unless a setter is given
+        if time_setter is None and isinstance(self.clock, SystemClock):
+            time_setter = SystemTimeSetter(settings.clock_set_command)
+        self.clock_guard = (
+            ClockGuard(self.db, settings, self.clock, time_setter) if time_setter else None
+        )
         self.transport = transport
         self.rng = rng or random.Random()
+        self.watchdog = Watchdog(min_interval=0.0)
         state = load_state(self.db)
         county_max = state.max_batch_bytes if state is not None else 0
         first_bytes = settings.sync_batch_bytes
@@ -126,7 +142,10 @@ class SyncAgent:
                 identity=identity,
             ) as client:
                 self._upsync(client, state, result)
-                result.down = DownSync(self.db, client, state.county_public_key).run(
+                result.archives = upload_archives(
+                    self.db, self.settings, client, result.acked_through_seq, self.clock.now
+                )
+                result.down = DownSync(self.db, client, state.county_public_key, self.settings).run(
                     self.clock.now()
                 )
         except OutcomeUnknown as exc:
@@ -171,6 +190,7 @@ class SyncAgent:
                     continue  # the same events again, in a smaller batch
                 raise
             outcome = apply_ack(self.db, batch, reply, self.clock.now())
+            self._follow_county_clock(reply.county_time)
             result.batches += 1
             result.quarantined += outcome.quarantined
             result.acked_through_seq = outcome.after
@@ -182,6 +202,21 @@ class SyncAgent:
                 )
             self.sizer.grow()
             acked = outcome.after
+            self.watchdog.progressed()  # a long catch-up is progress too (看门狗)
+
+    def _follow_county_clock(self, county_time: str) -> None:
+        """No RTC at the station: a clock that lags the county's is moved forward to it."""
+        try:
+            county = datetime.fromisoformat(county_time) if county_time else None
+        except ValueError:
+            county = None
+        if county is None or county.tzinfo is None:
+            return
+        lag = (county - self.clock.now()).total_seconds()
+        if self.clock_guard is not None and self.clock_guard.adopt_county_time(county):
+            log.warning("station clock set from the county's time (it lagged %.0f s)", lag)
+        elif abs(lag) > max(self.settings.clock_county_max_skew_s, 1.0):
+            log.warning("station clock differs from the county's by %.0f s", -lag)
 
     # ---- forever -------------------------------------------------------------------------
     def run_forever(self, stop_event: threading.Event) -> None:
@@ -190,7 +225,9 @@ class SyncAgent:
         while not stop_event.is_set():
             wait = interval
             try:
-                state = load_state(self.db)
+                state = load_state(self.db) or try_pending_enrolment(
+                    self.settings, self.db, self.clock, self.transport
+                )
                 due_in = 0.0
                 if state is not None and state.next_attempt_at is not None:
                     due_in = (state.next_attempt_at - self.clock.now()).total_seconds()
@@ -204,7 +241,17 @@ class SyncAgent:
                         wait = max(0.1, self._backoff_left())
             except Exception:  # the agent must outlive any one bad round
                 log.exception("sync round crashed; trying again later")
-            stop_event.wait(wait)
+            self._wait_pinging(stop_event, wait)
+
+    def _wait_pinging(self, stop_event: threading.Event, wait: float) -> None:
+        """Wait, pinging systemd's watchdog after the round and every half watchdog period:
+        a round stuck in the network stops the pings (看门狗; a no-op outside systemd)."""
+        deadline = time.monotonic() + wait
+        while True:
+            self.watchdog.progressed()
+            left = deadline - time.monotonic()
+            if left <= 0 or stop_event.wait(slice_wait(left)):
+                return
 
     def _backoff_left(self) -> float:
         state = load_state(self.db)

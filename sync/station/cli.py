@@ -14,6 +14,7 @@ from appliance.settings import Settings
 from appliance.uplink.service import SyncStatusService
 from sync.station.agent import SyncAgent
 from sync.station.enrol import EnrolError, enrol
+from sync.station.pending import pending_code
 from sync.station.state import load_state
 
 log = logging.getLogger("yizhan.sync")
@@ -50,7 +51,7 @@ def sync_run_main(settings: Settings, once: bool) -> int:
     """``--once``: one round, exit 0 if caught up. Otherwise run until SIGINT/SIGTERM."""
     agent = SyncAgent(settings)
     try:
-        if load_state(agent.db) is None:
+        if load_state(agent.db) is None and (once or pending_code(settings) is None):
             print("本站尚未登记到县级中心，请先运行 yizhan sync enrol <登记码>")
             return 1
         if once:

@@ -27,11 +27,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync import crypto
 from sync.protocol import (
+    ARCHIVES_PATH,
     BATCH_HEADER,
     KEY_ID_HEADER,
     SIGNATURE_HEADER,
     STATION_HEADER,
     AckReply,
+    ArchiveUploadReply,
     BatchHeader,
     reference_request_bytes,
 )
@@ -173,6 +175,31 @@ class CountyClient:
         )
         request.headers[SIGNATURE_HEADER] = crypto.sign(identity.key, message)
         return self._json(self._send(request))
+
+    def send_archive_chunk(
+        self, archive_no: str, sha256: str, size: int, offset: int, chunk: bytes
+    ) -> ArchiveUploadReply:
+        """POST one chunk of an archive package, signed over its path and query."""
+        identity = self._need_identity()
+        params = {"sha256": sha256, "size": str(size), "offset": str(offset)}
+        path = f"{ARCHIVES_PATH}/{archive_no}"
+        request = self._client.build_request("POST", path, params=params, content=chunk)
+        request.headers[STATION_HEADER] = identity.station_id
+        request.headers[KEY_ID_HEADER] = identity.key_id
+        request.headers["Content-Type"] = "application/octet-stream"
+        query = dict(request.url.params.items())
+        message = reference_request_bytes(
+            identity.station_id, identity.key_id, request.url.path, query
+        )
+        request.headers[SIGNATURE_HEADER] = crypto.sign(identity.key, message)
+        data = self._json(self._send(request))
+        try:
+            reply = ArchiveUploadReply.from_json(data)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise OutcomeUnknown("县级中心对归档信息包的回复格式不正确") from exc
+        if reply.archive_no != archive_no:
+            raise OutcomeUnknown("县级中心的回复与所发归档信息包不符")
+        return reply
 
     def _need_identity(self) -> StationIdentity:
         if self.identity is None:

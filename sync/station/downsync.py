@@ -38,6 +38,7 @@ from typing import Any
 from sqlmodel import delete, select
 
 from appliance.db.database import Database
+from appliance.settings import Settings, load_settings
 from appliance.uplink.tables import SYNC_STATE_ID, ReferenceRow, SyncState
 from sync import crypto
 from sync.canonical import canonical_json
@@ -149,29 +150,45 @@ def _record_drift(db: Database, tables: list[str], now: datetime) -> None:
             s.add(state)
 
 
-def apply_to_station_tables(db: Database, now: datetime) -> list[str]:
-    """Copy the reference rows into the station's own tables (catalogue, holidays, staff)."""
+def apply_to_station_tables(
+    db: Database, now: datetime, settings: Settings | None = None
+) -> list[str]:
+    """Copy the reference rows into the station's own tables (catalogue, holidays, staff,
+    knowledge, online bookings)."""
+    from appliance.appointments.service.reference import apply_booking_reference
     from appliance.catalogue.service.importer import apply_county_reference
     from appliance.core.clock import FrozenClock
+    from appliance.knowledge.service.reference import apply_knowledge_reference
     from appliance.staff.service.reference import apply_staff_reference
 
     clock = FrozenClock(now)
     messages = [r.message for r in apply_county_reference(db, clock) if r.message]
+    knowledge = apply_knowledge_reference(db, clock)  # 县级知识库 (R-C3)
+    messages += [knowledge.message] if knowledge.message else []
     with db.read() as s:
         state = s.get(SyncState, SYNC_STATE_ID)
     if state is not None:
         staff = apply_staff_reference(db, clock, state.station_id)
         messages += [staff.message] if staff.message else []
+    bookings = apply_booking_reference(db, settings or load_settings(), clock)  # 预约 (R-Q7)
+    messages += [bookings.message] if bookings.message else []
     return messages
 
 
 class DownSync:
     """One round of down-sync with an already signed-in ``CountyClient``."""
 
-    def __init__(self, db: Database, client: CountyClient, county_public_key: str) -> None:
+    def __init__(
+        self,
+        db: Database,
+        client: CountyClient,
+        county_public_key: str,
+        settings: Settings | None = None,
+    ) -> None:
         self.db = db
         self.client = client
         self.county_key = county_public_key
+        self.settings = settings
 
     def _since(self) -> int:
         with self.db.read() as s:
@@ -201,7 +218,7 @@ class DownSync:
                     snap = self._pull(now, result)
                 _record_drift(self.db, drifting_tables(self.db, snap.table_hashes), now)
         if result.rows:
-            for message in apply_to_station_tables(self.db, now):
+            for message in apply_to_station_tables(self.db, now, self.settings):
                 log.info("reference data: %s", message)
         return result
 

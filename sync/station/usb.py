@@ -26,6 +26,7 @@ from sync import crypto
 from sync.canonical import sha256_hex
 from sync.protocol import AckReply, BatchHeader, ReferencePage, WireEvent, encode_body
 from sync.station.agent import GROWTH_LIMIT
+from sync.station.archives import apply_archive_ack, export_archives
 from sync.station.downsync import (
     PageRefused,
     _record_drift,
@@ -163,6 +164,9 @@ def export_to_stick(
         key_sign,
     )
     write_verified(out / MANIFEST_NAME, doc_bytes(manifest))
+    archives = export_archives(
+        db, settings, out, state.station_id, state.key_id, state.county_box_key, key_sign
+    )
     for old in out.glob(f"*{BATCH_SUFFIX}"):  # superseded by this export (same events)
         if old.name not in names:
             old.unlink(missing_ok=True)
@@ -178,6 +182,8 @@ def export_to_stick(
             f"没有待上传的记录（已确认至第 {state.acked_through_seq} 条）；"
             f"已在 U 盘 {where} 写入站点清单，用于领取参考数据"
         )
+    if archives:
+        report.say(f"已导出 {archives} 个待上传的归档信息包（一事一档）")
     report.say("批次内容已加密，只有县级中心能打开；请把 U 盘送到县级中心导入")
     return report
 
@@ -302,6 +308,11 @@ def import_from_stick(db: Database, path: Path, clock: Clock | None = None) -> U
             _apply_reference(db, state, p, now, report)
         except StickFileError as exc:
             report.fail(exc.message)
+    try:
+        if held := apply_archive_ack(db, inbox, state.county_public_key, now):
+            report.say(f"县级中心已收妥并核验 {held} 个归档信息包")
+    except StickFileError as exc:
+        report.fail(exc.message)
     for message in apply_to_station_tables(db, now) if report.pages else []:
         report.say(message)
     after = _enrolled(db)

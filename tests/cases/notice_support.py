@@ -8,13 +8,13 @@ from typing import Any
 from litestar.testing import TestClient
 from sqlalchemy import text
 
-from tests.support.station import WINDOW_CLERK, Station, login
+from tests.support.station import MANAGER, WINDOW_CLERK, Station, login
 
 AGED = "410122-MZ-001"  # 高龄津贴申请: 承诺件 15 days, 容缺 allowed (M3 tolerable)
 DISABLED = "410122-CL-001"  # 残疾人两项补贴申请: 上报件 (forwarded to 县残联、县民政局)
 REMOTE_CARE = "410122-YB-003"  # 异地就医备案: 即办件, 告知承诺 allowed
 ALL_AGED = {"M1": "received", "M2": "received", "M3": "received", "M4": "received"}
-ID_NUMBER = "410122194001010021"
+ID_NUMBER = "410122194001080021"
 MASKED_ID = "410122********0021"
 PROVISIONAL = "（暂定，节假日数据待更新）"
 
@@ -34,6 +34,7 @@ class Desk:
         self.client = client
         self.station = station
         self.headers = login(client, *WINDOW_CLERK)
+        self.head = login(client, *MANAGER)  # 站长 李建国: approves and performs 延期 (R-K3)
 
     def open(self, item: str = AGED, materials: dict[str, Any] | None = None, **extra: Any) -> str:
         body = {
@@ -46,9 +47,11 @@ class Desk:
         assert r.status_code == 201, r.text
         return str(r.json()["case_number"])
 
-    def act(self, number: str, action: str, **body: Any) -> dict[str, Any]:
+    def act(self, number: str, action: str, as_head: bool = False, **body: Any) -> dict[str, Any]:
         r = self.client.post(
-            f"/api/cases/{number}/actions/{action}", json=body, headers=self.headers
+            f"/api/cases/{number}/actions/{action}",
+            json=body,
+            headers=self.head if as_head else self.headers,
         )
         assert r.status_code == 201, r.text
         result: dict[str, Any] = r.json()

@@ -118,6 +118,7 @@ DETAIL_KEYS = {
     "timeline",
     "legal_actions",
     "applicant_flags",
+    "open_duplicates",
     "other_place",
 }
 SUMMARY_KEYS = {
@@ -143,7 +144,7 @@ def test_answers_keep_their_fields_and_decode_into_the_shared_types_r_k1_r_k3(
 ) -> None:
     clerk = login(client, *WINDOW_CLERK)
     body = open_body(
-        applicant=applicant(agent={"name": "李小四", "id_number": "410122198001010031"}),
+        applicant=applicant(agent={"name": "李小四", "id_number": "410122197912290031"}),
         other_place={"kind": "collect", "place": "郑州市金水区"},
     )
     opened = client.post("/api/cases", json=body, headers=clerk).json()
@@ -152,10 +153,12 @@ def test_answers_keep_their_fields_and_decode_into_the_shared_types_r_k1_r_k3(
     assert set(step) == {"case", "notices", "print_job_ids", "sms_queued"}
     detail = step["case"]
     assert set(detail) == DETAIL_KEYS
-    assert set(detail["applicant"]) == {"kind", "name", "id_number", "phone", "agent"}
+    assert set(detail["applicant"]) == {"kind", "name", "id_number", "id_type", "phone", "agent"}
+    assert detail["applicant"]["id_type"] == "resident_id"
     assert detail["applicant"]["agent"] == {
         "name": "李小四",
-        "id_number": "410122198001010031",
+        "id_number": "410122197912290031",
+        "id_type": "resident_id",
         "phone": "",
     }
     assert detail["other_place"] == {"kind": "collect", "label": "代收", "place": "郑州市金水区"}

@@ -40,7 +40,7 @@ def test_lapse_records_the_applicant_and_bars_tolerant_acceptance(
     assert r.status_code == 201, r.text
     with station.services.db.read() as s:
         rows = s.execute(text("SELECT id_number, case_number FROM tolerant_default")).all()
-    assert rows == [("410122194001010021", first)]
+    assert rows == [("410122194001080021", first)]
 
     second = client.post("/api/cases", json=open_body(materials=TOLERANT), headers=clerk).json()
     assert second["applicant_flags"] and first in second["applicant_flags"][0]
@@ -70,7 +70,7 @@ def test_another_applicant_is_not_affected(client: TestClient, station: Station)
     clerk = login(client, *WINDOW_CLERK)
     client.post(f"/api/cases/{first}/actions/lapse", json={"reason": "逾期未补齐"}, headers=clerk)
     other = open_body(materials=TOLERANT)
-    other["applicant"] = {**other["applicant"], "name": "王大军", "id_number": "410122195503030513"}
+    other["applicant"] = {**other["applicant"], "name": "王大军", "id_number": "410122195503050513"}
     number = client.post("/api/cases", json=other, headers=clerk).json()["case_number"]
     deadline = (station.clock.now() + timedelta(days=10)).date().isoformat()
     r = client.post(

@@ -211,11 +211,12 @@ def test_auto_accept_action_counts_from_the_day_of_receipt() -> None:
 
 
 def test_tolerant_overdue_detection() -> None:
-    case = tolerant()  # deadline Sat 28
+    case = tolerant()  # deadline Sat 28 given, lands on Mon 30 (issue 16: a working day)
     assert not tolerant_overdue(case, SAT)
-    assert tolerant_overdue(case, NEXT_MON)
+    assert not tolerant_overdue(case, NEXT_MON)
+    assert tolerant_overdue(case, NEXT_MON + timedelta(days=1))
     supplied = run(case, c.Supply(marks={"income": (MaterialStatus.RECEIVED, "")}))
-    assert not tolerant_overdue(supplied, NEXT_MON)
+    assert not tolerant_overdue(supplied, NEXT_MON + timedelta(days=1))
 
 
 def test_pickup_notice_within_one_working_day_of_arrival() -> None:

@@ -101,7 +101,8 @@ def test_correction_lists_every_missing_or_defective_material() -> None:
     case = new_case({"id": (D, "已过期"), "form": (M, ""), "income": (M, ""), "photo": (D, "模糊")})
     step = perform(case, c.RequestCorrection(deadline=D0 + timedelta(days=5)), ctx())
     corr = step.case.correction
-    assert corr is not None and corr.deadline == D0 + timedelta(days=5)
+    # Sat 28 given: lands on the next working day, Mon 30 (issue 16, item 4)
+    assert corr is not None and corr.deadline == D0 + timedelta(days=7)
     assert corr.lines == (
         "更正：申请人身份证（已过期）",
         "补交：低保申请书",
@@ -199,18 +200,18 @@ def test_tolerant_acceptance_records_commitment_and_supply_completes_it() -> Non
 
 
 def test_tolerant_lapse_blocks_approval_and_flags_the_applicant() -> None:
-    case = tolerant()
-    refused_with(case, c.Lapse(), "tolerant_deadline_running", days=5)
-    refused_with(case, c.Supply(marks={"income": (R, "")}), "tolerant_deadline_passed", days=6)
-    lapsed = perform(case, c.Lapse(), ctx(6)).case
+    case = tolerant()  # Sat 28 given: the deadline lands on Mon 30 (issue 16)
+    refused_with(case, c.Lapse(), "tolerant_deadline_running", days=7)
+    refused_with(case, c.Supply(marks={"income": (R, "")}), "tolerant_deadline_passed", days=8)
+    lapsed = perform(case, c.Lapse(), ctx(8)).case
     assert lapsed.state is CaseState.TOLERANT_LAPSED and lapsed.applicant_flagged
     assert legal_actions(lapsed) == [Action.REJECT]
     with pytest.raises(Conflict, match="不能准予办结"):
-        perform(lapsed, c.Approve(decided_by="镇民政办"), ctx(6))
+        perform(lapsed, c.Approve(decided_by="镇民政办"), ctx(8))
     rejected = run(
         lapsed,
         c.Reject(decided_by="镇民政办", reason="逾期未补齐容缺材料", contact="0731-1"),
-        days=6,
+        days=8,
     )
     assert rejected.outcome is not None and not rejected.outcome.approved
 

@@ -27,7 +27,7 @@ from hwservice.printing import PrintWorker, ReceiptOptions
 from tests.support.cups_server import PdfQueue
 from tests.support.station import LiveServer
 
-APPLICANT = {"name": "张桂兰", "id_number": "410122194001010021", "phone": "13800001234"}
+APPLICANT = {"name": "张桂兰", "id_number": "410122194001080021", "phone": "13800001234"}
 ALL = {"M1": "received", "M2": "received", "M3": "received", "M4": "received"}
 
 
@@ -86,7 +86,7 @@ def test_thermal_only_station_prints_the_condensed_receipt_twice(
     assert PrintWorker(api, printer, None, opts(live_server)).run_once() == (1, None)
     assert [p.title for p in printer.printed] == ["收件凭证", "收件凭证"]
     assert "高龄津贴申请" in printer.printed[0].text
-    assert "410122194001010021" not in printer.printed[0].text
+    assert "410122194001080021" not in printer.printed[0].text
 
 
 def test_altered_file_is_refused_and_the_notice_rendered_again(

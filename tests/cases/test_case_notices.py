@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from litestar.testing import TestClient
@@ -24,6 +26,8 @@ from tests.cases.notice_support import (
     assert_has,
 )
 from tests.support.station import Station
+
+TZ = ZoneInfo("Asia/Shanghai")
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing")
 
@@ -203,9 +207,13 @@ def test_forward_issues_a_handover_record_r_k4(desk: Desk) -> None:
 def test_extension_tells_reason_and_new_deadline_r_k3(desk: Desk) -> None:
     """R-K3: the reason and the new deadline on paper and by SMS; a deadline in a year
     without holiday data is marked provisional."""
+    desk.station.clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=TZ))
+    desk = Desk(desk.client, desk.station)  # log in again on the new day
     number = desk.open()
-    desk.act(number, "accept")
-    step = desk.act(number, "extend", days=20, reason="需县民政局核对户籍迁移前的年龄记录")
+    assert desk.act(number, "accept")["case"]["due_on"] == "2026-12-22"
+    step = desk.act(
+        number, "extend", as_head=True, days=10, reason="需县民政局核对户籍迁移前的年龄记录"
+    )
     due = step["case"]["due_on"]
     assert due.startswith("2027-") and step["case"]["due_provisional"] is True
     y, m, d = (int(x) for x in due.split("-"))
@@ -214,13 +222,13 @@ def test_extension_tells_reason_and_new_deadline_r_k3(desk: Desk) -> None:
         desk.pdf_text(number, "extension"),
         "延期告知书",
         "需县民政局核对户籍迁移前的年龄记录",
-        "延长20个工作日",
+        "延长10个工作日",
         "原办结期限",
-        "2026年12月14日前",
+        "2026年12月22日前",
         "新办结期限",
         new + PROVISIONAL,
     )
-    assert "2026年12月14日前（暂定" not in desk.pdf_text(number, "extension")
+    assert "2026年12月22日前（暂定" not in desk.pdf_text(number, "extension")
     [sms] = desk.sms("case_extended")
     assert "需县民政局核对户籍迁移前的年龄记录" in sms and f"{y}年{m}月{d}日" in sms
 

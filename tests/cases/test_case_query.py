@@ -13,15 +13,15 @@ from litestar.testing import TestClient
 from appliance.cases.schemas import CaseQueryIn
 from appliance.core.clock import FrozenClock
 from appliance.core.errors import NotFound
-from appliance.core.rate_limit import FailureLimit, FailureLimiter, TooManyAttempts
+from appliance.core.rate_limit import FailureLimit, FailureLimiter
 from appliance.http.app import create_app
 from tests.support.station import T0, WINDOW_CLERK, Station, login, make_station
 
 ITEM = "410122-MZ-001"  # 高龄津贴申请: 承诺件, 15 working days
 ALL_RECEIVED = {"M1": "received", "M2": "received", "M3": "received", "M4": "received"}
-APPLICANT_ID = "410122194001010021"
+APPLICANT_ID = "410122194001080021"
 APPLICANT_PHONE = "13800001234"
-AGENT_ID = "410122198502020036"
+AGENT_ID = "410122198501280036"
 AGENT_PHONE = "13900005678"
 API = "/api/public/case-query"
 NOT_FOUND = "未找到该办件，请核对办件编号和手机号后4位"
@@ -218,26 +218,17 @@ def test_failures_per_client_address_are_limited_r_k7(
     assert ask(client, number, "1234").status_code == 200
 
 
-def test_failures_per_case_number_are_limited_r_k7(
+def test_strangers_cannot_lock_the_applicant_out_r_k7(
     client: TestClient, clerk: dict[str, str], station: Station
 ) -> None:
+    """Defect 11: wrong guesses on one case from many addresses used to block the real
+    applicant for an hour. Now only the guessing addresses wait; the case stays open to
+    the right digits from anywhere else, and to its QR link."""
     number = new_case(client, clerk)
-    neighbour = new_case(client, clerk)
     q = station.services.case_query
-    for i in range(5):  # five guesses from five addresses
-        station.clock.advance(minutes=1)
+    for i in range(30):  # thirty guesses from thirty addresses
         with pytest.raises(NotFound):
-            q.query(CaseQueryIn(case_number=number, phone_last4=f"000{i}"), f"10.0.0.{i}")
-    with pytest.raises(TooManyAttempts) as blocked:
-        q.query(CaseQueryIn(case_number=number, phone_last4="1234"), "10.0.0.99")
-    assert blocked.value.retry_after == timedelta(minutes=56)  # the first guess was 4 min ago
-
-    r = ask(client, number, "1234")
-    assert r.status_code == 429 and r.headers["retry-after"] == str(56 * 60)
-    assert "后再试" in r.json()["message"]
-    assert ask(client, neighbour, "1234").status_code == 200  # other cases are open
-
-    station.clock.advance(minutes=56)  # the first guess leaves the hour
+            q.query(CaseQueryIn(case_number=number, phone_last4=f"{i:04d}"), f"10.0.0.{i}")
     assert ask(client, number, "1234").status_code == 200
 
 
@@ -248,7 +239,7 @@ def test_successful_queries_are_not_counted_r_k7(
     for _ in range(40):
         assert ask(client, number, "1234").status_code == 200
     q = station.services.case_query
-    assert q.by_client.failures("testclient") == 0 and q.by_case.failures(number) == 0
+    assert q.by_client.failures("testclient") == 0
     for _ in range(4):
         assert ask(client, number, "9999").status_code == 404
     assert ask(client, number, "1234").status_code == 200  # 4 failures: still under 5

@@ -9,6 +9,7 @@ second pass to do nothing new.
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -36,7 +37,7 @@ M3_MISSING = {**ALL_RECEIVED, "M3": "missing"}
 APPLICANT = {
     "kind": "person",
     "name": "张桂兰",
-    "id_number": "410122194001010021",
+    "id_number": "410122194001080021",
     "phone": "13800001234",
 }
 
@@ -186,7 +187,9 @@ def test_an_extended_deadline_reminds_again_r_k3(desk: Desk) -> None:
     desk.act(number, "accept")
     desk.at("2026-12-11")
     desk.run()
-    desk.act(number, "extend", days=5, reason="需入户核实")  # due 12-14 → 12-21
+    desk.cases.act(
+        number, "extend", {"days": 5, "reason": "需入户核实"}, "zz01"
+    )  # 站长; 12-14 → 12-21
     report = desk.run()
     assert [x.what for x in report.lines] == ["cleared"]  # no longer due soon
     assert desk.alerts() == []
@@ -272,6 +275,19 @@ def test_provisional_deadline_is_recomputed_when_the_year_arrives_r_k3(desk: Des
         "2027-01-06",
         False,
     )
+    # the applicant was told 2027-01-05 (暂定): the new date reaches them by SMS (issue 16)
+    [told] = desk.sql("SELECT body FROM sms_message WHERE kind = 'case_accepted'")
+    assert "2027年1月5日（暂定）" in told[0]
+    [moved] = desk.sql("SELECT body FROM sms_message WHERE kind = 'case_deadline_changed'")
+    assert "办结期限按节假日安排调整为2027年1月6日，" in moved[0] and "暂定）" not in moved[0]
+    [(path, title)] = desk.sql(
+        "SELECT path, title FROM case_notice WHERE kind = 'acceptance_reissued'"
+    )
+    assert title == "受理通知书（办结期限调整后重新出具）"
+    pdf = desk.station.settings.case_notice_path / path
+    out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
+    text_of_pdf = "".join(out.stdout.split())
+    assert "2027年1月6日前" in text_of_pdf and "暂定" not in text_of_pdf
     assert_idempotent(desk)
 
 

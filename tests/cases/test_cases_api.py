@@ -19,7 +19,7 @@ def applicant(**over: Any) -> dict[str, Any]:
     base = {
         "kind": "person",
         "name": "张桂兰",
-        "id_number": "410122194001010021",
+        "id_number": "410122194001080021",
         "phone": "13800001234",
     }
     return {**base, **over}

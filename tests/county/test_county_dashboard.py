@@ -76,6 +76,15 @@ def _synced_station(county: County) -> FakeStation:
                 at=called,
             )
         )
+        if service is None:  # called and never came: 过号
+            events.append(
+                st.event(
+                    "ticket.no_show",
+                    {**base, "status": "no_show", "window_number": 1},
+                    entity_id=tid,
+                    at=called + timedelta(minutes=3),
+                )
+            )
         if service is not None:
             events.append(
                 st.event("ticket.started", {**base, "status": "serving"}, entity_id=tid, at=called)
@@ -194,6 +203,7 @@ def test_figures_page_has_svg_charts_and_the_right_numbers(dash: County) -> None
     assert page.count("<svg") == 4 and "每日取号数" in page and "<polyline" in page
     row = page.split('data-station="ST01"')[1].split("</tr>")[0]
     assert ">3<" in row and "6.0 分钟" in row and "7.0 分钟" in row and "50.0%" in row
+    assert 'class="num no-shows">1<' in row  # 过号 shows (R-M1)
 
 
 def test_csv_and_xlsx_exports_parse_with_the_right_numbers(dash: County) -> None:
@@ -203,11 +213,13 @@ def test_csv_and_xlsx_exports_parse_with_the_right_numbers(dash: County) -> None
     assert (
         r.content.startswith(b"\xef\xbb\xbf") and "attachment" in r.headers["content-disposition"]
     )
+    assert r.headers["content-type"] == "text/csv; charset=utf-8"  # one charset, not two
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     head, st01, total = rows[0], rows[1], rows[-1]
     assert head[:4] == ["站点编码", "站点名称", "取号数", "办结数"]
     by = dict(zip(head, st01, strict=True))
     assert by["站点编码"] == "ST01" and by["取号数"] == "3" and by["办结数"] == "2"
+    assert by["过号数"] == "1" and total[4] == "1"  # 过号 (R-M1)
     assert by["等候时间中位数（分钟）"] == "6.0" and by["办理时长中位数（分钟）"] == "7.0"
     assert by["评价数"] == "2" and by["满意率（%）"] == "50.0"
     assert total[0] == "合计" and total[2] == "3"
@@ -224,7 +236,7 @@ def test_csv_and_xlsx_exports_parse_with_the_right_numbers(dash: County) -> None
     )
     summary = book.worksheets[0]
     assert summary.cell(1, 3).value == "取号数" and summary.cell(2, 3).value == 3
-    assert summary.cell(2, 5).value == 6.0
+    assert summary.cell(2, 5).value == 1 and summary.cell(2, 6).value == 6.0  # 过号, 等候
     health = list(
         csv.reader(
             io.StringIO(dash.client.get(f"{PREFIX}/export/health.csv").content.decode("utf-8-sig"))

@@ -35,8 +35,19 @@ def test_forged_signature_is_refused(county: County) -> None:
     del headers[SIGNATURE_HEADER]
     r = county.client.post("/sync/v1/batches", content=body, headers=headers)
     _refused(county, r, 401, "bad_signature", before)
-    # the refusal shows on the dashboard as the station's last error
-    assert "签名" in county.scalar("SELECT last_error FROM station")
+    # a stranger's refusal writes nothing at all, not even a log row (R-I3, defect 9)
+    assert county.scalar("SELECT last_error FROM station") is None
+    assert county.scalar("SELECT count(*) FROM batch_log") == 0
+
+
+def test_an_authenticated_stations_refusal_shows_on_the_dashboard(county: County) -> None:
+    """A batch signed by the station's own key but refused (here: a corrupted body) is the
+    station's fault: it shows as the station's last error and in batch_log (R-N3)."""
+    st = county.enrol()
+    headers, body = st.batch(st.events(2))
+    r = county.client.post("/sync/v1/batches", content=body[:-5], headers=headers)
+    assert r.status_code == 400
+    assert "校验" in county.scalar("SELECT last_error FROM station")
     assert county.scalar("SELECT outcome FROM batch_log") == "refused"
 
 

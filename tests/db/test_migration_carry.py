@@ -72,7 +72,7 @@ def test_0005_cases_carry_to_head_templates_and_lapsed_commitments(tmp_path: Pat
     upgrade(url, "0005")
     data = (
         '{"number": "DEMO01-20261101-0001", "applicant": {"name": "张桂兰", '
-        '"id_number": "410122194001010021"}, "applicant_flagged": true}'
+        '"id_number": "410122194001080021"}, "applicant_flagged": true}'
     )
     engine = create_engine(url)
     with engine.begin() as conn:
@@ -101,6 +101,6 @@ def test_0005_cases_carry_to_head_templates_and_lapsed_commitments(tmp_path: Pat
         assert "{deadline}" in bodies["case_correction"] and "{reason}" in bodies["case_refused"]
         assert {"case_extended", "case_lapsed"} <= set(bodies)
         assert conn.execute(text("SELECT id_number, case_number FROM tolerant_default")).all() == [
-            ("410122194001010021", "DEMO01-20261101-0001")
+            ("410122194001080021", "DEMO01-20261101-0001")
         ]
     engine.dispose()

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
 import appliance.tables  # noqa: F401
+from appliance.db import migrate as station_migrate
 from appliance.db.database import Database
 from appliance.db.migrate import downgrade, upgrade
 from appliance.events.log import last_event_seq
+from sync.county import migrate as county_migrate
 
 
 def test_sqlite_pragmas_wal_full_fk_busy(tmp_path: Path) -> None:
@@ -67,3 +71,14 @@ def test_write_transaction_rolls_back_on_error(tmp_path: Path) -> None:
         pass
     assert last_event_seq(db) == 0
     db.dispose()
+
+
+@pytest.mark.parametrize("migrate", [station_migrate, county_migrate], ids=["station", "county"])
+def test_migrations_form_one_line_r_n2(migrate: ModuleType) -> None:
+    """One head and no branch points: a field database walks one path from any version."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config("sqlite://"))
+    assert len(script.get_heads()) == 1, script.get_heads()
+    for rev in script.walk_revisions():
+        assert not rev.is_branch_point, rev.revision

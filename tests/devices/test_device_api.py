@@ -207,38 +207,6 @@ def test_stuck_button_alert_raised_once_and_cleared(
     assert client.get("/api/alerts", headers=h).json() == []
 
 
-def test_rating_keypad_press_only_after_service_r_e2(
-    client: TestClient, station: Station, dev: dict[str, str]
-) -> None:
-    before = fingerprint(station.services.db)
-    r = client.post("/api/device/ratings", headers=dev, json={"window": "1", "level": 5})
-    assert r.status_code == 409 and "还没有办结" in r.json()["message"]
-    assert fingerprint(station.services.db) == before
-    client.post("/api/kiosk/tickets", json={"category": "A"})
-    h = login(client, *WINDOW_CLERK)
-    client.post("/api/windows/1/call-next", headers=h)
-    client.post("/api/windows/1/finish", headers=h)
-    r = client.post("/api/device/ratings", headers=dev, json={"window": "1", "level": 5})
-    assert r.json() == {
-        "window_number": 1,
-        "level": 5,
-        "label": "非常满意",
-        "ticket_number": "A001",
-    }
-    assert (
-        client.post(
-            "/api/device/ratings", headers=dev, json={"window": "1", "level": 6}
-        ).status_code
-        == 400
-    )
-    assert (
-        client.post(
-            "/api/device/ratings", headers=dev, json={"window": "9", "level": 3}
-        ).status_code
-        == 404
-    )
-
-
 def test_event_feed_for_buzzer_and_voice(
     client: TestClient, station: Station, dev: dict[str, str]
 ) -> None:

@@ -21,7 +21,7 @@ from appliance.settings import Settings
 from hw.printers import FakeReceiptPrinter
 from hw.protocols import ModemStatus
 from hw.voice.pack import DEFAULT_PACK_DIR
-from tests.support.station import T0, Station, free_port
+from tests.support.station import T0, LiveServer, Station, free_port
 from yizhan.doctor import (
     CheckResult,
     Printers,
@@ -108,12 +108,17 @@ class Rig:
 
 
 @pytest.fixture
-def rig(station: Station, county: str, tmp_path: Path) -> Rig:
+def rig(station: Station, county: str, tmp_path: Path, live_server: LiveServer) -> Rig:
     dev = tmp_path / "dev"
     dev.mkdir()
     return Rig(
         station,
-        settings_for(station, county_url=county),
+        settings_for(
+            station,
+            county_url=county,
+            server_url=live_server.url,
+            public_url="http://192.168.1.20:8080",
+        ),
         FakeReceiptPrinter(),
         FakeReceiptPrinter(),
         FakeModem(ModemStatus.of("ready", signal=21)),
@@ -130,7 +135,8 @@ def test_all_good_report(rig: Rig) -> None:
     names = [r.name for r in results]
     assert names == [
         "小票打印机", "A4 打印机", "短信猫", "GPIO", "语音叫号",
-        "系统时钟", "磁盘空间", "数据库", "县级中心",
+        "系统时钟", "磁盘空间", "数据库", "县级中心", "硬件服务", "设备密钥",
+        "访客地址",
     ]  # fmt: skip
     assert [r.status for r in results] == ["ok"] * len(results), format_report(results)
     assert exit_code(results) == 0
@@ -286,7 +292,8 @@ def test_garbage_or_missing_database_file_fails(rig: Rig, tmp_path: Path) -> Non
 
 def test_county_unreachable_or_unset_is_a_warning(rig: Rig) -> None:
     closed = f"http://127.0.0.1:{free_port()}/"
-    results = rig.run(settings=settings_for(rig.station, county_url=closed), county_timeout=1.0)
+    offline = dataclasses.replace(rig.settings, county_url=closed)
+    results = rig.run(settings=offline, county_timeout=1.0)
     county = by_name(results)["县级中心"]
     assert county.status == "warn" and "无法连接" in county.found
     assert "断网不影响本站办理业务" in county.fix
@@ -294,7 +301,7 @@ def test_county_unreachable_or_unset_is_a_warning(rig: Rig) -> None:
 
     unset = by_name(rig.run(settings=settings_for(rig.station, county_url="")))["县级中心"]
     assert unset.status == "warn"
-    assert unset.found == "未配置县级中心地址（联网同步功能将在后续版本启用）"
+    assert unset.found == "未配置县级中心地址（本站单机运行，数据留在本机）"
 
 
 def test_gpio_chip_and_pins(rig: Rig) -> None:
@@ -358,6 +365,6 @@ def test_doctor_main_prints_one_line_per_check_and_returns_the_exit_code(
     assert lines[0].startswith("驿站自检：")
     assert lines[-1].startswith("自检完成：")
     checks = lines[1:-1]
-    assert len(checks) == 9
+    assert len(checks) == 12
     assert all(line[0] in "✔⚠✘" for line in checks)
     assert code == (1 if any(line.startswith("✘") for line in checks) else 0)

@@ -43,6 +43,7 @@ from appliance.documents.pdf import Notice, notice_receipt, render_notice_pdf
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing")
 FOOTER = "本通知书一式二份，申请人、受理单位各执一份。"
 HANDOVER_FOOTER = "本交接单一式二份，移交单位、接收单位各执一份，随办件归档。"
+FOOTERS = {"handover": HANDOVER_FOOTER, "receipt": "本凭证一式二份，申请人、受理单位各执一份。"}
 FULL_IDS = ["410101194403150021", "41010119800101003X", "410101196203040048", "410101197005060033"]
 
 
@@ -116,7 +117,7 @@ def test_every_notice_renders_with_its_essentials_r_k2(kind: str, tmp_path: Path
         case.item_name,
         case.applicant.name,
         "李四（1号窗口）",
-        HANDOVER_FOOTER if kind == "handover" else FOOTER,
+        FOOTERS.get(kind, FOOTER),
         "手机扫码查询办件进度",
     )
     if case.applicant.id_number:
@@ -346,7 +347,7 @@ def test_condensed_receipt_keeps_the_essentials_r_k2(kind: str) -> None:
     if kind == "guide":
         assert_has(text, "高龄津贴申请", "1号综合窗口")
         return
-    footer = HANDOVER_FOOTER if kind == "handover" else FOOTER
+    footer = FOOTERS.get(kind, FOOTER)
     assert_has(text, SAMPLES[kind].case.item_name, footer)  # type: ignore[attr-defined]
     if kind == "acceptance":
         assert_has(text, "张桂兰", "2027年1月11日前" + PROVISIONAL_MARK)

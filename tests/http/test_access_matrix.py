@@ -1,4 +1,10 @@
-"""Every endpoint x every role (R-T1, R-T3): who may call what, and nobody else."""
+"""Every endpoint x every role (R-T1, R-T3, R-I3): who may call what, and nobody else.
+
+Each role is played by its demo account (appliance/demo/seed.py), so every role the station
+knows has a real user under test. The window actions also depend on the window: a clerk may
+act only at the window they are signed in at (their assigned window), the head at any
+(R-Q6). The policy (`access_policy.py`) is written down independently of the code.
+"""
 
 from __future__ import annotations
 
@@ -11,114 +17,25 @@ from litestar.testing import TestClient
 
 from appliance.core.roles import Role
 from appliance.http.app import create_app
-from tests.support.station import Station, make_station
+from tests.http.access_policy import (
+    ACCOUNTS,
+    BODIES,
+    DEVICE,
+    PARAMS,
+    POLICY,
+    PUBLIC,
+    WINDOWS,
+    AtOwnWindow,
+)
+from tests.support.station import (
+    WINDOW_CLERK,
+    Station,
+    make_station,
+)
 
-G, W, H, C, M = Role.GUIDE, Role.WINDOW, Role.HELPER, Role.COMPLAINTS, Role.MANAGER
-ALL = {G, W, H, C, M}
-WINDOW_OPS = {W, H, M}
-PUBLIC = "public"
-DEVICE = "device"
 
-# The access policy, written down independently of the code.
-POLICY: dict[tuple[str, str], object] = {
-    ("GET", "/"): PUBLIC,
-    ("GET", "/display"): PUBLIC,
-    ("GET", "/kiosk"): PUBLIC,
-    ("GET", "/board"): PUBLIC,
-    ("GET", "/t/{ticket_id:str}"): PUBLIC,
-    ("GET", "/api/display"): PUBLIC,
-    ("GET", "/api/display/stream"): PUBLIC,
-    ("GET", "/api/board"): PUBLIC,
-    ("GET", "/api/health"): PUBLIC,
-    ("GET", "/api/categories"): PUBLIC,
-    ("GET", "/api/windows"): PUBLIC,
-    ("GET", "/static/{file_path:path}"): PUBLIC,
-    ("HEAD", "/static/{file_path:path}"): PUBLIC,
-    ("POST", "/api/kiosk/tickets"): PUBLIC,
-    ("GET", "/api/tickets/{ticket_id:str}/progress"): PUBLIC,
-    ("POST", "/api/auth/login"): PUBLIC,
-    ("POST", "/api/tickets"): {G, W, H, M},
-    ("POST", "/api/tickets/{ticket:str}/rejoin"): {G, W, H, M},
-    ("GET", "/api/queue"): ALL,
-    ("GET", "/api/windows/{window:str}"): ALL,
-    ("POST", "/api/windows/{window:str}/call-next"): WINDOW_OPS,
-    ("POST", "/api/windows/{window:str}/call"): WINDOW_OPS,
-    ("POST", "/api/windows/{window:str}/recall"): WINDOW_OPS,
-    ("POST", "/api/windows/{window:str}/start"): WINDOW_OPS,
-    ("POST", "/api/windows/{window:str}/finish"): WINDOW_OPS,
-    ("POST", "/api/windows/{window:str}/no-show"): WINDOW_OPS,
-    ("POST", "/api/windows/{window:str}/transfer"): WINDOW_OPS,
-    ("POST", "/api/windows/{window:str}/pause"): WINDOW_OPS,
-    ("POST", "/api/windows/{window:str}/resume"): WINDOW_OPS,
-    ("POST", "/api/auth/logout"): ALL,
-    ("GET", "/api/auth/me"): ALL,
-    ("GET", "/api/staff"): {M},
-    ("POST", "/api/staff"): {M},
-    ("POST", "/api/staff/{staff_id:str}/deactivate"): {M},
-    ("POST", "/api/staff/me/clock-in"): ALL,
-    ("POST", "/api/staff/me/clock-out"): ALL,
-    ("POST", "/api/staff/me/whereabouts"): ALL,
-    ("GET", "/api/alerts"): ALL,
-    ("POST", "/api/categories"): {M},
-    ("POST", "/api/windows"): {M},
-    ("POST", "/api/device/button-press"): DEVICE,
-    ("POST", "/api/device/print-jobs/claim"): DEVICE,
-    ("POST", "/api/device/print-jobs/{job_id:str}/done"): DEVICE,
-    ("POST", "/api/device/print-jobs/{job_id:str}/failed"): DEVICE,
-    ("POST", "/api/device/sms/claim"): DEVICE,
-    ("POST", "/api/device/sms/{sms_id:str}/sent"): DEVICE,
-    ("POST", "/api/device/sms/{sms_id:str}/failed"): DEVICE,
-    ("POST", "/api/device/sms/inbound"): DEVICE,
-    ("POST", "/api/device/status"): DEVICE,
-    ("POST", "/api/device/alerts"): DEVICE,
-    ("POST", "/api/device/ratings"): DEVICE,
-    ("GET", "/api/device/events"): DEVICE,
-    ("GET", "/api/print-jobs"): ALL,
-    ("POST", "/api/print-jobs/{job_id:str}/cancel"): {G, W, H, M},
-    ("POST", "/api/print-jobs/{job_id:str}/reprint"): {G, W, H, M},
-    ("POST", "/api/tickets/{ticket_id:str}/reprint"): {G, W, H, M},
-    ("GET", "/api/sms"): ALL,
-    ("POST", "/api/sms/{sms_id:str}/cancel"): {G, W, H, M},
-    ("POST", "/api/sms/{sms_id:str}/retry"): {G, W, H, M},
-    ("GET", "/api/sms-templates"): ALL,
-    ("PUT", "/api/sms-templates/{kind:str}"): {M},
-    ("GET", "/api/devices"): ALL,
-    ("GET", "/api/sync/status"): ALL,
-    ("GET", "/api/catalogue/items"): ALL,
-    ("GET", "/api/catalogue/items/{code:str}"): PUBLIC,
-    ("POST", "/api/cases"): WINDOW_OPS,
-    ("GET", "/api/cases"): ALL,
-    ("GET", "/api/cases/{case_number:str}"): ALL,
-    ("POST", "/api/cases/{case_number:str}/actions/{action:str}"): WINDOW_OPS,
-    ("GET", "/api/cases/{case_number:str}/notices"): ALL,
-    ("GET", "/api/cases/{case_number:str}/notices/{notice_id:str}/pdf"): ALL,
-    ("POST", "/api/cases/{case_number:str}/notices/{notice_id:str}/reprint"): WINDOW_OPS,
-    ("GET", "/api/device/case-notices/{notice_id:str}/pdf"): DEVICE,
-    ("GET", "/api/catalogue/items/{code:str}/guide.pdf"): PUBLIC,
-    ("POST", "/api/catalogue/items/{code:str}/guide/print"): ALL,
-    ("POST", "/api/public/case-query"): PUBLIC,
-    ("GET", "/cases"): PUBLIC,
-    ("GET", "/cases/{case_number:str}"): PUBLIC,
-    ("GET", "/schema"): PUBLIC,
-    ("GET", "/schema/openapi.json"): PUBLIC,
-    ("GET", "/schema/{path:str}"): PUBLIC,
-}
-
-PARAMS = {
-    "{window:str}": "1",
-    "{ticket:str}": "A001",
-    "{ticket_id:str}": "no-such-ticket",
-    "{staff_id:str}": "no-such-staff",
-    "{file_path:path}": "yizhan-missing.css",
-    "{job_id:str}": "no-such-job",
-    "{sms_id:str}": "no-such-sms",
-    "{kind:str}": "no-such-kind",
-    "{code:str}": "no-such-item",
-    "{case_number:str}": "DEMO01-20261123-9999",
-    "{action:str}": "accept",
-    "{notice_id:str}": "no-such-notice",
-    "{path:str}": "no-such-page",
-}
+def url_at(path: str, window: str) -> str:
+    return concrete(path.replace("{window:str}", window))
 
 
 def app_routes(app: Litestar) -> set[tuple[str, str]]:
@@ -153,14 +70,18 @@ def client(station: Station) -> Iterator[TestClient]:
 
 
 @pytest.fixture(scope="module")
-def tokens(station: Station, client: TestClient) -> dict[Role, str]:
+def tokens(client: TestClient) -> dict[Role, str]:
     out = {}
     for role in Role:
-        code = f"t_{role.value}"
-        station.services.staff.create(code, f"测试{role.value}", role.value, "9876")
-        r = client.post("/api/auth/login", json={"code": code, "pin": "9876"})
+        code, pin = ACCOUNTS[role]
+        r = client.post("/api/auth/login", json={"code": code, "pin": pin})
+        assert r.status_code == 201 and r.json()["staff"]["role"] == role.value, r.text
         out[role] = r.json()["token"]
     return out
+
+
+def test_every_role_has_a_demo_account_r_t1(tokens: dict[Role, str]) -> None:
+    assert set(tokens) == set(Role) == set(ACCOUNTS)
 
 
 def test_policy_covers_every_route(client: TestClient) -> None:
@@ -187,12 +108,23 @@ def test_endpoint_role_matrix_r_t1(
     policy = POLICY[(method, path)]
     url = concrete(path)
 
-    def call(headers: dict[str, str]) -> int:
+    def call(headers: dict[str, str], at: str = url) -> int:
         kwargs = {"headers": headers}
         if method in ("POST", "PUT"):
-            kwargs["json"] = {}
-        return client.request(method, url, **kwargs).status_code  # type: ignore[arg-type]
+            kwargs["json"] = BODIES.get(path.rsplit("/", 1)[-1], {})
+        return client.request(method, at, **kwargs).status_code  # type: ignore[arg-type]
 
+    if isinstance(policy, AtOwnWindow):
+        assert call({}) == 401
+        assert call({"Authorization": "Bearer forged-token"}) == 401
+        for role in Role:
+            for window in WINDOWS:
+                status = call({"Authorization": f"Bearer {tokens[role]}"}, at=url_at(path, window))
+                if policy.allows(role, window):
+                    assert status not in (401, 403), (role, window, status)
+                else:
+                    assert status == 403, (role, window, status)
+        return
     if policy == PUBLIC:
         assert call({}) not in (401, 403)
         return
@@ -215,7 +147,8 @@ def test_endpoint_role_matrix_r_t1(
 
 
 def test_logout_revokes_only_that_token(client: TestClient, tokens: dict[Role, str]) -> None:
-    token = client.post("/api/auth/login", json={"code": "t_window", "pin": "9876"}).json()["token"]
+    code, pin = WINDOW_CLERK
+    token = client.post("/api/auth/login", json={"code": code, "pin": pin}).json()["token"]
     h = {"Authorization": f"Bearer {token}"}
     assert client.post("/api/auth/logout", headers=h).status_code == 201
     r = client.get("/api/queue", headers=h)

@@ -116,7 +116,9 @@ def test_display_falls_back_to_polling_when_the_stream_fails_r_q3(
 def test_kiosk_issues_the_ticket_the_database_holds_r_q1(
     session: PageSession, live_server: LiveServer
 ) -> None:
-    """R-Q1: tapping a category on the kiosk issues a ticket and shows its number."""
+    """R-Q1: tapping a category on the kiosk issues a ticket and shows its number; with the
+    window-1 clerk logged in, the ticket names window 1 (issue 16: only a staffed window)."""
+    StationApi(live_server.url).login(*WINDOW_CLERK)
     page = session.open("/kiosk")
     button = page.locator('.k-cat[data-category="A"]')
     expect(button).to_contain_text("综合受理")
@@ -166,15 +168,18 @@ def test_kiosk_priority_and_server_error_message_r_q1(
 
 
 def test_board_shows_staff_and_whereabouts_only_r_t1(session: PageSession, api: StationApi) -> None:
-    """R-T1: the board lists each staff member's name, post, phone and whereabouts only."""
+    """R-T1, R-T2: the board lists each staff member's name, post, phone and whereabouts only,
+    and follows sign-in: only the head, who signed in (签到), is 在岗 (issue 16, item 1)."""
     api.kiosk_ticket("A", phone=VISITOR_PHONE)  # visitor data must never reach the board
     api.post("/api/staff/me/whereabouts", api.login(*GUIDE), whereabouts="入户代办")
+    api.post("/api/staff/me/clock-in", api.login(*MANAGER))
+    api.login(*WINDOW_CLERK)  # logged in, never signed in
     page = session.open("/board")
     cards = page.locator(".b-card")
-    expect(cards).to_have_count(3)
+    expect(cards).to_have_count(5)  # the demo station's five staff, one per role
     for name, post, where, on_site in [
         ("李建国", "站长", "在岗", "true"),
-        ("王秀英", "综合窗口", "在岗", "true"),
+        ("王秀英", "综合窗口", "未签到", "false"),
         ("张伟", "引导咨询", "入户代办", "false"),
     ]:
         card = cards.filter(has_text=name)
@@ -198,7 +203,7 @@ def test_pages_request_only_the_station_itself_r_i3(session: PageSession, api: S
     session.open("/kiosk")
     expect(session.page.locator(".k-cat")).to_have_count(3)
     session.open("/board")
-    expect(session.page.locator(".b-card")).to_have_count(3)
+    expect(session.page.locator(".b-card")).to_have_count(5)
     assert any(u.endswith("/static/yizhan.css") for u in session.requests)
     assert session.non_local_requests() == []
     assert session.errors == []

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.support.browser import StationApi, launch_chromium, new_session, requires_chromium
-from tests.support.station import LiveServer
+from tests.support.station import WINDOW_CLERK, LiveServer
 
 pytestmark = [requires_chromium, pytest.mark.slow]
 
@@ -24,6 +24,7 @@ def test_progress_page_follows_the_ticket_r_q2(browser: Browser, live_server: Li
     q = live_server.station.services.queue
     q.issue("A", "kiosk")
     mine = q.issue("A", "kiosk", phone="13812345678")
+    headers = api.login(*WINDOW_CLERK)  # window 1 is staffed (issue 16: else 无人值守)
     s = new_session(browser, live_server.url)
     try:
         s.open(f"/t/{mine.id}")
@@ -31,7 +32,6 @@ def test_progress_page_follows_the_ticket_r_q2(browser: Browser, live_server: Li
         expect(s.page.locator("#ahead")).to_have_text("前面还有 1 人")
         expect(s.page.locator("#windows")).to_contain_text("1 号窗口")
         assert "5678" not in s.page.content()  # the visitor's phone never shows
-        headers = api.login("ck01", "2222")
         api.post("/api/windows/1/call-next", auth=headers)
         api.post("/api/windows/1/finish", auth=headers)
         api.post("/api/windows/1/call-next", auth=headers)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Request, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Request, expect, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -43,6 +43,10 @@ LOOPBACK = "127.0.0.1"
 requires_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium"
 )
+
+# What a page shows may take a while on a loaded machine (CI, two cores): waiting is not a
+# timing assertion, so wait long enough that only a page that never shows it fails.
+expect.set_options(timeout=15_000)
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import socket
 import sqlite3
@@ -34,6 +35,9 @@ def make_station(tmp_path: Path, **overrides: object) -> Station:
     # The case sweep worker is off unless a test turns it on: a pass landing mid-test
     # would write between a test's "before" and "after".
     overrides.setdefault("case_sweep_seconds", 0)
+    overrides.setdefault("archive_sweep_seconds", 0)  # likewise the archive pass
+    overrides.setdefault("fault_check_seconds", 0)  # and the automatic fault entries
+    overrides.setdefault("device_key", TEST_DEVICE_KEY)
     settings = load_settings(env={}, data_dir=str(tmp_path), printer_backend="none", **overrides)
     tmp_path.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(_seeded_template(), tmp_path / "station.db")
@@ -67,14 +71,22 @@ def login(client: TestClient, code: str, pin: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {r.json()['token']}"}
 
 
-# Demo accounts (appliance/demo/seed.py)
-MANAGER = ("zz01", "1111")  # 站长, window 2
+# Demo accounts (appliance/demo/seed.py): one per role, 6-digit PINs (no forced change)
+MANAGER = ("zz01", "112233")  # 站长, window 2 (may act for any window)
 
 
-WINDOW_CLERK = ("ck01", "2222")  # 窗口, window 1
+WINDOW_CLERK = ("ck01", "223344")  # 窗口, window 1
 
 
-GUIDE = ("yd01", "3333")  # 引导
+GUIDE = ("yd01", "334455")  # 引导, no window
+
+HELPER = ("bd01", "445566")  # 帮代办, window 2
+
+COMPLAINTS = ("ts01", "556677")  # 投诉受理, no window
+
+# Every test station has its own strong device key (as `yizhan db upgrade` makes one per
+# station); the published demo key is refused outside demo mode.
+TEST_DEVICE_KEY = "test-device-key-" + secrets.token_urlsafe(24)
 
 
 def free_port() -> int:

@@ -23,6 +23,7 @@ from sync import crypto
 from sync.canonical import sha256_hex
 from sync.county.enrolment import create_station
 from sync.county.reference import publish_table
+from sync.county.status import station_health
 from sync.county.usb import CountyUsbReport, county_usb_import_main, import_stick
 from sync.station.enrol import enrol
 from sync.station.outbox import to_wire
@@ -288,3 +289,13 @@ def test_cli_entry_points_report_in_chinese(rig: Rig, capsys: pytest.CaptureFixt
     assert "新入库" in capsys.readouterr().out
     assert usb_import_main(rig.station.settings, rig.stick) == 0
     assert "已确认至第" in capsys.readouterr().out
+
+
+def test_a_sticks_travel_time_is_not_shown_as_the_stations_clock_error_r_n3(rig: Rig) -> None:
+    """A batch made days before it reaches the county says nothing of the station's clock:
+    only a live sync, where both clocks meet, measures the offset (时钟偏差)."""
+    rig.issue(2)
+    rig.export()
+    assert rig.county_import().errors == []
+    [health] = station_health(rig.county.services)
+    assert health.clock_offset_s is None

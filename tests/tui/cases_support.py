@@ -56,7 +56,7 @@ def open_case(
         "applicant": {
             "kind": "person",
             "name": name,
-            "id_number": "410122194001010021",
+            "id_number": "410122194001080021",
             "phone": phone,
         },
         "materials": ALL_RECEIVED if materials is None else materials,
@@ -64,8 +64,14 @@ def open_case(
     return cases(live).open(body, staff_id(live, staff), staff).case_number
 
 
-def act(live: LiveServer, number: str, action: str, body: dict[str, Any] | None = None) -> None:
-    cases(live).act(number, action, body or {}, "ck01")
+def act(
+    live: LiveServer,
+    number: str,
+    action: str,
+    body: dict[str, Any] | None = None,
+    actor: str = "ck01",
+) -> None:
+    cases(live).act(number, action, body or {}, actor)
 
 
 def with_procedures(live: LiveServer, folder: Path, code: str, procedures: list[str]) -> None:

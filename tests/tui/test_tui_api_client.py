@@ -94,7 +94,7 @@ async def test_the_terminal_holds_no_device_key() -> None:
 
     api = StationApi("http://station", transport=httpx.MockTransport(handler))
     try:
-        for call in (api.login("ck01", "2222"), api.issue("A"), api.call_next(1)):
+        for call in (api.login(*WINDOW_CLERK), api.issue("A"), api.call_next(1)):
             with pytest.raises(ApiError):
                 await call
     finally:

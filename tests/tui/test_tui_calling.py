@@ -44,7 +44,7 @@ def panel(app: YizhanApp) -> str:
 
 
 async def test_call_recall_start_finish_r_q3(live_server: LiveServer) -> None:
-    """c (or F2) calls the next visitor; r recalls, s starts, f finishes (办结)."""
+    """c (or F2) calls the next visitor; r recalls, s starts, f finishes (完成; 办结 is said of cases)."""
     issue(live_server)
     app = make_app(live_server)
     async with app.run_test(size=SIZE) as pilot:
@@ -71,7 +71,7 @@ async def test_call_recall_start_finish_r_q3(live_server: LiveServer) -> None:
         await pilot.press("f")
         await wait_for(pilot, lambda: "当前无号" in panel(app))
         assert window(live_server).current is None
-        assert has_notification(app, "A001 号已办结")
+        assert has_notification(app, "A001 号已完成")
 
 
 async def test_no_show_then_rejoin(live_server: LiveServer) -> None:

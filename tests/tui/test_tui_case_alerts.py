@@ -22,7 +22,7 @@ ALL_RECEIVED = {"M1": "received", "M2": "received", "M3": "received", "M4": "rec
 APPLICANT = {
     "kind": "person",
     "name": "张桂兰",
-    "id_number": "410122194001010021",
+    "id_number": "410122194001080021",
     "phone": "13800001234",
 }
 

@@ -42,9 +42,9 @@ async def test_intake_request_is_the_wire_shape_r_k1() -> None:
         item_code="410122-MZ-001",
         applicant=ApplicantIn(
             name="张桂兰",
-            id_number="410122194001010021",
+            id_number="410122194001080021",
             phone="13800001234",
-            agent=AgentIn(name="李小四", id_number="410122198001010031"),
+            agent=AgentIn(name="李小四", id_number="410122197912290031"),
         ),
         materials={
             "M1": MaterialStatus.RECEIVED,
@@ -64,9 +64,9 @@ async def test_intake_request_is_the_wire_shape_r_k1() -> None:
                 "item_code": "410122-MZ-001",
                 "applicant": {
                     "name": "张桂兰",
-                    "id_number": "410122194001010021",
+                    "id_number": "410122194001080021",
                     "phone": "13800001234",
-                    "agent": {"name": "李小四", "id_number": "410122198001010031"},
+                    "agent": {"name": "李小四", "id_number": "410122197912290031"},
                 },
                 "materials": {"M1": "received", "M4": {"status": "defective", "note": "未签字"}},
                 "ticket_id": "t-1",

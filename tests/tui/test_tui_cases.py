@@ -112,12 +112,13 @@ async def test_ticket_to_delivery_r_k1_r_k2_r_k5_r_k6(live_server: LiveServer) -
         await pilot.press("1")  # the applicant signs the form on the spot
         assert checklist(app).marks()["M4"] == "received"
 
-        # Applicant: Tab to the fields, Enter moves on; Ctrl+S opens the case.
-        await pilot.press("tab", "tab")
+        # Applicant: Tab past 申请人类型 and 证件类型 (身份证 by default), Enter moves on;
+        # Ctrl+S opens the case.
+        await pilot.press("tab", "tab", "tab")
         assert app.focused is app.screen.query_one("#applicant-name")
         await type_text(pilot, "张桂兰")
         await pilot.press("enter")
-        await type_text(pilot, "410122194001010021")
+        await type_text(pilot, "410122194001080021")
         await pilot.press("enter")
         await type_text(pilot, "13800001234")
         await pilot.press("ctrl+s")
@@ -162,7 +163,7 @@ async def test_ticket_to_delivery_r_k1_r_k2_r_k5_r_k6(live_server: LiveServer) -
         await pilot.press("enter")  # on 窗口领取: to its first field
         assert app.screen.query_one("#pickup-collector_name", Input).value == "张桂兰"
         await pilot.press("enter")
-        await type_text(pilot, "410122194001010021")
+        await type_text(pilot, "410122194001080021")
         await pilot.press("enter")
         await type_text(pilot, "QS-0001")
         await pilot.press("enter")
@@ -182,7 +183,7 @@ async def test_ticket_to_delivery_r_k1_r_k2_r_k5_r_k6(live_server: LiveServer) -
         assert [r.split()[0] for r in rows] == ["受理", "准予办结", "取件通知", "送达"]
         assert "窗口领取" in rows[-1] and "签收记录：QS-0001" in rows[-1]
         assert "证件号：410122********0021" in rows[-1]
-        assert "410122194001010021" not in screen_text(app)  # the ID stays masked
+        assert "410122194001080021" not in screen_text(app)  # the ID stays masked
 
 
 async def test_refused_decision_shows_chinese_and_changes_nothing_r_k2(

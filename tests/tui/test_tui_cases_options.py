@@ -54,7 +54,7 @@ async def test_intake_for_another_place_r_k8(live_server: LiveServer) -> None:
         await pilot.press("a")
         for field, value in (
             ("applicant-name", "张桂兰"),
-            ("applicant-id", "410122194001010021"),
+            ("applicant-id", "410122194001080021"),
             ("applicant-phone", "13800001234"),
         ):
             app.screen.query_one(f"#{field}", Input).focus()
@@ -91,10 +91,10 @@ async def test_intake_without_other_place_stores_none_r_k8(live_server: LiveServ
         await pilot.press("a")
         for field, value in (
             ("applicant-name", "李四"),
-            ("applicant-id", "410122195001010011"),
+            ("applicant-id", "410122194912290011"),
             ("applicant-phone", "13900002222"),
             ("agent-name", "李小四"),
-            ("agent-id", "410122198001010031"),
+            ("agent-id", "410122197912290031"),
         ):
             app.screen.query_one(f"#{field}", Input).focus()
             await type_text(pilot, value)

@@ -115,7 +115,7 @@ def test_case_detail_snapshot(live_server: LiveServer, snap_compare: SnapCompare
         materials={"M1": "received", "M2": "received", "M3": "missing", "M4": "received"},
     )
     act(live_server, number, "accept_tolerant", {"signed_by": "张桂兰", "deadline": "2026-11-30"})
-    act(live_server, number, "extend", {"days": 5, "reason": "需入户核实老人居住情况"})
+    act(live_server, number, "extend", {"days": 5, "reason": "需入户核实老人居住情况"}, "zz01")
     station = live_server.station
     app = terminal_app(live_server.url, station.clock.now)
 

@@ -54,7 +54,7 @@ async def test_pause_locks_and_only_the_pin_unlocks_r_q6(live_server: LiveServer
         assert paused(live_server) and isinstance(app.screen, LockScreen)
         assert live_server.station.services.windows.window_state("1").current is None
 
-        await type_text(pilot, "2222")
+        await type_text(pilot, WINDOW_CLERK[1])
         await pilot.press("enter")
         await wait_for(pilot, lambda: showing(app, QueueScreen))
         assert not paused(live_server)

@@ -63,9 +63,35 @@ async def test_wrong_pin_and_unknown_window_are_refused_in_chinese(
         await wait_for(pilot, lambda: text_of(error) == "工号或密码错误")
         assert app.screen.query_one("#login-pin", Input).has_focus  # cleared, ready for a retry
 
-        await type_text(pilot, "2222")
+        await type_text(pilot, WINDOW_CLERK[1])
         await pilot.press("tab")
         await type_text(pilot, "9")
         await pilot.press("enter")
         await wait_for(pilot, lambda: "找不到 9 号窗口" in text_of(error))
         assert showing(app, LoginScreen) and app.session is None
+
+
+async def test_a_clerk_signs_in_only_at_their_own_window_r_q6(live_server: LiveServer) -> None:
+    """ck01 belongs to window 1: typing window 2 is refused (the head may, to act for it); a
+    guide without a window is offered no window keys at all."""
+    app = make_app(live_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: showing(app, LoginScreen))
+        error = app.screen.query_one("#login-error")
+        await type_text(pilot, WINDOW_CLERK[0])
+        await pilot.press("tab")
+        await type_text(pilot, WINDOW_CLERK[1])
+        await pilot.press("tab")
+        await type_text(pilot, "2")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "不能在 2 号窗口登录" in text_of(error))
+        assert "您的账号绑定 1 号窗口" in text_of(error)
+        assert showing(app, LoginScreen) and app.session is None and app.api.token is None
+
+    for account, offered in ((GUIDE, False), (WINDOW_CLERK, True)):
+        app = make_app(live_server)
+        async with app.run_test(size=SIZE) as pilot:
+            await log_in(pilot, *account)
+            actions = {b.binding.action for b in app.screen.active_bindings.values()}
+            assert ("call_next" in actions) is offered and ("pause" in actions) is offered
+            assert "issue" in actions  # 代取号 is not a window action

@@ -47,7 +47,7 @@ async def test_closed_port_shows_offline_and_login_says_so() -> None:
         await wait_for(pilot, lambda: "离线" in text_of(net))
         await type_text(pilot, "ck01")
         await pilot.press("tab")
-        await type_text(pilot, "2222")
+        await type_text(pilot, WINDOW_CLERK[1])
         await pilot.press("enter")
         error = app.screen.query_one("#login-error")
         await wait_for(pilot, lambda: "无法连接服务器" in text_of(error))

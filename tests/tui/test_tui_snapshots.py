@@ -12,7 +12,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from appliance.queue.rules.tickets import TicketSource
-from tests.support.station import LiveServer
+from tests.support.station import WINDOW_CLERK, LiveServer
 from tui.screens.lock import LockScreen
 from tui.screens.login import LoginScreen
 from tui.testing import (
@@ -69,7 +69,7 @@ def test_queue_screen_snapshot(live_server: LiveServer, snap_compare: SnapCompar
     app = terminal_app(live_server.url, station.clock.now)
 
     async def ready(pilot: Pilot[Any]) -> None:
-        await log_in(pilot, "ck01", "2222")
+        await log_in(pilot, *WINDOW_CLERK)
         await wait_for(pilot, lambda: category_numbers(app, "B") == ["B001", "B002"])
         await wait_for(pilot, lambda: no_show_numbers(app) == ["A002"])
         await wait_for(pilot, lambda: app.screen.query_one("#status-alerts").display)
@@ -85,8 +85,40 @@ def test_lock_screen_snapshot(live_server: LiveServer, snap_compare: SnapCompare
     app = terminal_app(live_server.url, station.clock.now)
 
     async def ready(pilot: Pilot[Any]) -> None:
-        await log_in(pilot, "ck01", "2222")
+        await log_in(pilot, *WINDOW_CLERK)
         await wait_for(pilot, lambda: showing(app, LockScreen))
         app.clear_notifications()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+
+
+def test_queue_screen_100_columns_snapshot(
+    live_server: LiveServer, snap_compare: SnapCompare
+) -> None:
+    """叫号台 of window 1 at 100×30 (a Pi screen): every panel title keeps its waiting count,
+    the bar keeps the full name and code, and a toast over the footer keeps every character."""
+    busy_morning(live_server)
+    station = live_server.station
+    app = terminal_app(live_server.url, station.clock.now)
+
+    async def ready(pilot: Pilot[Any]) -> None:
+        await log_in(pilot, *WINDOW_CLERK)
+        await wait_for(pilot, lambda: category_numbers(app, "B") == ["B001", "B002"])
+        app.clear_notifications()
+        app.notify("已取号 B003（社保医保），前面 2 人，约等 16 分钟", markup=False)
+
+    assert snap_compare(app, terminal_size=(100, 30), run_before=ready)
+
+
+def test_toast_over_the_footer_snapshot(live_server: LiveServer, snap_compare: SnapCompare) -> None:
+    """140×45: a long toast drawn over the footer's keys shows whole (issue 16, item 7)."""
+    station = live_server.station
+    app = terminal_app(live_server.url, station.clock.now)
+
+    async def ready(pilot: Pilot[Any]) -> None:
+        await log_in(pilot, *WINDOW_CLERK)
+        app.clear_notifications()
+        app.notify("未绑定窗口，不能进行窗口操作；请退出后登录时填写要代为操作的窗口号")
+        app.notify("A003 号已过号")
+
+    assert snap_compare(app, terminal_size=(140, 45), run_before=ready)

@@ -166,6 +166,12 @@ class CaseDetailScreen(AppScreen):
                 "不再适用容缺受理",
                 style="bold red",
             )
+        if case.open_duplicates:  # 重复申请 (issue 16, item 6)
+            if notes:
+                notes.append("\n")
+            notes.append(
+                f"重复申请：同一事项的在办件 {'；'.join(case.open_duplicates)}", style="bold red"
+            )
         if case.due_on is not None and case.due_provisional:
             if notes:
                 notes.append("\n")

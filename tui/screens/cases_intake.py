@@ -9,6 +9,11 @@ here and every typed value stays. The ticket being served is linked to the case.
 Once an item is picked, Ctrl+P prints its 一次性告知单 (R-C4) for a visitor who lacks
 materials to take home. The agent (代理人) is optional; so is 异地办件 (R-K8): a case
 taken in for another place (跨域通办 or 代收) names the place where it is decided.
+
+证件类型 (R-K1): a resident ID (居民身份证) and a 统一社会信用代码 are checked by their check
+digit at the station; the clerk chooses 护照, 港澳台通行证 or 其他证件 for other documents.
+Choosing 法人或其他组织 switches the type to 统一社会信用代码. Phones and ID numbers typed with
+full-width digits or spaces are tidied before they are sent.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from textual.widgets.option_list import Option
 from appliance.cases.rules.records import ApplicantKind, Channel, OtherPlaceKind
 from appliance.cases.schemas import AgentIn, ApplicantIn, OpenCaseIn, OtherPlaceIn
 from appliance.catalogue.schemas import ItemDetail, ItemSummary
+from appliance.core.identity import IdType, normalise, normalise_mobile
 from tui.case_models import guide_summary
 from tui.case_widgets import ChoiceBar, MaterialChecklist, compact_input, field_row
 from tui.models import Ticket
@@ -33,6 +39,13 @@ from tui.screens.case_detail import CaseDetailScreen
 from tui.status_bar import StatusBar
 
 KINDS = (("person", "个人"), ("organisation", "法人或其他组织"))
+ID_TYPES = (
+    ("resident_id", "身份证"),
+    ("uscc", "信用代码"),
+    ("passport", "护照"),
+    ("hmt_permit", "港澳台通行证"),
+    ("other", "其他"),
+)
 CHANNELS = (("counter", "现场"), ("online", "网上"), ("post", "邮寄"))
 OTHER_KINDS = (("", "无"), ("cross_region", "跨域通办"), ("collect", "代收"))
 GUIDE_HINT = "Ctrl+P 打印一次性告知单（材料不全时交申请人带回）"
@@ -40,7 +53,7 @@ CHECKLIST_HINT = "↑/↓ 选择材料 · 空格 切换 · 1 已收 2 缺 3 有�
 APPLICANT_FIELDS = (
     ("applicant-name", "申请人名称", "姓名或单位名称"),
     ("applicant-id", "证件号码", "身份证号或统一社会信用代码"),
-    ("applicant-phone", "联系电话", "手机号，用于短信告知"),
+    ("applicant-phone", "联系电话", "手机号，用于短信告知；没有填 无"),
     ("agent-name", "代理人姓名", "本人办理不填"),
     ("agent-id", "代理人证件", "本人办理不填"),
     ("agent-phone", "代理人电话", "可不填"),
@@ -94,8 +107,13 @@ class IntakeScreen(AppScreen):
                 yield Static(CHECKLIST_HINT, classes="dialog-hint")
             with Vertical(id="intake-right"):
                 yield field_row(padded("申请人类型"), ChoiceBar(KINDS, id="applicant-kind"))
+                yield field_row(padded("证件类型"), ChoiceBar(ID_TYPES, id="applicant-id-type"))
                 for field_id, label, placeholder in APPLICANT_FIELDS:
                     yield field_row(padded(label), compact_input(field_id, placeholder))
+                    if field_id == "agent-name":
+                        yield field_row(
+                            padded("代理证件类型"), ChoiceBar(ID_TYPES, id="agent-id-type")
+                        )
                 yield field_row(padded("收件渠道"), ChoiceBar(CHANNELS, id="channel"))
                 yield field_row(padded("异地办件"), ChoiceBar(OTHER_KINDS, id="other-kind"))
                 yield field_row(
@@ -184,6 +202,9 @@ class IntakeScreen(AppScreen):
     def on_choice_bar_changed(self, event: ChoiceBar.Changed) -> None:
         if event.bar.id == "other-kind":
             self.query_one("#other-place-row").display = bool(event.value)
+        elif event.bar.id == "applicant-kind":  # an organisation shows its credit code
+            id_type = IdType.USCC if event.value == "organisation" else IdType.RESIDENT
+            self.query_one("#applicant-id-type", ChoiceBar).select(id_type.value)
 
     # ---- moving between fields ---------------------------------------------------------------
     def action_next_field(self) -> None:
@@ -222,16 +243,18 @@ class IntakeScreen(AppScreen):
             return None
         agent = AgentIn(
             name=self._value("agent-name"),
-            id_number=self._value("agent-id"),
-            phone=self._value("agent-phone"),
+            id_number=normalise(self._value("agent-id")),
+            id_type=IdType(self.query_one("#agent-id-type", ChoiceBar).value),
+            phone=normalise_mobile(self._value("agent-phone")),
         )
         return OpenCaseIn(
             item_code=self.guide.code,
             applicant=ApplicantIn(
                 kind=ApplicantKind(self.query_one("#applicant-kind", ChoiceBar).value),
                 name=self._value("applicant-name"),
-                id_number=self._value("applicant-id"),
-                phone=self._value("applicant-phone"),
+                id_number=normalise(self._value("applicant-id")),
+                id_type=IdType(self.query_one("#applicant-id-type", ChoiceBar).value),
+                phone=normalise_mobile(self._value("applicant-phone")),
                 agent=agent if any((agent.name, agent.id_number, agent.phone)) else None,
             ),
             channel=Channel(self.query_one("#channel", ChoiceBar).value),
@@ -267,4 +290,12 @@ class IntakeScreen(AppScreen):
             self.notify(self.error, title="收件未完成", severity="error", markup=False)
             return
         self.notify(f"已收件，办件编号 {case.case_number}；请按数字键作出受理决定", markup=False)
+        if case.open_duplicates:  # 重复申请 (issue 16, item 6): the open case, by number
+            self.notify(
+                f"重复申请提醒：该申请人同一事项已有在办件 {'；'.join(case.open_duplicates)}",
+                title="请核对",
+                severity="warning",
+                timeout=30,
+                markup=False,
+            )
         self.app.switch_screen(CaseDetailScreen(case.case_number, case))

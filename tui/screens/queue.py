@@ -23,6 +23,10 @@ from tui.screens.dialogs import IssueDialog, IssueRequest, PromptDialog, parse_t
 from tui.status_bar import StatusBar
 
 R = TypeVar("R")
+# The actions of one window: only its own staff member, or the head acting for it (R-Q6).
+WINDOW_ACTIONS = frozenset(
+    {"call_next", "recall", "start", "finish", "no_show", "transfer", "call_ticket", "pause"}
+)
 
 
 def visible_categories(
@@ -43,7 +47,7 @@ class QueueScreen(AppScreen):
         Binding("c,f2", "call_next", "呼叫下一位"),
         Binding("r,f3", "recall", "重呼"),
         Binding("s,f4", "start", "开始办理"),
-        Binding("f,f5", "finish", "办结"),
+        Binding("f,f5", "finish", "完成"),  # the visitor is served; 办结 is said of cases
         Binding("n,f6", "no_show", "过号"),
         Binding("t", "transfer", "转移"),
         Binding("a", "call_ticket", "指定呼叫"),
@@ -56,6 +60,7 @@ class QueueScreen(AppScreen):
         Binding("g", "menu", "功能菜单"),
         Binding("k", "clock_in", "签到"),
         Binding("o", "clock_out", "签退"),
+        Binding("w", "whereabouts", "去向"),
         Binding("x", "logout", "退出登录"),
     ]
 
@@ -101,12 +106,20 @@ class QueueScreen(AppScreen):
         await box.mount_all(CategoryTable(q, self.yz.timezone, window) for q in wanted)
 
     # ---- helpers -------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Window actions only for a session at a window (R-Q6): the keys of someone without
+        one (引导, 投诉受理, a clerk not yet assigned) are hidden and do nothing."""
+        return not (action in WINDOW_ACTIONS and self._window_number() is None)
+
     def _require_window(self) -> int | None:
         window = self._window_number()
         if window is None:
-            self.notify(
-                "未绑定窗口，不能进行窗口操作；请退出后登录时填写窗口号", severity="warning"
-            )
+            session = self.yz.session
+            if session is not None and session.staff.role == "manager":
+                hint = "请退出后登录时填写要代为操作的窗口号"
+            else:
+                hint = "如需办理请联系站长为您的账号绑定窗口"
+            self.notify(f"未绑定窗口，不能进行窗口操作；{hint}", severity="warning")
         return window
 
     async def _do(self, call: Awaitable[R], done: Callable[[R], str]) -> None:
@@ -135,7 +148,7 @@ class QueueScreen(AppScreen):
         await self._window_action(self.yz.api.start, lambda t: f"{t.number} 号开始办理")
 
     async def action_finish(self) -> None:
-        await self._window_action(self.yz.api.finish, lambda t: f"{t.number} 号已办结")
+        await self._window_action(self.yz.api.finish, lambda t: f"{t.number} 号已完成")
 
     async def action_no_show(self) -> None:
         await self._window_action(self.yz.api.no_show, lambda t: f"{t.number} 号已过号")
@@ -227,6 +240,18 @@ class QueueScreen(AppScreen):
 
     async def action_clock_out(self) -> None:
         await self._do(self.yz.api.clock_out(), lambda s: f"{s.name} 签退成功")
+
+    def action_whereabouts(self) -> None:
+        """去向 (R-T2): 外出办事, 入户代办, 会议… shown on the 公示栏."""
+        from tui.screens.whereabouts import WhereaboutsDialog
+
+        self.app.push_screen(WhereaboutsDialog(), self._whereabouts)
+
+    async def _whereabouts(self, choice: str | None) -> None:
+        if choice:
+            await self._do(
+                self.yz.api.set_whereabouts(choice), lambda s: f"去向已设为：{s.whereabouts}"
+            )
 
     async def action_logout(self) -> None:
         await self.yz.logout()

@@ -35,7 +35,7 @@ from appliance.cases.rules.records import (
     delivery_details,
 )
 from appliance.cases.rules.states import CaseState
-from appliance.cases.rules.working_days import Stop
+from appliance.cases.rules.working_days import Stop, on_working_day
 from appliance.core.errors import Conflict, Invalid
 
 Details = dict[str, str]
@@ -79,6 +79,7 @@ def _auto_accept(case: CaseFile, cmd: c.AutoAccept, ctx: c.Context) -> Result:
 def _request_correction(case: CaseFile, cmd: c.RequestCorrection, ctx: c.Context) -> Result:
     if cmd.deadline < ctx.today:
         raise Invalid("补正期限不能早于今天", "bad_deadline")
+    cmd = replace(cmd, deadline=on_working_day(ctx.calendar, cmd.deadline))
     lines = tuple(line.text() for line in correction_list(case.materials))
     details = {"deadline": _d(cmd.deadline), "items": "；".join(lines)}
     return replace(case, correction=Correction(lines, cmd.deadline)), details
@@ -100,6 +101,7 @@ def _refuse(case: CaseFile, cmd: c.Refuse, ctx: c.Context) -> Result:
 def _accept_tolerant(case: CaseFile, cmd: c.AcceptTolerant, ctx: c.Context) -> Result:
     if cmd.deadline <= ctx.today:
         raise Invalid("容缺补齐期限须晚于今天", "bad_deadline")
+    cmd = replace(cmd, deadline=on_working_day(ctx.calendar, cmd.deadline))
     owed = tuple(m.rule.code for m in missing_required(case.materials))
     owed += tuple(
         m.rule.code

@@ -79,6 +79,7 @@ class ItemRules:
     allows_commitment: bool = False  # 告知承诺
     special_procedures: frozenset[SpecialProcedure] = frozenset()
     deciding_body: str = ""  # 上报件的决定机关
+    extensions_allowed: int = 1  # 延期 a case of this item may have (R-K3)
 
     def __post_init__(self) -> None:
         if self.promised_days < 0:

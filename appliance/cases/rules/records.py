@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from appliance.cases.rules.states import Action, CaseState
 from appliance.core.errors import Invalid
+from appliance.core.identity import IdType
 
 RIGHTS_TEXT = (
     "如对本决定不服，可以自收到本决定之日起六十日内依法申请行政复议，"
@@ -56,6 +57,7 @@ class Agent:
     name: str
     id_number: str
     phone: str = ""
+    id_type: IdType = IdType.RESIDENT  # 证件类型 of ``id_number``
 
     def __post_init__(self) -> None:
         require(self.name, "代理人姓名")
@@ -71,6 +73,7 @@ class Applicant:
     id_number: str  # 身份证号 / 统一社会信用代码
     phone: str
     agent: Agent | None = None
+    id_type: IdType | None = None  # 证件类型; None: by kind (cases opened before it was kept)
 
     def __post_init__(self) -> None:
         require(self.name, "申请人名称")

@@ -111,6 +111,15 @@ def add_working_days(
     return day
 
 
+def on_working_day(calendar: WorkingDays, day: date) -> date:
+    """A date given to an applicant lands on a working day: ``day`` itself, or the first
+    working day after it (民法典第二百零三条: 期限的最后一日是法定休假日的，以法定休假日结束的
+    次日为期限的最后一日)."""
+    while not calendar.is_workday(day):
+        day += timedelta(days=1)
+    return day
+
+
 def subtract_working_days(calendar: WorkingDays, end: date, days: int) -> date:
     """The ``days``-th working day before ``end`` (0 → ``end``)."""
     if days < 0:

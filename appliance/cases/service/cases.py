@@ -9,7 +9,11 @@ written, so the database (and the notice folder) is left as it was.
 
 Rendering a notice takes ~65 ms, so it happens outside the write lock: the service reads
 the case, performs the step and renders; the write then checks the case is unchanged
-(same stored ``data``; for a new case, same day sequence) and starts again otherwise.
+(same stored ``data``) and starts again otherwise, and a clerk whose decision still
+collides is told who changed the case (``holders``). A new case reserves its number first
+in a write transaction of its own (``intake.reserve_seq``), so two windows opening cases
+at once never conflict (R-K1). Each case gets a random 查询码 (``query_token``) that the
+notices' QR link carries (R-K7).
 
 The domain ``CaseFile`` is stored whole as JSON in ``case_file.data`` (see
 ``encode_case`` / ``decode_case``); the other columns are projections for lists.
@@ -18,18 +22,20 @@ The domain ``CaseFile`` is stored whole as JSON in ``case_file.data`` (see
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import CursorResult, update
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from appliance.cases.rules import commands as cmds
 from appliance.cases.rules.case import CaseFile, open_case
 from appliance.cases.rules.case_number import format_case_number
 from appliance.cases.rules.deadlines import acceptance_deadline, case_deadline
+from appliance.cases.rules.extensions import check_extension
 from appliance.cases.rules.machine import perform
 from appliance.cases.rules.states import ACTION_LABELS
 from appliance.cases.rules.table import SYSTEM_ACTIONS
@@ -43,14 +49,20 @@ from appliance.cases.service.codec import (
     request_of,
 )
 from appliance.cases.service.flags import defaults_of, record_default, tolerant_bar
+from appliance.cases.service.holders import Holders, busy_message, who_changed
 from appliance.cases.service.intake import (
     Intake,
     check_ticket,
     item_code_of,
-    next_seq,
     parse_intake,
+    reserve_seq,
 )
-from appliance.cases.service.notice_context import NoticeContext, item_forms, receiver_for
+from appliance.cases.service.notice_context import (
+    NoticeContext,
+    item_forms,
+    receiver_for,
+    with_query_link,
+)
 from appliance.cases.service.notice_store import (
     NoticeFiles,
     StagedNotice,
@@ -65,20 +77,21 @@ from appliance.cases.service.views import applicant_json, materials_json
 from appliance.cases.tables import CaseRecord, CaseTransitionRecord
 from appliance.catalogue.service.catalogue import CatalogueService
 from appliance.core.clock import Clock
-from appliance.core.errors import Conflict, NotAllowed, NotFound
+from appliance.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from appliance.core.masking import mask_phone
+from appliance.core.roles import Role
 from appliance.db.database import Database
 from appliance.events.log import append_event
 from appliance.jobs.service.sms import queue_sms
 from appliance.settings import Settings
+from appliance.staff.tables import Staff
 
 ATTEMPTS = 3  # a write that finds the case changed since its read starts again
-BUSY = "该办件正被他人同时处理，请刷新后重试"
 T = TypeVar("T")
 
 
 class _Stale(Exception):
-    """The case (or the day's numbering) changed between the read and the write."""
+    """The case changed between the read and the write."""
 
 
 class CaseService(CaseReader):
@@ -87,6 +100,10 @@ class CaseService(CaseReader):
     def __init__(self, db: Database, settings: Settings, clock: Clock) -> None:
         super().__init__(db, settings, clock)
         self.files = NoticeFiles(settings.case_notice_path)
+        self.holders = Holders()
+        # Called in the transaction of every decision with (session, case id, new state,
+        # time); wired by ``appliance.wiring`` for features above cases (the 邀请评价 SMS).
+        self.after_step: list[Callable[[Session, str, str, datetime], None]] = []
 
     # ---- helpers -------------------------------------------------------------------------
     def _projection(self, case: CaseFile, cal: WorkingDays, now: datetime) -> dict[str, Any]:
@@ -121,15 +138,9 @@ class CaseService(CaseReader):
         """
         request = request_of(body, OpenCaseIn)
         item = CatalogueService(self.db, self.clock).item(item_code_of(request))
-        intake = parse_intake(request, item)
-        for _ in range(ATTEMPTS):
-            try:
-                return self._open_once(intake, staff_id, actor)
-            except _Stale:
-                continue
-        raise Conflict(BUSY, "case_busy")
+        return self._open(parse_intake(request, item), staff_id, actor)
 
-    def _open_once(self, intake: Intake, staff_id: str, actor: str) -> CaseDetail:
+    def _open(self, intake: Intake, staff_id: str, actor: str) -> CaseDetail:
         cal = self._calendar()
         now = self.clock.now()
         today = now.astimezone(self.tz).date()
@@ -137,9 +148,10 @@ class CaseService(CaseReader):
         with self.db.read() as s:
             if intake.ticket_id is not None:
                 check_ticket(s, intake.ticket_id, day)
-            seq = next_seq(s, day)
             receiver = receiver_for(s, staff_id=staff_id)
+        seq = reserve_seq(self.db, day)  # its own short write: no other intake can take it
         number = format_case_number(self.settings.station_code, today, seq)
+        token = secrets.token_urlsafe(16)
         case = open_case(
             number=number,
             item=intake.rules,
@@ -151,13 +163,12 @@ class CaseService(CaseReader):
             marks=intake.marks,
         )
         ctx = NoticeContext(self.settings, receiver, today, cal, intake.forms)
-        staged = self.files.prepare(number, 0, render([receipt_on_open(ctx, case)]))
+        receipt = with_query_link([receipt_on_open(ctx, case)], self.settings, number, token)
+        staged = self.files.prepare(number, 0, render(receipt))
 
         def write(s: Session) -> CaseDetail:
             if intake.ticket_id is not None:
                 check_ticket(s, intake.ticket_id, day)
-            if next_seq(s, day) != seq:
-                raise _Stale
             a = intake.applicant
             row = CaseRecord(
                 case_number=number,
@@ -174,6 +185,7 @@ class CaseService(CaseReader):
                 staff_id=staff_id,
                 created_at=now,
                 updated_at=now,
+                query_token=token,
             )
             self._project(row, case, cal, now)
             s.add(row)
@@ -228,12 +240,21 @@ class CaseService(CaseReader):
                 "system_action",
             )
         command = build_command(action, request_of(body, CaseActionIn))
-        for _ in range(ATTEMPTS):
-            try:
-                return self._act_once(case_number, command, actor)
-            except _Stale:
-                continue
-        raise Conflict(BUSY, "case_busy")
+        number = case_number.strip().upper()
+        collided = False
+        with self.holders.holding(number, actor, action):
+            for _ in range(ATTEMPTS):
+                try:
+                    return self._act_once(case_number, command, actor)
+                except _Stale:
+                    collided = True
+                    continue
+                except DomainError as exc:
+                    changed = who_changed(self.db, number) if collided else ""
+                    if changed:  # refused on the state another clerk just made: say who
+                        exc.message = f"{exc.message}（该办件{changed}）"
+                    raise
+        raise Conflict(busy_message(self.db, self.holders, number, actor), "case_busy")
 
     def _act_once(self, case_number: str, command: cmds.Command, actor: str) -> StepResult:
         cal = self._calendar()
@@ -249,15 +270,20 @@ class CaseService(CaseReader):
                     col(CaseRecord.due_on),
                     col(CaseRecord.due_provisional),
                     col(CaseRecord.ticket_id),
+                    col(CaseRecord.query_token),
                 ).where(col(CaseRecord.case_number) == case_number.strip().upper())
             ).first()
             if found is None:
                 raise NotFound(f"找不到办件编号为“{case_number}”的办件", "unknown_case")
-            case_id, data, opener, item_code, due_on, provisional, ticket_id = found
+            case_id, data, opener, item_code, due_on, provisional, ticket_id, token = found
             receiver = receiver_for(s, code=actor, fallback_staff_id=opener)
             forms = item_forms(s, item_code)  # 原件/复印件 and counts of the catalogue
             before = decode_case(data)
             barred = tolerant_bar(defaults_of(s, before.applicant.id_number, exclude=before.number))
+            if isinstance(command, cmds.Extend):  # one, approved by the head (R-K3)
+                role = s.exec(select(Staff.role).where(Staff.code == actor)).first()
+                limit = self.settings.case_extension_max_days
+                check_extension(before, command.days, max_days=limit, by_head=role == Role.MANAGER)
         step = perform(
             before,
             command,
@@ -279,7 +305,9 @@ class CaseService(CaseReader):
         issued = []
         if step.notices:
             ctx = NoticeContext(self.settings, receiver, today, cal, forms)
-            issued = notices_for_step(ctx, before, step)
+            issued = with_query_link(
+                notices_for_step(ctx, before, step), self.settings, before.number, token
+            )
         staged = self.files.prepare(before.number, seq, render(issued))
 
         def write(s: Session) -> StepResult:
@@ -314,7 +342,14 @@ class CaseService(CaseReader):
                         s,
                         kind,
                         new.applicant.phone,
-                        sms_values(self.settings.station_name, new, due_on, t.reason, today),
+                        sms_values(
+                            self.settings.station_name,
+                            new,
+                            due_on,
+                            t.reason,
+                            today,
+                            bool(provisional),
+                        ),
                         now,
                     )
                     is not None
@@ -339,6 +374,8 @@ class CaseService(CaseReader):
                 },
                 now,
             )
+            for hook in self.after_step:
+                hook(s, case_id, t.to_state.value, now)
             return StepResult(
                 case=detail_of(s, new, case_id, due_on, provisional, ticket_id),
                 notices=list(step.notices),

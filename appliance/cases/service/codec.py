@@ -27,11 +27,13 @@ from appliance.cases.rules.materials import MaterialStatus
 from appliance.cases.rules.records import (
     Agent,
     Applicant,
+    ApplicantKind,
     Delivery,
     ElectronicDelivery,
     MailDelivery,
     NotifyCommitment,
     PickupDelivery,
+    require,
 )
 from appliance.cases.rules.states import ACTION_LABELS, Action
 from appliance.cases.schemas import (
@@ -44,6 +46,7 @@ from appliance.cases.schemas import (
     PickupIn,
 )
 from appliance.core.errors import Invalid, NotFound
+from appliance.core.identity import IdType, check_id_number
 
 # ---- JSON codec of the domain CaseFile ---------------------------------------------------
 
@@ -180,11 +183,21 @@ def marks_of(marks: Marks) -> dict[str, tuple[MaterialStatus, str]]:
 
 
 def applicant_of(a: ApplicantIn) -> Applicant:
-    """The domain applicant (its rules name any blank field); an all-blank agent is none."""
+    """The domain applicant (its rules name any blank field); an all-blank agent is none.
+
+    ID numbers are checked against their document type (R-K1): a resident ID and a
+    统一社会信用代码 by their check digit (``appliance.core.identity``); the type defaults to
+    the resident ID for a person and the credit code for an organisation.
+    """
     agent = None
     if a.agent is not None and any((a.agent.name, a.agent.id_number, a.agent.phone)):
-        agent = Agent(a.agent.name, a.agent.id_number, a.agent.phone)
-    return Applicant(a.kind, a.name, a.id_number, a.phone, agent)
+        require(a.agent.name, "代理人姓名")
+        agent_id = check_id_number(a.agent.id_number, a.agent.id_type, "代理人证件号码")
+        agent = Agent(a.agent.name, agent_id, a.agent.phone, a.agent.id_type)
+    kind = a.id_type or (IdType.USCC if a.kind is ApplicantKind.ORGANISATION else IdType.RESIDENT)
+    require(a.name, "申请人名称")
+    number = check_id_number(a.id_number, kind, "申请人证件号码")
+    return Applicant(a.kind, a.name, number, a.phone, agent, kind)
 
 
 def _delivery(d: DeliveryIn) -> Delivery:

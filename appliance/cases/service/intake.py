@@ -1,9 +1,10 @@
 """收件 (intake, R-K1): a parsed request to open a case, and the checks it needs.
 
 ``parse_intake`` maps the typed ``OpenCaseIn`` onto the domain types (the rules answer a
-Chinese 400 naming any blank field); ``check_ticket`` allows a case only for today's
-ticket that is called or being served (409 otherwise); ``next_seq`` is the day's next
-case number.
+Chinese 400 naming any blank field, and checks ID numbers by their check digit);
+``check_ticket`` allows a case only for today's ticket that is called or being served
+(409 otherwise); ``reserve_seq`` hands out the day's next case number in a write
+transaction of its own, so two windows opening cases at once never collide (R-K1).
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from appliance.cases.schemas import OpenCaseIn
 from appliance.cases.service.codec import applicant_of, marks_of
 from appliance.cases.service.notice_context import catalogue_forms
 from appliance.cases.service.views import item_rules
-from appliance.cases.tables import CaseRecord
+from appliance.cases.tables import CaseNumberSeq, CaseRecord
 from appliance.catalogue.schemas import ItemDetail
 from appliance.core.errors import Conflict, Invalid, NotFound
+from appliance.db.database import Database
 from appliance.queue.rules.tickets import STATUS_LABELS, TicketStatus
 from appliance.queue.tables import Ticket
 
@@ -81,6 +83,19 @@ def check_ticket(s: Session, ticket_id: str, day: str) -> None:
 
 
 def next_seq(s: Session, day: str) -> int:
-    """The next daily sequence of the case number (``…-20261123-0007``)."""
+    """The next daily sequence of the case number (``…-20261123-0007``) after every case
+    stored and every number reserved."""
     last = s.exec(select(func.max(CaseRecord.seq)).where(CaseRecord.business_date == day)).one()
-    return int(last or 0) + 1
+    reserved = s.get(CaseNumberSeq, day)
+    return max(int(last or 0), reserved.last_seq if reserved else 0) + 1
+
+
+def reserve_seq(db: Database, day: str) -> int:
+    """Reserve the day's next case number: a short write transaction of its own, taken
+    under the database's writer lock, so concurrent intakes each get their own number."""
+    with db.write() as s:
+        seq = next_seq(s, day)
+        row = s.get(CaseNumberSeq, day) or CaseNumberSeq(business_date=day)
+        row.last_seq = seq
+        s.add(row)
+    return seq

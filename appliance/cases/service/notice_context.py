@@ -11,7 +11,7 @@ holidays are not published), ``time_limit``. The per-kind builders are in ``noti
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlmodel import Session, col, select
@@ -39,6 +39,7 @@ from appliance.documents.notices import (
     Receiver,
     SpecialProcedure,
 )
+from appliance.documents.rating_link import rating_url
 from appliance.queue.tables import ServiceWindow
 from appliance.settings import Settings
 from appliance.staff.tables import Staff
@@ -203,3 +204,28 @@ def forward_body(case: CaseFile) -> str:
     if case.other_place is not None:
         return case.other_place.place
     return case.item.deciding_body or "决定机关"
+
+
+def query_link(settings: Settings, case_number: str, token: str) -> str | None:
+    """The progress page of a case with its 查询码 (R-K7), or None without a public URL.
+
+    The token rides in the fragment (``#t=…``), which a browser never sends to the server,
+    so it cannot reach an access log or a Referer header; the page posts it in the body.
+    """
+    base = settings.visitor_url
+    if not base:
+        return None
+    return f"{base.rstrip('/')}/cases/{case_number}#t={token}"
+
+
+def with_query_link(
+    issued: Sequence[IssuedNotice], settings: Settings, case_number: str, token: str
+) -> list[IssuedNotice]:
+    """The notices with their QR code pointing at the tokened progress link, and beside it
+    the case's one-time rating link (一事一评, R-E2; the page rates only once it is over)."""
+    link = query_link(settings, case_number, token)
+    rate = rating_url(settings, "case", case_number) if link and settings.rating_qr else None
+    return [
+        replace(n, notice=replace(n.notice, qr_url=link, rating_url=rate)) if n.notice.qr_url else n
+        for n in issued
+    ]

@@ -1,13 +1,16 @@
-"""Public progress query (办件进度查询, R-K7): case number + last 4 phone digits.
+"""Public progress query (办件进度查询, R-K7): case number + last 4 phone digits, or the
+case's 查询码 from the notice's QR link.
 
 Anyone may ask, so the answer is guarded three ways:
 
-* the check: the last 4 digits of the applicant's phone (the agent's when the applicant
-  left none; a case with neither cannot be opened online);
-* no enumeration: an unknown number and wrong digits give the very same 404;
-* no guessing: failed attempts are limited per client address and per case number
-  (``case_query_*`` settings); over a limit the answer is 429 with the time to come back.
-  Successful queries are never counted. The counters live in memory (one server
+* the check: the case's random 查询码 (``case_file.query_token``, in the QR link of every
+  notice), or the last 4 digits of the applicant's phone (the agent's when the applicant
+  left none; a case with neither opens only by its QR link);
+* no enumeration: an unknown number, wrong digits and a wrong token give the same 404;
+* no guessing: failed attempts are limited per client address (``case_query_ip_*``); over
+  the limit the answer is 429 with the time to come back. Never per case: a stranger's
+  wrong guesses must not lock the applicant out, and the QR link is never limited while it
+  is right. Successful queries are never counted. The counters live in memory (one server
   process) and follow the injected clock.
 
 The answer (``PublicCaseView``) is masked: 张*三 style names, no ID number, no full phone,
@@ -16,6 +19,7 @@ no staff member, no address or signature record.
 
 from __future__ import annotations
 
+import hmac
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -51,7 +55,8 @@ MAX_NUMBER_LENGTH = 40
 @dataclass(frozen=True)
 class QueryInput:
     case_number: str  # normalised
-    last4: str
+    last4: str  # "" when a token is given
+    token: str = ""
 
 
 def _text(value: str) -> str:
@@ -66,6 +71,9 @@ def parse_query(body: CaseQueryIn) -> QueryInput:
     if len(raw_number) > MAX_NUMBER_LENGTH:
         raise Invalid("办件编号过长，应形如 DEMO01-20261123-0007", "bad_case_number")
     number = str(parse_case_number(raw_number))
+    token = body.token.strip()
+    if token:
+        return QueryInput(number, "", token)
     last4 = _text(body.phone_last4)
     if not last4:
         raise Invalid("请输入手机号后4位", "field_required")
@@ -89,23 +97,11 @@ class CaseQueryService:
             ),
             clock,
         )
-        self.by_case = FailureLimiter(
-            FailureLimit(
-                settings.case_query_case_max_failures,
-                timedelta(minutes=settings.case_query_case_window_minutes),
-            ),
-            clock,
-        )
 
-    def _check_limits(self, client: str, case_number: str) -> None:
-        waits = [
-            w
-            for w in (self.by_client.blocked_for(client), self.by_case.blocked_for(case_number))
-            if w is not None
-        ]
-        if not waits:
+    def _check_limits(self, client: str) -> None:
+        wait = self.by_client.blocked_for(client)
+        if wait is None:
             return
-        wait = max(waits)
         until = (self.clock.now() + wait).astimezone(self.tz)
         minutes = max(1, -(-int(wait.total_seconds()) // 60))
         raise TooManyAttempts(
@@ -118,14 +114,18 @@ class CaseQueryService:
         """The public view of one case, or 400 / 404 / 429 with a Chinese message."""
         q = parse_query(body)
         client = client or "unknown"
-        self._check_limits(client, q.case_number)
+        self._check_limits(client)
         with self.db.read() as s:
             row = s.exec(select(CaseRecord).where(CaseRecord.case_number == q.case_number)).first()
             data = row.data if row is not None else None
+            stored_token = row.query_token if row is not None else ""
         case = decode_case(data) if data is not None else None
-        if case is None or not suffix_matches(case.applicant, q.last4):
+        if q.token:
+            ok = bool(stored_token) and hmac.compare_digest(q.token.encode(), stored_token.encode())
+        else:
+            ok = case is not None and suffix_matches(case.applicant, q.last4)
+        if case is None or not ok:
             self.by_client.record_failure(client)
-            self.by_case.record_failure(q.case_number)
             raise NotFound(NOT_FOUND_MESSAGE, "case_not_found")
         return self._view(case)
 

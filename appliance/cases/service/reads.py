@@ -22,6 +22,7 @@ from appliance.cases.rules.states import STATE_LABELS, CaseState
 from appliance.cases.rules.working_days import ByDateCoverage, WorkingDays
 from appliance.cases.schemas import CaseDetail, CaseSummary
 from appliance.cases.service.codec import decode_case
+from appliance.cases.service.duplicates import open_duplicates
 from appliance.cases.service.flags import defaults_of, tolerant_bar
 from appliance.cases.service.views import (
     action_views,
@@ -83,6 +84,7 @@ def detail_of(
         legal_actions=action_views(legal_actions(case, barred=tolerant_bar(flags))),
         applicant_flags=flags,
         other_place=other_place_view(case.other_place),
+        open_duplicates=open_duplicates(s, case),
     )
 
 

@@ -28,21 +28,32 @@ SMS_KINDS: dict[Action, str] = {
 }
 
 
+PROVISIONAL = "（暂定）"
+
+
 def chinese_day(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
 def sms_values(
-    station: str, case: CaseFile, due_on: str | None, reason: str, today: date
+    station: str,
+    case: CaseFile,
+    due_on: str | None,
+    reason: str,
+    today: date,
+    provisional: bool = False,
 ) -> dict[str, Any]:
-    """Placeholders of a case SMS: {case} {item} {deadline} {reason} (+ legacy names)."""
+    """Placeholders of a case SMS: {case} {item} {deadline} {reason} (+ legacy names).
+
+    A 办结期限 counted over a year without the county's holiday data reads “（暂定）”, as on
+    the notice (issue 16, item 3)."""
     deadline = due_on or ""
     if case.state is CaseState.CORRECTION_REQUESTED and case.correction is not None:
-        deadline = case.correction.deadline.isoformat()
-    elif case.state is CaseState.TOLERANT_ACCEPTED and case.tolerant is not None:
-        deadline = due_on or case.tolerant.deadline.isoformat()
+        deadline, provisional = case.correction.deadline.isoformat(), False
+    elif case.state is CaseState.TOLERANT_ACCEPTED and case.tolerant is not None and not due_on:
+        deadline, provisional = case.tolerant.deadline.isoformat(), False
     if deadline:
-        deadline = chinese_day(date.fromisoformat(deadline))
+        deadline = chinese_day(date.fromisoformat(deadline)) + (PROVISIONAL if provisional else "")
     return {
         "station": station,
         "case": case.number,

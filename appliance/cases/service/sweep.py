@@ -39,7 +39,9 @@ from appliance.cases.rules.working_days import WorkingDays
 from appliance.cases.schemas import CaseActionIn
 from appliance.cases.service.cases import CaseService
 from appliance.cases.service.codec import decode_case
+from appliance.cases.service.notice_store import commit_with_files
 from appliance.cases.service.reads import DONE_STATES
+from appliance.cases.service.reissue import prepare_reissue, tell_applicant
 from appliance.cases.tables import CaseEscalation, CaseRecord
 from appliance.core.clock import Clock
 from appliance.core.errors import DomainError
@@ -105,6 +107,10 @@ class SweepReport:
         return [f"{head}，{counts}", *(f"  · {WHAT_LABELS[x.what]}：{x.text}" for x in self.lines)]
 
 
+class _Changed(Exception):
+    """The case changed between the read and the write of a recompute."""
+
+
 class SweepCases(CaseService):
     """``CaseService`` plus the two helpers the sweep needs (case_service.py stays as is)."""
 
@@ -150,14 +156,27 @@ class CaseSweep:
     def _recompute_one(
         self, case_id: str, cal: WorkingDays, now: datetime, report: SweepReport
     ) -> None:
-        with self.db.write() as s:
+        with self.db.read() as s:
             row = s.get(CaseRecord, case_id)
             if row is None or not row.due_provisional:
                 return
-            case = decode_case(row.data)
-            before = row.due_on
-            if _due_key(case, cal) == (before, True):
+            case, data, number = decode_case(row.data), row.data, row.case_number
+            due = _due_key(case, cal)
+            if due == (row.due_on, True):
                 return
+            # the applicant holds the old date: a new notice and an SMS (issue 16, item 3)
+            moved = due[0] != row.due_on and case.accepted_on is not None
+            tz = self.cases.tz
+            seq, rendered = (
+                prepare_reissue(s, row, self.settings, cal, now, tz) if moved else (0, [])
+            )
+        staged = self.cases.files.prepare(number, seq, rendered)
+
+        def write(s: Session) -> None:
+            row = s.get(CaseRecord, case_id)
+            if row is None or row.data != data or not row.due_provisional:
+                raise _Changed
+            before = row.due_on
             self.cases.reproject(row, case, cal, now)
             s.add(row)
             append_event(
@@ -173,10 +192,17 @@ class CaseSweep:
                 },
                 now,
             )
+            if moved:
+                tell_applicant(s, row, self.settings, staged, seq, now, tz)
             text = f"{case_label(case)} 办结期限 {before or '—'} → {row.due_on or '—'}"
             if row.due_provisional:
                 text += "（仍为暂定）"
             report.add("recomputed", row.case_number, text)
+
+        try:
+            commit_with_files(self.db, self.cases.files, staged, write)
+        except _Changed:
+            return  # a decision landed meanwhile: the next sweep looks again
 
     # ---- 2–3. auto-acceptance and lapsed tolerance ----------------------------------------
     def _decide(self, cal: WorkingDays, today: date, report: SweepReport) -> None:

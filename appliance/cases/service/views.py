@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from appliance.cases.rules.deadlines import DueStatus, DueView
 from appliance.cases.rules.item_view import rules_from_item
 from appliance.cases.rules.materials import MATERIAL_STATUS_LABELS, ItemRules, MaterialMark
-from appliance.cases.rules.records import Applicant, OtherPlace, OtherPlaceKind
+from appliance.cases.rules.records import Applicant, ApplicantKind, OtherPlace, OtherPlaceKind
 from appliance.cases.rules.states import ACTION_LABELS, Action, CaseState
 from appliance.cases.schemas import (
     ActionView,
@@ -31,6 +31,7 @@ from appliance.cases.schemas import (
 from appliance.cases.tables import CaseRecord, CaseTransitionRecord
 from appliance.catalogue.schemas import ItemDetail
 from appliance.core.errors import NotFound
+from appliance.core.identity import IdType
 
 
 def case_row(s: Session, case_number: str) -> CaseRecord:
@@ -58,16 +59,26 @@ def other_place_view(o: OtherPlace | None) -> OtherPlaceView | None:
     return OtherPlaceView(kind=o.kind, label=OTHER_PLACE_LABELS[o.kind], place=o.place)
 
 
+def id_type_of(a: Applicant) -> IdType:
+    """证件类型: as chosen at intake, else (older cases) by the applicant's kind."""
+    if a.id_type is not None:
+        return a.id_type
+    return IdType.USCC if a.kind is ApplicantKind.ORGANISATION else IdType.RESIDENT
+
+
 def applicant_view(a: Applicant) -> ApplicantView:
     agent = a.agent
     return ApplicantView(
         kind=a.kind,
         name=a.name,
         id_number=a.id_number,
+        id_type=id_type_of(a),
         phone=a.phone,
         agent=None
         if agent is None
-        else AgentView(name=agent.name, id_number=agent.id_number, phone=agent.phone),
+        else AgentView(
+            name=agent.name, id_number=agent.id_number, phone=agent.phone, id_type=agent.id_type
+        ),
     )
 
 
@@ -126,12 +137,14 @@ def applicant_json(a: Applicant) -> dict[str, Any]:
         "kind": a.kind.value,
         "name": a.name,
         "id_number": a.id_number,
+        "id_type": id_type_of(a).value,
         "phone": a.phone,
         "agent": None
         if a.agent is None
         else {
             "name": a.agent.name,
             "id_number": a.agent.id_number,
+            "id_type": a.agent.id_type.value,
             "phone": a.agent.phone,
         },
     }

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pypinyin import Style, lazy_pinyin
 from sqlalchemy import update
 from sqlmodel import Session, col, delete, select
 
 from appliance.catalogue.rules import MATERIAL_FORMS, ItemSpec, MaterialSpec, checksum, match_score
 from appliance.catalogue.schemas import ItemDetail, ItemSummary, MaterialView, RelatedItem
+from appliance.catalogue.service.initials import alternative_initials, initials
 from appliance.catalogue.tables import CatalogueItem, CatalogueMaterial, CatalogueVersion
 from appliance.core.clock import Clock
 from appliance.core.errors import Invalid, NotFound
@@ -29,10 +29,11 @@ MAX_QUERY = 50
 MAX_LIMIT = 100
 
 
-def initials(text: str) -> str:
-    """Pinyin initials of the Chinese in ``text`` (养老保险 → ylbx); Latin letters kept."""
-    letters = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")
-    return "".join(c for c in "".join(letters).lower() if c.isascii() and c.isalnum())
+def _keyword_initials(item: ItemSpec) -> str:
+    """Initials of the keywords, and of the name read the other way (长寿 zs / cs)."""
+    spellings = [initials(k) for k in item.keywords]
+    spellings += [alt for alt in (alternative_initials(item.name),) if alt]
+    return " ".join(spellings)
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,9 @@ def _item_row(item: ItemSpec, version_id: str, sort: int) -> CatalogueItem:
         department=item.department,
         window=item.window,
         phone=item.phone,
+        retention=item.retention,
         name_initials=initials(item.name),
-        keyword_initials=" ".join(initials(k) for k in item.keywords),
+        keyword_initials=_keyword_initials(item),
     )
 
 

@@ -21,22 +21,22 @@ JSON schema (UTF-8)::
         "special_procedures": [],         # 检验|专家评审|听证
         "keywords": ["养老", "社保"], "related_codes": ["…"],
         "department": "县人社局", "window": "2号窗口", "phone": "0371-…",
+        "retention": "10年",             # 保管期限 永久|30年|10年; omitted: by 事项类型
         "materials": [{"name": "居民身份证", "form": "original",   # original|copy|both
                        "count": 1, "required": true, "tolerable": false,
                        "notes": "", "sample": ""}]}]}
 
-XLSX: sheet 1 (事项) one row per item, sheet 2 (材料) one row per material keyed by 事项编码;
-row 1 holds the Chinese headers of ``ITEM_COLUMNS`` / ``MATERIAL_COLUMNS`` (a parenthesised
-suffix such as “（工作日）” is ignored); lists are separated by “、”, flags are 是/否.
+XLSX (:mod:`appliance.catalogue.service.xlsx`): the project's own layout — sheet 1 (事项) one
+row per item, sheet 2 (材料) one row per material keyed by 事项编码, row 1 the Chinese headers
+of ``ITEM_COLUMNS`` / ``MATERIAL_COLUMNS`` (a parenthesised suffix such as “（工作日）” is
+ignored), lists separated by “、”, flags 是/否 — or a provincial 实施清单 export, read through
+the column mapping of :mod:`appliance.catalogue.rules.columns`. docs/catalogue.md has both.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sys
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -47,20 +47,21 @@ from appliance.calendar.service import (
     seed_calendar_from_package,
 )
 from appliance.catalogue.rules import (
-    MATERIAL_FORMS,
     CatalogueInvalid,
     ItemSpec,
     RawItem,
     checksum,
-    item_to_dict,
     parse_items,
 )
+from appliance.catalogue.rules.columns import OWN_ITEM_COLUMNS, OWN_MATERIAL_COLUMNS
 from appliance.catalogue.service.catalogue import (
     CatalogueService,
     VersionInfo,
     current_version_row,
     replace_catalogue,
 )
+from appliance.catalogue.service.xlsx import read_xlsx_catalogue
+from appliance.catalogue.service.xlsx import write_catalogue_xlsx as write_catalogue_xlsx
 from appliance.core.clock import Clock, SystemClock
 from appliance.core.errors import DomainError, Invalid
 from appliance.db.database import Database
@@ -68,49 +69,9 @@ from appliance.settings import Settings
 
 DEMO_CATALOGUE = Path(__file__).resolve().parents[2] / "data" / "demo_catalogue.json"
 
-ITEM_COLUMNS = {
-    "事项编码": "code",
-    "事项名称": "name",
-    "事项类型": "type",
-    "设定依据": "legal_basis",
-    "受理条件": "conditions",
-    "法定时限": "legal_days",
-    "承诺时限": "promised_days",
-    "办件类型": "kind",
-    "收费标准": "fees",
-    "收费依据": "fee_basis",
-    "送达方式": "delivery_methods",
-    "业务类别": "category_prefix",
-    "告知承诺": "allows_notify_commit",
-    "容缺受理": "allows_tolerant",
-    "特别程序": "special_procedures",
-    "关键词": "keywords",
-    "关联事项": "related_codes",
-    "实施部门": "department",
-    "办理窗口": "window",
-    "咨询电话": "phone",
-}
-MATERIAL_COLUMNS = {
-    "事项编码": "item_code",
-    "材料名称": "name",
-    "材料形式": "form",
-    "份数": "count",
-    "是否必需": "required",
-    "可容缺": "tolerable",
-    "备注": "notes",
-    "样表": "sample",
-}
-REQUIRED_ITEM_COLUMNS = (
-    "事项编码",
-    "事项名称",
-    "事项类型",
-    "设定依据",
-    "受理条件",
-    "法定时限",
-    "承诺时限",
-    "办件类型",
-)
-REQUIRED_MATERIAL_COLUMNS = ("事项编码", "材料名称")
+# The XLSX layouts and their column mappings: appliance.catalogue.rules.columns (re-exported).
+ITEM_COLUMNS = OWN_ITEM_COLUMNS
+MATERIAL_COLUMNS = OWN_MATERIAL_COLUMNS
 
 
 def _json_document(data: Any, default_version: str) -> tuple[list[RawItem], str]:
@@ -154,58 +115,6 @@ def read_json_catalogue(raw: bytes, default_version: str) -> tuple[list[ItemSpec
     return parse_items(raws), version
 
 
-def _header_key(value: Any) -> str:
-    return re.sub(r"[（(].*?[)）]", "", str(value or "")).strip()
-
-
-def _sheet_rows(
-    ws: Any, columns: Mapping[str, str], required: Sequence[str], label: str
-) -> list[tuple[int, dict[str, Any]]]:
-    rows = ws.iter_rows(values_only=True)
-    header = [_header_key(h) for h in next(rows, ())]
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise CatalogueInvalid(f"“{label}”表缺少列：{'、'.join(missing)}")
-    index = {columns[h]: i for i, h in enumerate(header) if h in columns}
-    out = []
-    for n, values in enumerate(rows, start=2):
-        if not any(v is not None and str(v).strip() for v in values):
-            continue
-        out.append((n, {k: values[i] if i < len(values) else None for k, i in index.items()}))
-    return out
-
-
-def read_xlsx_catalogue(path: Path) -> tuple[list[ItemSpec], str]:
-    """The sheet counties keep: items on sheet 1, materials on sheet 2."""
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise CatalogueInvalid(f"无法打开 {path.name}：不是有效的 XLSX 文件") from exc
-    try:
-        if len(wb.worksheets) < 2:
-            raise CatalogueInvalid("XLSX 须有两张表：第 1 张“事项”，第 2 张“材料”")
-        item_rows = _sheet_rows(wb.worksheets[0], ITEM_COLUMNS, REQUIRED_ITEM_COLUMNS, "事项")
-        mat_rows = _sheet_rows(
-            wb.worksheets[1], MATERIAL_COLUMNS, REQUIRED_MATERIAL_COLUMNS, "材料"
-        )
-    finally:
-        wb.close()
-    codes = {str(d.get("code") or "").strip() for _, d in item_rows}
-    by_item: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
-    for n, d in mat_rows:
-        code = str(d.get("item_code") or "").strip()
-        if code not in codes:
-            raise CatalogueInvalid(f"“材料”表第 {n} 行：事项编码“{code}”不在“事项”表中")
-        by_item.setdefault(code, []).append((f"“材料”表第 {n} 行", d))
-    raws = [
-        RawItem(f"第 {n} 行", d, by_item.get(str(d.get("code") or "").strip(), []))
-        for n, d in item_rows
-    ]
-    return parse_items(raws), path.stem
-
-
 def read_catalogue_file(path: Path) -> tuple[list[ItemSpec], str]:
     """Items and version of a JSON or XLSX file (by extension), or ``CatalogueInvalid``."""
     suffix = path.suffix.lower()
@@ -226,35 +135,6 @@ def import_catalogue_file(
     """Validate the whole file, then replace the catalogue in one transaction."""
     items, version = read_catalogue_file(path)
     return CatalogueService(db, clock).replace(items, version, source)
-
-
-def write_catalogue_xlsx(items: Sequence[ItemSpec], path: Path) -> None:
-    """The county template: the same two sheets the importer reads."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "事项"
-    ws.append(list(ITEM_COLUMNS))
-    mats = wb.create_sheet("材料")
-    mats.append(list(MATERIAL_COLUMNS))
-
-    def cell(value: Any) -> Any:
-        if isinstance(value, bool):
-            return "是" if value else "否"
-        if isinstance(value, list | tuple):
-            return "、".join(value)
-        return value
-
-    for item in items:
-        data = item_to_dict(item)
-        ws.append([cell(data[key]) for key in ITEM_COLUMNS.values()])
-        for m in item.materials:
-            row = {"item_code": item.code, **asdict(m)}
-            row["form"] = MATERIAL_FORMS[m.form]
-            mats.append([cell(row[key]) for key in MATERIAL_COLUMNS.values()])
-    wb.save(path)
 
 
 def seed_demo_catalogue(services_or_db: Any, clock: Clock | None = None) -> bool:

@@ -22,6 +22,8 @@ from appliance.documents.notices.common import (
 )
 from appliance.documents.pdf import Notice, chinese_date
 
+RECEIPT_FOOTER = "本凭证一式二份，申请人、受理单位各执一份。"  # a 凭证, not a 通知书
+
 
 @dataclass(frozen=True)
 class AcceptanceData:
@@ -124,4 +126,4 @@ def build_receipt(data: ReceiptData) -> Notice:
     if data.expected_result:
         rows.append(("预计办结", data.expected_result.text()))
     rows += [*special_rows(case), *phone_rows(case)]
-    return case_notice("收件凭证", case, body, rows)
+    return case_notice("收件凭证", case, body, rows, footer=RECEIPT_FOOTER)

@@ -1,4 +1,6 @@
-/* 办件进度查询 (R-K7): case number + last 4 phone digits → masked progress. Local only. */
+/* 办件进度查询 (R-K7): case number + last 4 phone digits → masked progress. Local only.
+   The QR link of a notice is /cases/<number>#t=<查询码>: the fragment never reaches the
+   server's logs; the page posts it and shows the case at once, without the digits. */
 (function () {
   "use strict";
   const $ = (id) => document.getElementById(id);
@@ -6,6 +8,8 @@
   const DIGITS = /^[0-9]{4}$/;
   const parts = location.pathname.split("/").filter(Boolean);
   const fromPath = parts.length >= 2 && parts[0] === "cases" ? decodeURIComponent(parts[1]) : "";
+  const fragment = new URLSearchParams(location.hash.replace(/^#/, ""));
+  const token = fragment.get("t") || new URLSearchParams(location.search).get("t") || "";
 
   function showError(message) {
     $("error").textContent = message;
@@ -76,9 +80,23 @@
   Yz.getJson("/api/health").then((h) => {
     if (h && h.station_name) $("station-name").textContent = h.station_name;
   }).catch(() => {});
+  async function openWithToken() {
+    try {
+      show(await Yz.postJson("/api/public/case-query", { case_number: fromPath, token: token }));
+    } catch (err) {
+      showError((err.message || "暂时无法查询") + "；也可输入手机号后4位查询");
+      $("last4").focus();
+    }
+  }
+
   if (fromPath) {
     $("case-number").value = fromPath;
-    $("last4").focus();
+    if (token) {
+      history.replaceState(null, "", location.pathname);  // the token leaves the address bar
+      openWithToken();
+    } else {
+      $("last4").focus();
+    }
   } else {
     $("case-number").focus();
   }

@@ -35,7 +35,7 @@
   }
 
   function panelKey(w) {
-    return [w.name, w.paused, w.pause_reason || "", w.current_number || ""].join("|");
+    return [w.name, w.paused, w.pause_reason || "", w.current_number || "", w.staffed].join("|");
   }
 
   function panelBody(w) {
@@ -49,6 +49,11 @@
         el("span", { class: "win-number num", text: w.current_number }),
         el("span", { class: "win-arrow", text: "→" }),
         el("span", { class: "win-to", text: w.number + " 号窗口" }));
+    }
+    if (w.staffed === false) { // nobody logged in at the window: it is not open (issue 16)
+      return el("div", { class: "win-body" },
+        el("div", { class: "win-paused win-unstaffed", text: "无人值守" }),
+        el("div", { class: "win-reason", text: "暂无工作人员，请咨询引导台" }));
     }
     return el("div", { class: "win-body" }, el("span", { class: "win-idle", text: "等待叫号" }));
   }
@@ -80,7 +85,8 @@
       const key = panelKey(w);
       if (key !== entry.key) {
         entry.key = key;
-        entry.node.dataset.state = w.paused ? "paused" : (w.current_number ? "calling" : "idle");
+        entry.node.dataset.state = w.paused ? "paused"
+          : (w.current_number ? "calling" : (w.staffed === false ? "unstaffed" : "idle"));
         entry.node.setAttribute("aria-label", w.name);
         entry.node.replaceChildren(el("div", { class: "win-name", text: w.name }), panelBody(w));
       }
@@ -145,6 +151,20 @@
     }
   }
 
+  // A notice that starts with ⚠ is a device fault (no paper ticket, no voice): it gets a
+  // red banner across the screen, with the latest numbers ("最近取号：…") under it, so
+  // visitors who got no ticket still know their number is called on screen.
+  function renderFault(notices) {
+    const all = (notices || []).filter((n) => n && n.trim());
+    const faults = all.filter((n) => n.startsWith("⚠"));
+    const recent = all.find((n) => n.startsWith("最近取号")) || "";
+    const box = $("fault");
+    box.hidden = faults.length === 0;
+    document.body.dataset.fault = faults.length ? "1" : "0";
+    $("fault-text").textContent = faults.join("　");
+    $("fault-recent").textContent = faults.length ? recent : "";
+  }
+
   function apply(snap) {
     lastSeq = Math.max(lastSeq, snap.event_seq);
     $("station-name").textContent = snap.station_name || "便民服务驿站";
@@ -168,6 +188,7 @@
     renderRecent(calls, fresh);
     renderWaiting(snap.categories || []);
     renderNotices(snap.notices);
+    renderFault(snap.notices);
     document.body.dataset.seq = String(snap.event_seq);
   }
 

@@ -138,6 +138,9 @@
     $("t-ahead").textContent = String(t.people_ahead);
     $("t-wait").textContent = String(t.est_wait_min);
     $("t-windows").textContent = windowsText(t.serving_windows);
+    // nobody at a window of this category (issue 16): no wait is promised
+    $("t-wait").parentElement.hidden = Boolean(t.unstaffed);
+    $("t-windows").parentElement.hidden = Boolean(t.unstaffed);
     const warning = $("t-warning");
     warning.hidden = !t.closing_warning;
     warning.textContent = t.closing_warning || "";

@@ -10,10 +10,11 @@
     $("status").textContent = t.status_label;
     const waiting = t.status === "waiting";
     $("ahead").textContent = waiting ? "前面还有 " + t.people_ahead + " 人" : "";
-    $("wait").textContent = waiting ? "预计等候约 " + t.est_wait_min + " 分钟" : "";
+    $("wait").textContent = !waiting ? ""
+      : (t.unstaffed ? "等候时间无法估计" : "预计等候约 " + t.est_wait_min + " 分钟");
     $("windows").textContent = t.window_number
       ? "请到 " + t.window_number + " 号窗口办理"
-      : "请留意 " + Yz.windowsText(t.serving_windows);
+      : (t.unstaffed ? "目前无人值守" : "请留意 " + Yz.windowsText(t.serving_windows));
     $("warning").hidden = !t.closing_warning;
     $("warning").textContent = t.closing_warning || "";
     $("updated").textContent = Yz.hhmm(new Date().toISOString());

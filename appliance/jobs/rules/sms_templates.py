@@ -24,6 +24,12 @@ PLACEHOLDERS = {
     "item": "事项名称",
     "deadline": "期限日期",
     "reason": "理由",
+    "ref": "登记编号",  # 办不成事 / 投诉 (R-P1, R-P2)
+    "dept": "承办部门",
+    "handler": "承办人",
+    "answer": "答复内容",
+    "slot": "预约时段",  # 预约 (R-Q7, R-Q8)
+    "materials": "所需材料",
 }
 
 DEFAULT_TEMPLATES: dict[str, str] = {
@@ -31,6 +37,21 @@ DEFAULT_TEMPLATES: dict[str, str] = {
     "预计等候约 {wait} 分钟，请留意叫号。",
     "queue_near": "【{station}】{number} 号，前面还有 {ahead} 人，请尽快回到大厅等候叫号。",
     "ticket_called": "【{station}】请 {number} 号到 {window} 号窗口办理。",
+    # 办不成事 and complaints (R-P1, R-P2): seeded by migration 0012_complaints; they never
+    # carry the visitor's or complainant's name
+    "desk_transferred": "【{station}】您反映的问题（登记编号 {ref}）已转交{dept}处理，"
+    "承办人：{handler}。本站将跟踪办理结果。",
+    "complaint_answered": "【{station}】您的投诉（编号 {ref}）答复如下：{answer}",
+    # 预约 (R-Q7, R-Q8): seeded by migration 0018_appointments
+    "appointment_booked": "【{station}】您已预约 {slot} 办理{category}，预约号 {ref}，"
+    "请按时到站签到，过时作废。{materials}",
+    "appointment_reminder": "【{station}】提醒：您预约了 {slot} 办理{category}"
+    "（预约号 {ref}），请按时到站签到。{materials}",
+    "appointment_cancelled": "【{station}】抱歉，您 {slot} 的预约（{ref}）已取消，"
+    "原因：{reason}。如需办理请重新预约。",
+    "appointment_moved": "【{station}】您的预约（{ref}）已改到 {slot}，原因：{reason}。",
+    "appointment_offer": "【{station}】因{reason}未能为您办理，已为您优先预约 {slot}"
+    "（{category}，预约号 {ref}），届时请到站签到。",
 }
 
 TEMPLATE_LABELS = {
@@ -43,7 +64,16 @@ TEMPLATE_LABELS = {
     "case_decided": "办件办结",
     "case_pickup": "取件通知",
     "case_extended": "办件延期",
+    "case_deadline_changed": "办结期限调整",
     "case_lapsed": "容缺逾期",
+    "rating_invite": "邀请评价",
+    "desk_transferred": "办不成事转办告知",
+    "complaint_answered": "投诉答复",
+    "appointment_booked": "预约成功",
+    "appointment_reminder": "预约提醒",
+    "appointment_cancelled": "预约取消",
+    "appointment_moved": "预约改期",
+    "appointment_offer": "停电断网补约",
 }
 
 MAX_TEMPLATE_LENGTH = 300

@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 from sqlmodel import Session, col, select
 
+from appliance.documents.rating_link import rating_url
 from appliance.jobs.rules.lease import PRINT_JOBS
 from appliance.jobs.service.lease import lease
 from appliance.jobs.service.print_jobs import add_print_job
@@ -37,7 +38,12 @@ def on_issued(
     without waiting for a poll); if the caller dies, the lease runs out and it is retried.
     """
     # the fields as they are (datetimes stay datetimes): the stored JSON is what it always was
-    payload = {"station_name": settings.station_name, "ticket": msgspec.structs.asdict(view)}
+    payload: dict[str, Any] = {
+        "station_name": settings.station_name,
+        "ticket": msgspec.structs.asdict(view),
+    }
+    if settings.rating_qr:  # 评价二维码: the one-time link of this service (R-E2)
+        payload["rating_url"] = rating_url(settings, "ticket", t.id)
     job = add_print_job(s, "receipt", payload, now, ticket_id=t.id)
     if lease_s is not None:
         lease(s, job, PRINT_JOBS, now, lease_s)

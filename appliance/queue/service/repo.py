@@ -45,6 +45,21 @@ def serving_window_numbers(s: Session, category_id: str) -> list[int]:
     return list(rows)
 
 
+def staffed_window_numbers(s: Session, category_id: str) -> list[int]:
+    """Windows serving the category that are open (not paused) with somebody at them."""
+    rows = s.exec(
+        select(ServiceWindow.number)
+        .join(WindowCategory, col(WindowCategory.window_id) == col(ServiceWindow.id))
+        .where(
+            WindowCategory.category_id == category_id,
+            col(ServiceWindow.paused).is_(False),
+            col(ServiceWindow.staff_id).is_not(None),
+        )
+        .order_by(col(ServiceWindow.number))
+    )
+    return list(rows)
+
+
 def open_window_counts(s: Session) -> dict[str, int]:
     rows = s.exec(
         select(WindowCategory.category_id, func.count())

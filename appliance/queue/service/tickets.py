@@ -15,6 +15,7 @@ from sqlmodel import Session, col, func, select
 from appliance.core.clock import Clock
 from appliance.core.errors import Conflict, Invalid, NotFound
 from appliance.core.masking import mask_phone
+from appliance.core.roles import Principal
 from appliance.db.database import Database
 from appliance.events.log import append_event
 from appliance.jobs.schemas import PrintJobClaim
@@ -29,8 +30,9 @@ from appliance.queue.rules.wait_estimate import (
 from appliance.queue.schemas import TicketView
 from appliance.queue.service import notify as queue_notify
 from appliance.queue.service import repo
+from appliance.queue.service.serving import ServingActions, acting
 from appliance.queue.service.views import ticket_view
-from appliance.queue.tables import Category, OvertimeLog, ServiceWindow, Ticket
+from appliance.queue.tables import Category, ServiceWindow, Ticket
 from appliance.settings import Settings
 
 PHONE_RE = re.compile(r"^1\d{10}$")
@@ -53,7 +55,7 @@ def ticket_payload(t: Ticket) -> dict[str, Any]:
     }
 
 
-class QueueService:
+class QueueService(ServingActions):
     def __init__(self, db: Database, settings: Settings, clock: Clock, day: BusinessDay) -> None:
         self.db = db
         self.settings = settings
@@ -68,7 +70,9 @@ class QueueService:
         if t.window_id:
             win = s.get(ServiceWindow, t.window_id)
             win_no = win.number if win else None
-        return ticket_view(t, cat, repo.serving_window_numbers(s, cat.id), win_no)
+        waiting = t.status == TicketStatus.WAITING
+        unstaffed = waiting and not repo.staffed_window_numbers(s, cat.id)
+        return ticket_view(t, cat, repo.serving_window_numbers(s, cat.id), win_no, unstaffed)
 
     def _event(self, s: Session, type_: str, t: Ticket, now: datetime, **extra: Any) -> None:
         append_event(s, type_, "ticket", t.id, {**ticket_payload(t), **extra}, now)
@@ -127,41 +131,59 @@ class QueueService:
             raise Invalid("手机号码格式不正确，应为 11 位数字，以 1 开头", "bad_phone")
         now = self.clock.now()
         with self.db.write() as s:
-            cat = repo.get_category(s, category)
-            if not repo.serving_window_numbers(s, cat.id):
-                raise Conflict(f"“{cat.name}”暂无窗口办理，请咨询引导台", "no_window")
-            bday = self.day.local_date(now).isoformat()
-            seq = repo.next_seq(s, bday, cat.id)
-            ahead = repo.count_waiting(s, cat.id, priority_only=prio is not Priority.NORMAL)
-            wait = self._estimate(s, cat, ahead)
-            t = Ticket(
-                business_date=bday,
-                category_id=cat.id,
-                issue_category_id=cat.id,
-                seq=seq,
-                number=rules.format_number(cat.prefix, seq),
-                source=src,
-                priority=prio,
-                queue_at=now,
-                issued_at=now,
-                issued_by=issued_by,
-                phone=phone,
-                people_ahead=ahead,
-                est_wait_min=wait,
-                closing_warning=self.day.closing_warning(now, wait),
-            )
-            s.add(t)
-            s.flush()
-            self._event(s, "ticket.issued", t, now)
-            view = self._view(s, t)
-            job = queue_notify.on_issued(s, self.settings, t, view, now, lease_s)
-            if lease_s is None:
-                return view, None
-            return view, claim_of(job)
+            return self.issue_in(s, category, src, prio, phone, issued_by, now, lease_s)
+
+    def issue_in(
+        self,
+        s: Session,
+        category: str,
+        src: TicketSource,
+        prio: Priority,
+        phone: str | None,
+        issued_by: str | None,
+        now: datetime,
+        lease_s: float | None = None,
+    ) -> tuple[TicketView, PrintJobClaim | None]:
+        """Issue inside the caller's write transaction (预约签到 issues its ticket in the
+        same transaction that checks the appointment in); arguments already checked."""
+        cat = repo.get_category(s, category)
+        if not repo.serving_window_numbers(s, cat.id):
+            raise Conflict(f"“{cat.name}”暂无窗口办理，请咨询引导台", "no_window")
+        bday = self.day.local_date(now).isoformat()
+        seq = repo.next_seq(s, bday, cat.id)
+        ahead = repo.count_waiting(s, cat.id, priority_only=prio is not Priority.NORMAL)
+        wait = self._estimate(s, cat, ahead)
+        t = Ticket(
+            business_date=bday,
+            category_id=cat.id,
+            issue_category_id=cat.id,
+            seq=seq,
+            number=rules.format_number(cat.prefix, seq),
+            source=src,
+            priority=prio,
+            queue_at=now,
+            issued_at=now,
+            issued_by=issued_by,
+            phone=phone,
+            people_ahead=ahead,
+            est_wait_min=wait,
+            closing_warning=self.day.closing_warning(now, wait),
+        )
+        s.add(t)
+        s.flush()
+        self._event(s, "ticket.issued", t, now)
+        view = self._view(s, t)
+        job = queue_notify.on_issued(s, self.settings, t, view, now, lease_s)
+        if lease_s is None:
+            return view, None
+        return view, claim_of(job)
 
     # ---- calling (R-Q3, R-Q4) ------------------------------------------------------------
-    def _window_for_call(self, s: Session, window: str) -> ServiceWindow:
+    def _window_for_call(
+        self, s: Session, window: str, actor: Principal | None
+    ) -> tuple[ServiceWindow, dict[str, Any]]:
         win = repo.get_window(s, window)
+        acted = acting(actor, win)  # 403 before "paused", "busy" or "nobody waiting"
         if win.paused:
             raise Conflict(f"{win.number} 号窗口暂停服务中，请先恢复服务", "window_paused")
         cur = repo.current_ticket(s, win)
@@ -169,10 +191,16 @@ class QueueService:
             raise Conflict(
                 f"{win.number} 号窗口正在办理 {cur.number} 号，请先办结、过号或转移", "window_busy"
             )
-        return win
+        return win, acted
 
     def _mark_called(
-        self, s: Session, win: ServiceWindow, t: Ticket, staff_id: str | None, now: datetime
+        self,
+        s: Session,
+        win: ServiceWindow,
+        t: Ticket,
+        staff_id: str | None,
+        now: datetime,
+        acted: dict[str, Any],
     ) -> TicketView:
         t.status = TicketStatus.CALLED
         t.called_at = now
@@ -182,14 +210,16 @@ class QueueService:
         win.current_ticket_id = t.id
         s.add_all([t, win])
         s.flush()
-        self._event(s, "ticket.called", t, now, window_number=win.number)
+        self._event(s, "ticket.called", t, now, window_number=win.number, **acted)
         queue_notify.on_called(s, self.settings, t, win, now)
         return self._view(s, t)
 
-    def call_next(self, window: str, staff_id: str | None = None) -> TicketView:
+    def call_next(
+        self, window: str, staff_id: str | None = None, actor: Principal | None = None
+    ) -> TicketView:
         now = self.clock.now()
         with self.db.write() as s:
-            win = self._window_for_call(s, window)
+            win, acted = self._window_for_call(s, window, actor)
             cats = repo.window_categories(s, win.id)
             waiting = repo.waiting_candidates(s, cats, win.id)
             streaks = {c.id: c.priority_streak for c in (s.get(Category, c) for c in cats) if c}
@@ -210,15 +240,21 @@ class QueueService:
             if cat is not None and decision.ticket.target_window_id is None:
                 cat.priority_streak = decision.new_streak
                 s.add(cat)
-            return self._mark_called(s, win, t, staff_id, now)
+            return self._mark_called(s, win, t, staff_id, now, acted)
 
-    def call_specific(self, window: str, ticket: str, staff_id: str | None = None) -> TicketView:
+    def call_specific(
+        self,
+        window: str,
+        ticket: str,
+        staff_id: str | None = None,
+        actor: Principal | None = None,
+    ) -> TicketView:
         now = self.clock.now()
         with self.db.write() as s:
-            win = self._window_for_call(s, window)
+            win, acted = self._window_for_call(s, window, actor)
             t = self._find_ticket(s, ticket, now)
             rules.check_transition("call", TicketStatus(t.status), t.number)
-            return self._mark_called(s, win, t, staff_id, now)
+            return self._mark_called(s, win, t, staff_id, now, acted)
 
     def find(self, ref: str) -> TicketView:
         """A ticket by id or by today's number."""
@@ -237,111 +273,6 @@ class QueueService:
         if t is None:
             raise NotFound(f"今日没有 {ref} 号", "unknown_ticket")
         return t
-
-    def _current(self, s: Session, window: str, action: str) -> tuple[ServiceWindow, Ticket]:
-        win = repo.get_window(s, window)
-        t = repo.current_ticket(s, win)
-        if t is None:
-            raise Conflict(f"{win.number} 号窗口当前没有已呼叫的号", f"no_current_{action}")
-        rules.check_transition(action, TicketStatus(t.status), t.number)
-        return win, t
-
-    def recall(self, window: str) -> TicketView:
-        now = self.clock.now()
-        with self.db.write() as s:
-            win, t = self._current(s, window, "recall")
-            t.recall_count += 1
-            t.called_at = now
-            s.add(t)
-            s.flush()
-            self._event(s, "ticket.recalled", t, now, window_number=win.number)
-            return self._view(s, t)
-
-    def start(self, window: str) -> TicketView:
-        now = self.clock.now()
-        with self.db.write() as s:
-            win, t = self._current(s, window, "start")
-            t.status = TicketStatus.SERVING
-            t.started_at = now
-            s.add(t)
-            s.flush()
-            self._event(s, "ticket.started", t, now, window_number=win.number)
-            return self._view(s, t)
-
-    def finish(self, window: str) -> TicketView:
-        now = self.clock.now()
-        with self.db.write() as s:
-            win, t = self._current(s, window, "finish")
-            t.status = TicketStatus.DONE
-            t.started_at = t.started_at or t.called_at
-            t.finished_at = now
-            win.current_ticket_id = None
-            s.add_all([t, win])
-            s.flush()
-            self._event(s, "ticket.finished", t, now, window_number=win.number)
-            minutes = self.day.overtime_minutes(t.started_at or now, now)
-            if minutes > 0:
-                log = OvertimeLog(
-                    staff_id=t.staff_id,
-                    ticket_id=t.id,
-                    business_date=t.business_date,
-                    minutes=minutes,
-                    at=now,
-                )
-                s.add(log)
-                s.flush()
-                append_event(
-                    s,
-                    "overtime.logged",
-                    "overtime_log",
-                    log.id,
-                    {"staff_id": t.staff_id, "ticket_id": t.id, "minutes": minutes},
-                    now,
-                )
-            return self._view(s, t)
-
-    def no_show(self, window: str) -> TicketView:
-        now = self.clock.now()
-        with self.db.write() as s:
-            win, t = self._current(s, window, "no_show")
-            t.status = TicketStatus.NO_SHOW
-            t.no_show_count += 1
-            win.current_ticket_id = None
-            s.add_all([t, win])
-            s.flush()
-            self._event(s, "ticket.no_show", t, now, window_number=win.number)
-            return self._view(s, t)
-
-    def transfer(
-        self, window: str, to_window: str | None = None, to_category: str | None = None
-    ) -> TicketView:
-        """转移: keep the number, go to another window's or category's queue, keeping its place."""
-        if bool(to_window) == bool(to_category):
-            raise Invalid("请指定要转到的窗口或业务类别（二选一）", "bad_transfer")
-        now = self.clock.now()
-        with self.db.write() as s:
-            win, t = self._current(s, window, "transfer")
-            extra: dict[str, Any] = {"from_window_number": win.number}
-            if to_window:
-                target = repo.get_window(s, to_window)
-                if target.id == win.id:
-                    raise Invalid("不能转到本窗口", "bad_transfer")
-                t.target_window_id = target.id
-                extra["to_window_number"] = target.number
-            else:
-                cat = repo.get_category(s, to_category or "")
-                if not repo.serving_window_numbers(s, cat.id):
-                    raise Conflict(f"“{cat.name}”暂无窗口办理，不能转入", "no_window")
-                t.category_id = cat.id
-                t.target_window_id = None
-                extra["to_category_id"] = cat.id
-            t.status = TicketStatus.WAITING
-            t.window_id = None
-            win.current_ticket_id = None
-            s.add_all([t, win])
-            s.flush()
-            self._event(s, "ticket.transferred", t, now, **extra)
-            return self._view(s, t)
 
     def rejoin(self, ticket: str) -> TicketView:
         """过号重排 per the configured rule (end / after N / forbid)."""

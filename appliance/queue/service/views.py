@@ -9,7 +9,11 @@ from appliance.queue.tables import Category, Ticket
 
 
 def ticket_view(
-    t: Ticket, cat: Category, serving_windows: list[int], window_number: int | None = None
+    t: Ticket,
+    cat: Category,
+    serving_windows: list[int],
+    window_number: int | None = None,
+    unstaffed: bool = False,
 ) -> TicketView:
     return TicketView(
         id=t.id,
@@ -28,11 +32,20 @@ def ticket_view(
         serving_windows=serving_windows,
         window_number=window_number,
         called_at=t.called_at,
-        closing_warning=t.closing_warning,
+        closing_warning=_with_unstaffed(t.closing_warning) if unstaffed else t.closing_warning,
         phone_masked=mask_phone(t.phone) if t.phone else None,
         recall_count=t.recall_count,
         no_show_count=t.no_show_count,
+        unstaffed=unstaffed,
     )
+
+
+UNSTAFFED = "目前无人值守：暂无工作人员在窗口办理此类业务，等候时间无法估计，请咨询引导台"
+
+
+def _with_unstaffed(warning: str | None) -> str:
+    """A waiting ticket whose category no staffed, open window serves says so (issue 16)."""
+    return f"{UNSTAFFED}。{warning}" if warning else UNSTAFFED
 
 
 def waiting_entry(t: Ticket, numbers: dict[str, int]) -> WaitingEntry:

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, func, select
 from appliance.alerts.tables import Alert
 from appliance.core.clock import Clock
 from appliance.core.errors import Conflict, Invalid
+from appliance.core.roles import Principal
 from appliance.db.database import Database
 from appliance.devices.tables import DeviceStatus
 from appliance.events.log import append_event
@@ -27,6 +28,7 @@ from appliance.queue.schemas import (
     WindowState,
 )
 from appliance.queue.service import repo
+from appliance.queue.service.serving import acting
 from appliance.queue.service.views import ticket_view, waiting_entry
 from appliance.queue.tables import Category, ServiceWindow, Ticket
 from appliance.settings import Settings
@@ -39,7 +41,13 @@ class WindowService:
         self.clock = clock
         self.day = day
 
-    def pause(self, window: str, reason: str, staff_id: str | None = None) -> WindowState:
+    def pause(
+        self,
+        window: str,
+        reason: str,
+        staff_id: str | None = None,
+        actor: Principal | None = None,
+    ) -> WindowState:
         reason = (reason or "").strip()
         if not reason:
             raise Invalid("暂停服务须填写原因", "reason_required")
@@ -48,6 +56,7 @@ class WindowService:
         now = self.clock.now()
         with self.db.write() as s:
             win = repo.get_window(s, window)
+            acted = acting(actor, win)  # R-Q6: only its own clerk, or the head for them
             if win.paused:
                 raise Conflict(f"{win.number} 号窗口已在暂停服务中", "already_paused")
             cur = repo.current_ticket(s, win)
@@ -65,15 +74,18 @@ class WindowService:
                 "window.paused",
                 "window",
                 win.id,
-                {"number": win.number, "reason": reason, "staff_id": staff_id},
+                {"number": win.number, "reason": reason, "staff_id": staff_id, **acted},
                 now,
             )
             return self._window_state(s, win)
 
-    def resume(self, window: str, staff_id: str | None = None) -> WindowState:
+    def resume(
+        self, window: str, staff_id: str | None = None, actor: Principal | None = None
+    ) -> WindowState:
         now = self.clock.now()
         with self.db.write() as s:
             win = repo.get_window(s, window)
+            acted = acting(actor, win)
             if not win.paused:
                 raise Conflict(f"{win.number} 号窗口未暂停，无需恢复", "not_paused")
             away = (now - win.paused_at).total_seconds() / 60 if win.paused_at else 0.0
@@ -92,7 +104,12 @@ class WindowService:
                 "window.resumed",
                 "window",
                 win.id,
-                {"number": win.number, "away_minutes": round(away, 1), "staff_id": staff_id},
+                {
+                    "number": win.number,
+                    "away_minutes": round(away, 1),
+                    "staff_id": staff_id,
+                    **acted,
+                },
                 now,
             )
             return self._window_state(s, win)
@@ -215,6 +232,7 @@ class WindowService:
                         paused=w.paused,
                         pause_reason=w.pause_reason,
                         current_number=cur.number if cur and active else None,
+                        staffed=w.staff_id is not None,
                     )
                 )
             recent = []
@@ -242,11 +260,9 @@ class WindowService:
                 )
             ]
             notices = [f"{w.number} 号窗口暂停服务：{w.pause_reason}" for w in windows if w.paused]
-            printer = s.get(DeviceStatus, "printer.receipt")
-            if printer is not None and printer.state != "ready":
-                notices.append(
-                    f"取号小票暂时无法打印（{printer.label}），号码照常有效，请留意屏幕叫号"
-                )
+            fault = _device_fault(s)
+            if fault:
+                notices.append(fault)
                 issued = _recent_issued(s, self.clock.now() - timedelta(minutes=15))
                 if issued:
                     notices.append(f"最近取号：{'、'.join(issued)}")
@@ -258,6 +274,22 @@ class WindowService:
                 event_seq=_last_seq(s),
                 notices=notices,
             )
+
+
+def _device_fault(s: Session) -> str:
+    """The hall display's line when visitors get no paper ticket: the hardware service is
+    down (心跳 lost: no receipt, no voice) or the receipt printer is not ready. A line that
+    starts with ⚠ is a fault: the page shows it, with the latest numbers, in a red banner."""
+    hardware = s.get(DeviceStatus, "hwservice")
+    if hardware is not None and hardware.state != "ready":
+        return (
+            f"⚠ 叫号设备暂时故障（{hardware.label}），取号小票和语音叫号暂停；"
+            "号码照常有效，请留意屏幕叫号"
+        )
+    printer = s.get(DeviceStatus, "printer.receipt")
+    if printer is not None and printer.state != "ready":
+        return f"⚠ 取号小票暂时无法打印（{printer.label}），号码照常有效，请留意屏幕叫号"
+    return ""
 
 
 def _waiting_counts(s: Session) -> dict[str, int]:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
-from datetime import timedelta
+from datetime import datetime
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from appliance.core.clock import Clock
 from appliance.core.errors import Conflict, Invalid, NotFound, Unauthenticated
@@ -18,12 +14,14 @@ from appliance.core.roles import ROLE_LABELS, Principal, Role, parse_role
 from appliance.db.database import Database
 from appliance.events.log import append_event
 from appliance.settings import Settings
+from appliance.staff.rules import ON_SITE, shown_whereabouts
 from appliance.staff.schemas import BoardEntry, LoginResult, StaffView
+from appliance.staff.service.login import LoginGate, hash_pin, open_session, token_hash
+from appliance.staff.service.staffing import leave_windows, staff_window
 from appliance.staff.tables import Attendance, Staff, StaffSession
 
-# argon2id at OWASP's minimum (19 MiB, t=2, p=1): ~30 ms here, well under a second on a Pi.
-_hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
-PIN_RE = re.compile(r"^\S{4,64}$")
+__all__ = ["WHEREABOUTS", "StaffService", "bearer_token", "hash_pin"]
+
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 WHEREABOUTS = ("在岗", "外出办事", "入户代办", "会议", "休假", "下班")
 
@@ -40,7 +38,7 @@ def _view(st: Staff) -> StaffView:
         phone_masked=mask_phone(st.phone) if st.phone else "",
         active=st.active,
         on_duty=st.on_duty,
-        whereabouts=st.whereabouts,
+        whereabouts=shown_whereabouts(st.on_duty, st.whereabouts),
         window_id=st.window_id,
     )
 
@@ -52,12 +50,26 @@ def bearer_token(authorization: str) -> str | None:
     return None
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def _revoke_sessions(s: Session, staff_id: str, now: datetime) -> int:
+    revoked = 0
+    for sess in s.exec(
+        select(StaffSession).where(
+            StaffSession.staff_id == staff_id, col(StaffSession.revoked_at).is_(None)
+        )
+    ):
+        sess.revoked_at = now
+        s.add(sess)
+        revoked += 1
+    return revoked
 
 
-def hash_pin(pin: str) -> str:
-    return _hasher.hash(pin)
+def active_managers(s: Session) -> int:
+    """How many active station heads (站长) the station has (R-T1, defect 8 of issue 12)."""
+    return int(
+        s.exec(
+            select(func.count()).where(Staff.role == Role.MANAGER, col(Staff.active).is_(True))
+        ).one()
+    )
 
 
 class StaffService:
@@ -65,6 +77,7 @@ class StaffService:
         self.db = db
         self.settings = settings
         self.clock = clock
+        self.gate = LoginGate(db, settings, clock)
 
     def create(
         self,
@@ -77,15 +90,20 @@ class StaffService:
         window_id: str | None = None,
         pin_hash: str | None = None,
     ) -> StaffView:
+        """A new account; a new PIN must be at least ``pin_min_length`` long (R-T1)."""
         r = parse_role(role)
         code, name = code.strip(), name.strip()
         if not CODE_RE.match(code):
             raise Invalid("工号只能由字母、数字、下划线或短横线组成，最多 20 位", "bad_code")
         if not name or len(name) > 30:
             raise Invalid("姓名不能为空，且不超过 30 字", "bad_name")
-        if pin_hash is None and not PIN_RE.match(pin):
-            raise Invalid("密码（PIN）至少 4 位，不能含空格", "bad_pin")
+        if pin_hash is None:
+            self.gate.new_pin_problem(pin)
         now = self.clock.now()
+        with self.db.read() as s:
+            if s.exec(select(Staff).where(Staff.code == code)).first() is not None:
+                raise Conflict(f"工号 {code} 已被使用", "duplicate_code")
+        hashed = pin_hash or hash_pin(pin)  # argon2 outside the write lock
         with self.db.write() as s:
             if s.exec(select(Staff).where(Staff.code == code)).first() is not None:
                 raise Conflict(f"工号 {code} 已被使用", "duplicate_code")
@@ -95,7 +113,7 @@ class StaffService:
                 role=r,
                 post=post or ROLE_LABELS[r],
                 phone=phone,
-                pin_hash=pin_hash or hash_pin(pin),
+                pin_hash=hashed,
                 window_id=window_id,
                 created_at=now,
             )
@@ -115,67 +133,85 @@ class StaffService:
         return st
 
     def deactivate(self, staff_id: str, by: str | None = None) -> StaffView:
-        """停用: the person loses every access at once (R-T3)."""
+        """停用: the person loses every access at once (R-T3). The last active station head
+        cannot be deactivated, not even by themselves: nobody could manage staff any more."""
         now = self.clock.now()
         with self.db.write() as s:
             st = self._get(s, staff_id)
             if not st.active:
                 raise Conflict(f"{st.name} 的账号已停用", "already_inactive")
-            st.active, st.deactivated_at, st.on_duty = False, now, False
-            revoked = 0
-            for sess in s.exec(
-                select(StaffSession).where(
-                    StaffSession.staff_id == st.id, col(StaffSession.revoked_at).is_(None)
+            if st.role == Role.MANAGER and active_managers(s) <= 1:
+                raise Conflict(
+                    f"{st.name} 是本站唯一在用的站长账号，不能停用：停用后将无人能管理人员。"
+                    "请先新建另一位站长账号，或请县级中心调整人员名单",
+                    "last_manager",
                 )
-            ):
-                sess.revoked_at = now
-                s.add(sess)
-                revoked += 1
+            st.active, st.deactivated_at, st.on_duty = False, now, False
+            revoked = _revoke_sessions(s, st.id, now)
             s.add(st)
             s.flush()
+            leave_windows(s, st.id, now)
             append_event(
                 s, "staff.deactivated", "staff", st.id, {"by": by, "sessions_revoked": revoked}, now
             )
             return _view(st)
 
-    # ---- login ---------------------------------------------------------------------------
-    def login(self, code: str, pin: str) -> LoginResult:
+    # ---- login, PIN change and unlocking (R-T1, R-T3) ------------------------------------
+    def _session(self, st: Staff, event: str, new_hash: str | None = None) -> LoginResult:
+        """Open a session for the account read before the PIN check, if it is unchanged; with
+        ``new_hash``, first set the new PIN and end every other session (one transaction)."""
         now = self.clock.now()
         with self.db.write() as s:
-            st = s.exec(select(Staff).where(Staff.code == (code or "").strip())).first()
-            ok = False
-            if st is not None:
-                try:
-                    ok = _hasher.verify(st.pin_hash, pin or "")
-                except (VerificationError, InvalidHashError):
-                    ok = False
-            if st is None or not ok:
-                raise Unauthenticated("工号或密码错误", "bad_credentials")
-            if not st.active:
+            current = s.get(Staff, st.id)
+            if current is None or current.pin_hash != st.pin_hash:
+                raise Unauthenticated("密码刚被修改，请用新密码重新登录", "pin_changed")
+            if not current.active:
                 raise Unauthenticated("该账号已停用，请联系站长", "inactive")
-            token = secrets.token_urlsafe(32)
-            expires = now + timedelta(hours=self.settings.session_hours)
-            s.add(
-                StaffSession(
-                    token_hash=_token_hash(token),
-                    staff_id=st.id,
-                    created_at=now,
-                    expires_at=expires,
-                )
-            )
-            s.flush()
-            append_event(s, "staff.login", "staff", st.id, {"code": st.code}, now)
-            return LoginResult(token=token, staff=_view(st), expires_at=expires)
+            payload: dict[str, object] = {"code": current.code}
+            if new_hash is not None:
+                current.pin_hash = new_hash
+                s.add(current)
+                payload["sessions_revoked"] = _revoke_sessions(s, current.id, now)
+            token, expires = open_session(s, current, now, self.settings.session_hours)
+            staff_window(s, current)
+            append_event(s, event, "staff", current.id, payload, now)
+            return LoginResult(token=token, staff=_view(current), expires_at=expires)
+
+    def login(self, code: str, pin: str, address: str = "") -> LoginResult:
+        """登录. 429 while throttled, 401 for a wrong code or PIN, 403 ``pin_change_required``
+        when the right PIN is shorter than ``pin_min_length`` (then ``change_pin``)."""
+        st = self.gate.check(code, pin, address)
+        if not st.active:
+            raise Unauthenticated("该账号已停用，请联系站长", "inactive")
+        self.gate.require_long_enough(pin)
+        return self._session(st, "staff.login")
+
+    def change_pin(self, code: str, old_pin: str, new_pin: str, address: str = "") -> LoginResult:
+        """修改密码 with the old PIN (throttled like a login). Every other session of the
+        account ends; the answer is a new session."""
+        st = self.gate.check(code, old_pin, address)
+        if not st.active:
+            raise Unauthenticated("该账号已停用，请联系站长", "inactive")
+        self.gate.new_pin_problem(new_pin)
+        if new_pin == old_pin:
+            raise Invalid("新密码不能与原密码相同", "same_pin")
+        new_hash = hash_pin(new_pin)  # argon2 outside the write lock
+        return self._session(st, "staff.pin_changed", new_hash)
+
+    def unlock(self, code: str | None, address: str | None, by: str) -> tuple[int, int]:
+        """站长解除登录限制 of a code and/or an address (neither: all); (blocks, alerts)."""
+        return self.gate.unlock(code or None, address or None, by)
 
     def logout(self, token: str) -> None:
         now = self.clock.now()
         with self.db.write() as s:
-            sess = s.get(StaffSession, _token_hash(token))
+            sess = s.get(StaffSession, token_hash(token))
             if sess is None or sess.revoked_at is not None:
                 return
             sess.revoked_at = now
             s.add(sess)
             s.flush()
+            leave_windows(s, sess.staff_id, now)
             append_event(s, "staff.logout", "staff", sess.staff_id, {}, now)
 
     def authenticate(self, token: str | None) -> Principal:
@@ -183,7 +219,7 @@ class StaffService:
             raise Unauthenticated("请先登录", "login_required")
         now = self.clock.now()
         with self.db.read() as s:
-            sess = s.get(StaffSession, _token_hash(token))
+            sess = s.get(StaffSession, token_hash(token))
             if sess is None or sess.revoked_at is not None:
                 raise Unauthenticated("登录已失效，请重新登录", "session_invalid")
             if sess.expires_at <= now:
@@ -220,6 +256,8 @@ class StaffService:
         now = self.clock.now()
         with self.db.write() as s:
             st = self._get(s, staff_id)
+            if whereabouts == ON_SITE and not st.on_duty:
+                raise Conflict("您尚未签到，请先签到（k）再设为在岗", "not_in")
             st.whereabouts = whereabouts
             s.add(st)
             s.flush()
@@ -237,7 +275,7 @@ class StaffService:
                     post=st.post,
                     phone=st.phone,
                     photo=st.photo,
-                    whereabouts=st.whereabouts,
+                    whereabouts=shown_whereabouts(st.on_duty, st.whereabouts),
                     on_duty=st.on_duty,
                 )
                 for st in rows

@@ -6,22 +6,42 @@ it, in one transaction: known codes get the county's name, role, post and phone;
 are created with the county's argon2 ``pin_hash`` (an account without one is created
 inactive, since nobody could log in); accounts the list no longer names are deactivated and
 lose every session at once. An unchanged list writes nothing.
+
+A list that leaves the station without an active head (站长) is still applied: the county is
+the authority on who works here, and someone who left must lose access at once (R-T3) even
+if they were the head. It raises a staff alert (``no_manager``, with its ``alert.raised``
+event, which reaches the county) and a log warning instead of failing the sync; the alert
+clears once a list names an active head again. Locally, the last head cannot be
+deactivated (``StaffService.deactivate``).
+
+A hash the county publishes cannot tell the PIN's length; a PIN shorter than the station's
+``pin_min_length`` is caught at its first login, which then asks for a new PIN.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from appliance.alerts.tables import Alert
 from appliance.core.clock import Clock
 from appliance.core.roles import Role
 from appliance.db.database import Database
 from appliance.events.log import append_event
+from appliance.staff.service.staffing import leave_windows
 from appliance.staff.tables import Staff, StaffSession
 from appliance.uplink.tables import ReferenceRow
+
+log = logging.getLogger("yizhan.staff")
+NO_MANAGER = "no_manager"
+NO_MANAGER_MESSAGE = (
+    "县级中心下发的人员名单中本站已没有在用的站长账号，本站暂时无人能管理人员；"
+    "请联系县级中心在名单中指定站长"
+)
 
 
 @dataclass(frozen=True)
@@ -48,6 +68,8 @@ def _deactivate(s: Session, st: Staff, clock: Clock) -> None:
     ):
         sess.revoked_at = now
         s.add(sess)
+    s.flush()
+    leave_windows(s, st.id, now)
     s.add(st)
     append_event(s, "staff.deactivated", "staff", st.id, {"by": "county"}, now)
 
@@ -104,4 +126,40 @@ def apply_staff_reference(db: Database, clock: Clock, station_code: str) -> Staf
             if st.code not in named:
                 _deactivate(s, st, clock)
                 changed += 1
-        return StaffApplied(changed, f"人员名单已按县级中心更新 {changed} 处" if changed else "")
+        s.flush()
+        message = f"人员名单已按县级中心更新 {changed} 处" if changed else ""
+        if _keep_no_manager_alert(s, clock):
+            message = "；".join(m for m in (message, NO_MANAGER_MESSAGE) if m)
+        return StaffApplied(changed, message)
+
+
+def _keep_no_manager_alert(s: Session, clock: Clock) -> bool:
+    """Raise the ``no_manager`` alert while no active head is left, clear it once there is
+    one; True while the station has no head."""
+    heads = s.exec(
+        select(Staff).where(Staff.role == Role.MANAGER, col(Staff.active).is_(True))
+    ).first()
+    alert = s.exec(
+        select(Alert).where(Alert.kind == NO_MANAGER, col(Alert.cleared_at).is_(None))
+    ).first()
+    now = clock.now()
+    if heads is not None:
+        if alert is not None:
+            alert.cleared_at = now
+            s.add(alert)
+            append_event(s, "alert.cleared", "alert", alert.id, {"kind": NO_MANAGER}, now)
+        return False
+    if alert is None:
+        log.warning("the county's staff list leaves this station without an active head")
+        alert = Alert(kind=NO_MANAGER, message=NO_MANAGER_MESSAGE, raised_at=now)
+        s.add(alert)
+        s.flush()
+        append_event(
+            s,
+            "alert.raised",
+            "alert",
+            alert.id,
+            {"kind": NO_MANAGER, "message": NO_MANAGER_MESSAGE},
+            now,
+        )
+    return True

@@ -21,9 +21,12 @@ from litestar.static_files import create_static_files_router
 from sync.county.dashboard.actions import AdminController, AuthController
 from sync.county.dashboard.auth import PUBLIC, SessionStore, make_dashboard_guard
 from sync.county.dashboard.common import PREFIX
+from sync.county.dashboard.consultations import ConsultationsController
 from sync.county.dashboard.errors import DASHBOARD_EXCEPTION_HANDLERS
 from sync.county.dashboard.pages import ExportController, PagesController
 from sync.county.dashboard.render import STATIC
+from sync.county.delegation_dashboard import DelegationsController
+from sync.county.fault_dashboard import FaultsController
 from sync.county.settings import CountySettings
 
 
@@ -35,7 +38,15 @@ def dashboard_route_handlers(
     store = sessions or SessionStore()
     pages = Router(
         path=PREFIX,
-        route_handlers=[PagesController, ExportController, AuthController, AdminController],
+        route_handlers=[
+            PagesController,
+            ExportController,
+            AuthController,
+            AdminController,
+            ConsultationsController,
+            DelegationsController,
+            FaultsController,
+        ],
         guards=[make_dashboard_guard(store)],
         dependencies={"sessions": Provide(lambda: store, sync_to_thread=False)},
         exception_handlers=DASHBOARD_EXCEPTION_HANDLERS,

@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, MultipartBody, URLEncodedBody
 from litestar.response import Redirect
 
-from appliance.core.errors import DomainError, Unauthenticated
+from appliance.core.errors import DomainError, NotFound, Unauthenticated
 from sync.county.admins import authenticate_admin
 from sync.county.dashboard import views
 from sync.county.dashboard.auth import ADMIN, COOKIE, PUBLIC, SESSION_SECONDS, SessionStore
@@ -22,6 +22,7 @@ from sync.county.dashboard.publish import (
     Published,
     publish_catalogue,
     publish_holidays,
+    publish_knowledge,
     publish_staff,
 )
 from sync.county.dashboard.render import render
@@ -32,7 +33,12 @@ from sync.county.status import resolve_quarantine
 
 WRITE = {"dashboard": ADMIN}
 HTML = MediaType.HTML
-TABLE_LABELS = {"catalogue": "事项目录", "holiday": "节假日安排", "staff": "站点人员名单"}
+TABLE_LABELS = {
+    "catalogue": "事项目录",
+    "holiday": "节假日安排",
+    "staff": "站点人员名单",
+    "knowledge": "知识库",
+}
 
 
 @dataclass
@@ -125,6 +131,8 @@ class AdminController(Controller):
                 result = publish_catalogue(services, raw)
             elif table == "holiday":
                 result = publish_holidays(services, raw)
+            elif table == "knowledge":
+                result = publish_knowledge(services, raw)
             else:
                 result = publish_staff(services, data.station_id, raw)
         except DomainError as exc:
@@ -142,6 +150,13 @@ class AdminController(Controller):
         self, request: Request[Any, Any, Any], data: Upload, services: Services
     ) -> Response[str]:
         return self._publish(request, services, "holiday", data)
+
+    @post("/publish/knowledge", opt=WRITE, media_type=HTML, status_code=200, sync_to_thread=True)
+    def post_knowledge(
+        self, request: Request[Any, Any, Any], data: Upload, services: Services
+    ) -> Response[str]:
+        """知识库 (R-C3): every station takes the entries in at its next sync."""
+        return self._publish(request, services, "knowledge", data)
 
     @post("/publish/staff", opt=WRITE, media_type=HTML, status_code=200, sync_to_thread=True)
     def post_staff(
@@ -175,11 +190,15 @@ class AdminController(Controller):
             **views.quarantine_page(services),
         )
 
-    @post("/quarantine/{item_id:int}/resolve", opt=WRITE, media_type=HTML, sync_to_thread=True)
+    @post("/quarantine/{item_id:str}/resolve", opt=WRITE, media_type=HTML, sync_to_thread=True)
     def resolve(
-        self, request: Request[Any, Any, Any], item_id: FromPath[int], services: Services
+        self, request: Request[Any, Any, Any], item_id: FromPath[str], services: Services
     ) -> Redirect:
-        resolve_quarantine(services, item_id, admin_of(request).username)
+        """Mark a quarantined record resolved (any id that is not one is the page's 404)."""
+        number = int(item_id) if item_id.isascii() and item_id.isdigit() else 0
+        if not 0 < number < 2**63:
+            raise NotFound("找不到该隔离记录", "unknown_quarantine")
+        resolve_quarantine(services, number, admin_of(request).username)
         return Redirect(f"{PREFIX}/quarantine", status_code=303)
 
     @post("/stations/{station_id:str}/revoke", opt=WRITE, media_type=HTML, sync_to_thread=True)

@@ -11,7 +11,7 @@ from html import escape
 
 PALETTE = ("#b3261e", "#1b6fb3", "#1b7f3b", "#b35c00", "#6a3fb3", "#00838f", "#5f6368")
 WIDTH, HEIGHT = 720, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 56
+LEFT, RIGHT, TOP, BOTTOM = 52, 16, 44, 60
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,17 @@ class Series:
     values: Sequence[float]
 
 
-def _nice_max(value: float) -> float:
+def _nice_max(value: float, whole: bool = False) -> float:
+    """The axis top: a round number at or above ``value``; for whole counts (``whole``) a
+    multiple of 4, so that the four gridlines fall on whole numbers too."""
+    if whole:  # four gridline steps of 1, 2, 5, 10, 20, 25, 50 …
+        magnitude = 1
+        while True:
+            for mult in (1, 2, 2.5, 5):
+                step = mult * magnitude
+                if step == int(step) and 4 * step >= value:
+                    return float(4 * step)
+            magnitude *= 10
     if value <= 0:
         return 1.0
     step = 1.0
@@ -43,6 +53,7 @@ def _frame(title: str, top: float) -> list[str]:
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
+        f'<text x="{LEFT}" y="22" class="chart-title">{escape(title)}</text>',
     ]
     plot_h = HEIGHT - TOP - BOTTOM
     for i in range(5):
@@ -66,7 +77,7 @@ def _legend(series: Sequence[Series]) -> list[str]:
             f'<rect x="{x}" y="{HEIGHT - 16}" width="10" height="10" fill="{color}"/>'
             f'<text x="{x + 14}" y="{HEIGHT - 7}" class="legend">{escape(s.name)}</text>'
         )
-        x += 24 + 13 * len(s.name)
+        x += 28 + 15 * len(s.name)
     return parts
 
 
@@ -90,11 +101,16 @@ def empty_chart(title: str, message: str = "暂无数据") -> str:
     )
 
 
+def _top(series: Sequence[Series]) -> float:
+    values = [v for s in series for v in s.values]
+    return _nice_max(max(values, default=0.0), whole=all(v == int(v) for v in values))
+
+
 def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> str:
     """Grouped bars: one group per label, one bar per series."""
     if not labels or not series:
         return empty_chart(title)
-    top = _nice_max(max((v for s in series for v in s.values), default=0.0))
+    top = _top(series)
     parts = _frame(title, top)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     group_w = plot_w / len(labels)
@@ -122,7 +138,7 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> s
     """One polyline per series over the labels (e.g. days), with a dot at each point."""
     if not labels or not series:
         return empty_chart(title)
-    top = _nice_max(max((v for s in series for v in s.values), default=0.0))
+    top = _top(series)
     parts = _frame(title, top)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(1, len(labels) - 1) if len(labels) > 1 else 0.0

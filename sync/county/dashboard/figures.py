@@ -37,6 +37,7 @@ class StationFigures:
     name: str
     tickets: int = 0
     served: int = 0
+    no_shows: int = 0  # 过号: tickets whose last call went unanswered
     median_wait_min: float | None = None  # called − issued
     median_service_min: float | None = None  # finished − started
     ratings: dict[int, int] = field(default_factory=lambda: {k: 0 for k in RATING_LABELS})
@@ -71,6 +72,7 @@ class Figures:
         for s in self.stations:
             t.tickets += s.tickets
             t.served += s.served
+            t.no_shows += s.no_shows
             for k, n in s.ratings.items():
                 t.ratings[k] += n
             t.case.add(s.case)
@@ -107,6 +109,13 @@ def compute_figures(s: Session, now: datetime, days: int = DEFAULT_DAYS) -> Figu
         if sid in per_day and day in per_day[sid]:
             per_day[sid][day] = int(n)
             figs[sid].tickets += int(n)
+    for sid, n in s.execute(
+        sa_select(col(t.station_id), func.count())
+        .where(*in_period, col(t.status) == "no_show")
+        .group_by(col(t.station_id))
+    ).all():
+        if sid in figs:
+            figs[sid].no_shows = int(n)
     for sid, served, wait, service in s.execute(
         sa_select(
             col(t.station_id),
@@ -141,6 +150,7 @@ FIGURE_HEADERS = (
     "站点名称",
     "取号数",
     "办结数",
+    "过号数",
     "等候时间中位数（分钟）",
     "办理时长中位数（分钟）",
     "评价数",
@@ -159,6 +169,7 @@ def figures_table(f: Figures) -> list[list[object]]:
             x.name,
             x.tickets,
             x.served,
+            x.no_shows,
             "" if x.median_wait_min is None else x.median_wait_min,
             "" if x.median_service_min is None else x.median_service_min,
             x.rating_count,

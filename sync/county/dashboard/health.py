@@ -15,7 +15,10 @@ from sync.county.projections import DeviceState
 FRESH = timedelta(minutes=10)  # synced this recently: green
 STALE = timedelta(hours=24)  # not synced for this long: red
 PRINTERS = ("printer.receipt", "printer.notice")
+# Which printer a chip is about: both report "打印机就绪", so the chip names the device.
+DEVICE_NAMES = {"printer.receipt": "小票", "printer.notice": "A4"}
 MODEM = "modem"
+HARDWARE = "hwservice"  # the station's own verdict on its hardware service (心跳)
 LEVEL_LABELS = {"ok": "正常", "warn": "注意", "bad": "异常", "off": "未入网"}
 
 
@@ -32,6 +35,13 @@ class DeviceCell:
     @property
     def ready(self) -> bool:
         return self.state == "ready"
+
+    @property
+    def chip(self) -> str:
+        """What the health row shows: the device's name, then its state (小票 · 打印机就绪)."""
+        name = DEVICE_NAMES.get(self.device)
+        text = self.label or self.device
+        return f"{name} · {text}" if name else text
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,7 @@ class StationHealth:
     last_error: str | None
     last_error_at: datetime | None
     level: str  # ok | warn | bad | off
+    hardware: DeviceCell | None = None  # not ready: the other device cells read 状态未知
 
     @property
     def level_label(self) -> str:
@@ -84,6 +95,26 @@ def level_of(
     return "warn"
 
 
+def honest_devices(cells: dict[str, DeviceCell]) -> dict[str, DeviceCell]:
+    """While the station reports its hardware service silent or stuck, the last states that
+    service sent (打印机就绪 …) cannot be trusted: show them as 状态未知 instead."""
+    hardware = cells.get(HARDWARE)
+    if hardware is None or hardware.ready:
+        return cells
+    return {
+        name: cell
+        if name == HARDWARE
+        else DeviceCell(
+            cell.device,
+            "unknown",
+            f"状态未知（{hardware.label}）",
+            f"最后上报：{cell.label}",
+            hardware.changed_at,
+        )
+        for name, cell in cells.items()
+    }
+
+
 def station_health(s: Session, now: datetime) -> list[StationHealth]:
     """Every station, ordered by id, with its cursors, quarantine count and device states."""
     stations = list(s.exec(select(Station).order_by(col(Station.id))))
@@ -104,8 +135,12 @@ def station_health(s: Session, now: datetime) -> list[StationHealth]:
     for st in stations:
         prog = progress.get(st.id)
         backlog = prog.backlog_count if prog else 0
-        mine = devices.get(st.id, {})
+        mine = honest_devices(devices.get(st.id, {}))
+        hardware = mine.get(HARDWARE)
         enrolled, revoked = st.enrolled_at is not None, st.revoked_at is not None
+        level = level_of(now, enrolled, revoked, st.last_batch_at, backlog)
+        if hardware is not None and not hardware.ready and level in ("ok", "warn"):
+            level = "bad"
         rows.append(
             StationHealth(
                 station_id=st.id,
@@ -121,7 +156,8 @@ def station_health(s: Session, now: datetime) -> list[StationHealth]:
                 clock_offset_s=st.clock_offset_s,
                 last_error=st.last_error,
                 last_error_at=st.last_error_at,
-                level=level_of(now, enrolled, revoked, st.last_batch_at, backlog),
+                level=level,
+                hardware=hardware,
             )
         )
     return rows

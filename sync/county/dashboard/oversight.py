@@ -1,9 +1,9 @@
 """电子监察 (R-M2) and 回访: overdue/at-risk cases, bad ratings to call back, complaints.
 
 Cases (办件) come from the ``case_fact`` projection of the stations' case events (overdue
-now and 临期, see ``case_figures``); they carry no personal data. Stations do not record
-complaints (投诉) yet, so :func:`open_complaints` is empty and the page shows its empty
-state: nothing is faked.
+now and 临期, see ``case_figures``); they carry no personal data. Open complaints (投诉,
+R-P2) come from the ``complaint_fact`` projection (``complaint_handlers``): a confidential
+complaint shows its complainant as （保密）, never a name.
 """
 
 from __future__ import annotations
@@ -13,13 +13,17 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from appliance.complaints.rules import CHANNEL_LABELS, STATE_LABELS, WITHHELD
 from sync.county.dashboard.case_figures import overdue_and_due_soon
 from sync.county.dashboard.common import BEIJING
 from sync.county.dashboard.figures import BAD_RATING_MAX, RATING_LABELS
+from sync.county.dashboard.followups import followup_states, staff_labels
 from sync.county.models import Station
-from sync.county.projections import RatingPress
+from sync.county.projections import ComplaintFact, RatingPress
 
 FOLLOW_UP_WINDOW = timedelta(days=30)
+COMPLAINT_CHANNELS: dict[str, str] = {c.value: label for c, label in CHANNEL_LABELS.items()}
+COMPLAINT_STATES: dict[str, str] = {s.value: label for s, label in STATE_LABELS.items()}
 
 
 @dataclass(frozen=True)
@@ -36,13 +40,19 @@ class CaseAlert:
 
 @dataclass(frozen=True)
 class Complaint:
-    """An open complaint (投诉) recorded at a station."""
+    """An open complaint (投诉) recorded at a station; ``complainant`` is masked, 匿名, or
+    （保密） for a confidential one."""
 
     station_id: str
     station_name: str
     complaint_id: str
     summary: str
     at: datetime
+    number: str = ""
+    channel_label: str = ""
+    state_label: str = ""
+    complainant: str = ""
+    confidential: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,9 @@ class BadRating:
     level: int
     staff_id: str | None
     pressed_at: datetime
+    staff_label: str = "—"  # 王秀英（ck01）, or the 工号
+    followup: str = ""  # where its 回访 stands (empty: no follow-up event yet)
+    followup_overdue: bool = False
 
     @property
     def level_label(self) -> str:
@@ -81,8 +94,29 @@ def case_alerts(s: Session, now: datetime) -> list[CaseAlert]:
 
 
 def open_complaints(s: Session, now: datetime) -> list[Complaint]:
-    """Open complaints (投诉): none until stations record them."""
-    return []
+    """Complaints (投诉) not yet closed at any station, oldest first (R-M2)."""
+    names = {st.id: st.name for st in s.exec(select(Station))}
+    rows = s.exec(
+        select(ComplaintFact)
+        .where(ComplaintFact.state != "closed")
+        .order_by(col(ComplaintFact.received_at), col(ComplaintFact.number))
+        .limit(500)
+    )
+    return [
+        Complaint(
+            station_id=r.station_id,
+            station_name=names.get(r.station_id, r.station_id),
+            complaint_id=r.complaint_id,
+            summary=r.summary,
+            at=r.received_at or r.updated_at,
+            number=r.number,
+            channel_label=COMPLAINT_CHANNELS.get(r.channel, r.channel),
+            state_label=COMPLAINT_STATES.get(r.state, r.state),
+            complainant=WITHHELD if r.confidential else r.complainant,
+            confidential=r.confidential,
+        )
+        for r in rows
+    ]
 
 
 def bad_ratings(s: Session, now: datetime) -> list[BadRating]:
@@ -94,16 +128,25 @@ def bad_ratings(s: Session, now: datetime) -> list[BadRating]:
         .where(col(RatingPress.pressed_at) >= now - FOLLOW_UP_WINDOW)
         .order_by(col(RatingPress.pressed_at).desc())
         .limit(500)
-    )
-    return [
-        BadRating(
-            r.station_id,
-            names.get(r.station_id, r.station_id),
-            r.number,
-            r.window_number,
-            r.level,
-            r.staff_id,
-            r.pressed_at,
+    ).all()
+    staff = staff_labels(s)
+    followups = followup_states(s, now - FOLLOW_UP_WINDOW * 2)
+    ratings = []
+    for r in rows:
+        label = staff.get((r.station_id, r.staff_id or ""), r.staff_id or "—")
+        state, late = followups.get((r.station_id, r.number), ("", False))
+        ratings.append(
+            BadRating(
+                r.station_id,
+                names.get(r.station_id, r.station_id),
+                r.number,
+                r.window_number,
+                r.level,
+                r.staff_id,
+                r.pressed_at,
+                staff_label=label,
+                followup=state,
+                followup_overdue=late,
+            )
         )
-        for r in rows
-    ]
+    return ratings

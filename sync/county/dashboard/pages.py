@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
+from litestar.params import Parameter
 from litestar.response import Redirect
 
 from sync.county.admins import AdminPrincipal
@@ -20,11 +20,11 @@ from sync.county.services import CountyServices
 
 READ = {"dashboard": VIEWER}
 HTML = MediaType.HTML
-CSV = "text/csv; charset=utf-8"
+CSV = "text/csv"  # Litestar appends "; charset=utf-8" to text/* itself
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Services = NamedDependency[CountyServices]
-Days = FromQuery[int]
+Days = Annotated[int, Parameter(ge=1, le=366, description="统计天数（1–366）")]
 
 
 def admin_of(request: Request[Any, Any, Any]) -> AdminPrincipal:

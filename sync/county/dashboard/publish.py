@@ -138,3 +138,46 @@ def publish_staff(svc: CountyServices, station_id: str, raw: bytes) -> Published
     entries = staff_entries(raw)
     rev = upsert_reference(svc, "staff", station_id, {"station_id": station_id, "staff": entries})
     return Published("staff", len(entries), 0 if rev is None else 1)
+
+
+KNOWLEDGE_KEYWORDS = 10
+
+
+def knowledge_rows(raw: bytes) -> dict[str, dict[str, Any]]:
+    """知识库 (R-C3): objects with a unique ``id``, a ``question`` and an ``answer``;
+    ``keywords`` (a list or 顿号-separated text) and ``public`` (default true) optional."""
+    what = "知识库"
+    items = parse_json_list(raw, what)
+    rows: dict[str, dict[str, Any]] = {}
+    for i, item in enumerate(items, start=1):
+        rid = _text(item, "id", i, what)
+        question = _text(item, "question", i, what, 100)
+        answer = _text(item, "answer", i, what, 800)
+        keywords = item.get("keywords") or []
+        if isinstance(keywords, str):
+            keywords = [k for k in keywords.replace("，", "、").replace(",", "、").split("、") if k]
+        if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+            raise Invalid(f"{what}第 {i} 项的“keywords”须为文字列表", "bad_keywords")
+        if len(keywords) > KNOWLEDGE_KEYWORDS:
+            raise Invalid(
+                f"{what}第 {i} 项的关键词最多 {KNOWLEDGE_KEYWORDS} 个", "too_many_keywords"
+            )
+        public = item.get("public", True)
+        if not isinstance(public, bool):
+            raise Invalid(f"{what}第 {i} 项的“public”须为 true 或 false", "bad_public")
+        if rid in rows:
+            raise Invalid(f"{what}中“id”重复：{rid}", "duplicate_id")
+        rows[rid] = {
+            "question": question,
+            "answer": answer,
+            "keywords": [k.strip() for k in keywords if k.strip()],
+            "public": public,
+        }
+    return rows
+
+
+def publish_knowledge(svc: CountyServices, raw: bytes) -> Published:
+    """The county's knowledge base replaces the whole ``knowledge`` table: every station takes
+    the entries in and retires those no longer listed (R-C3, R-N3)."""
+    rows = knowledge_rows(raw)
+    return Published("knowledge", len(rows), publish_table(svc, "knowledge", rows))

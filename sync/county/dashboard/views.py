@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from sync.county.dashboard import charts
+from sync.county.dashboard.archives import archive_status
 from sync.county.dashboard.case_figures import STATE_HEADERS, state_label
 from sync.county.dashboard.exports import Sheet
 from sync.county.dashboard.figures import (
@@ -31,8 +32,9 @@ def health_page(svc: CountyServices) -> dict[str, Any]:
     now = svc.clock.now()
     with svc.db.snapshot() as s:
         rows = station_health(s, now)
+        archives = archive_status(s)  # 一事一档 packages per station (R-A3)
     counts = {lvl: sum(1 for r in rows if r.level == lvl) for lvl in ("ok", "warn", "bad", "off")}
-    return {"rows": rows, "now": now, "counts": counts}
+    return {"rows": rows, "now": now, "counts": counts, "archives": archives}
 
 
 def health_rows(svc: CountyServices) -> list[StationHealth]:

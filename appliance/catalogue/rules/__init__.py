@@ -35,6 +35,8 @@ FORWARDED = "上报件"
 # Special procedures that stop the clock (特别程序)
 SPECIAL_PROCEDURES = ("检验", "专家评审", "听证")
 DELIVERY_METHODS = ("窗口领取", "邮寄送达", "电子送达", "上门送达")
+# 保管期限 of the item's archive (R-A1); empty: by 事项类型, see appliance.archives.rules
+RETENTIONS = ("永久", "30年", "10年")
 # Material form (原件/复印件)
 MATERIAL_FORMS = {"original": "原件", "copy": "复印件", "both": "原件及复印件"}
 MAX_DAYS = 365
@@ -88,6 +90,7 @@ class ItemSpec:
     window: str = ""
     phone: str = ""
     materials: tuple[MaterialSpec, ...] = field(default_factory=tuple)
+    retention: str = ""  # 保管期限: one of RETENTIONS, or "" (the default of its 事项类型)
 
 
 @dataclass(frozen=True)
@@ -146,8 +149,8 @@ def _int(
     return value
 
 
-TRUE_WORDS = {"是", "允许", "y", "yes", "true", "1", "√"}
-FALSE_WORDS = {"否", "不允许", "n", "no", "false", "0", ""}
+TRUE_WORDS = {"是", "允许", "y", "yes", "true", "1", "√", "必要", "必需", "必须", "可容缺"}
+FALSE_WORDS = {"否", "不允许", "n", "no", "false", "0", "", "非必要", "非必需", "不可容缺"}
 
 
 def _bool(where: str, data: Mapping[str, Any], key: str, label: str, default: bool) -> bool:
@@ -239,6 +242,9 @@ def parse_item(raw: RawItem) -> ItemSpec:
     if not PREFIX_RE.match(prefix):
         raise _fail(where, f"业务类别“{prefix}”须为一个英文字母（A–Z）")
     tolerant = _bool(where, d, "allows_tolerant", "容缺受理", False)
+    retention = _text(where, d, "retention", "保管期限").replace(" ", "")
+    if retention not in ("", *RETENTIONS):
+        raise _fail(where, f"保管期限“{retention}”须为 {'、'.join(RETENTIONS)} 之一（或不填）")
     materials = tuple(parse_material(w, m, tolerant) for w, m in raw.materials)
     return ItemSpec(
         code=code,
@@ -264,6 +270,7 @@ def parse_item(raw: RawItem) -> ItemSpec:
         window=_text(where, d, "window", "办理窗口", limit=100),
         phone=_text(where, d, "phone", "咨询电话", limit=50),
         materials=materials,
+        retention=retention,
     )
 
 
@@ -304,6 +311,8 @@ def item_to_dict(item: ItemSpec) -> dict[str, Any]:
     for key in ("delivery_methods", "special_procedures", "keywords", "related_codes"):
         data[key] = list(data[key])
     data["materials"] = [dict(m) for m in data["materials"]]
+    if not data["retention"]:  # unset: the JSON (and the checksum) as before it existed
+        del data["retention"]
     return data
 
 

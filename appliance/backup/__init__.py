@@ -1,0 +1,1 @@
+"""Backups (备份) of the station data: the database, kept notices and keys."""

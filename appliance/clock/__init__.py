@@ -1,0 +1,1 @@
+"""The station clock (系统时间): a Pi has no RTC; the server refuses a clock it cannot trust."""

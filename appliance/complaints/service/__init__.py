@@ -1,0 +1,1 @@
+"""Services of the complaints ledger (R-P2)."""

@@ -1,0 +1,1 @@
+"""Consultation ledger services (咨询台账, R-C2)."""

@@ -1,0 +1,1 @@
+"""First-contact services (首问登记, R-C1)."""

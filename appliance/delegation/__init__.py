@@ -1,0 +1,1 @@
+"""帮办代办 (help and delegation, R-D1, R-D2)."""

@@ -1,0 +1,1 @@
+"""Services of the "办不成事" desk (R-P1)."""

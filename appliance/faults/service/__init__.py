@@ -1,0 +1,1 @@
+"""Services of the fault log and the emergency records."""

@@ -1,0 +1,1 @@
+"""Station figures: the roll-ups (``rollups``) and the figures and exports (``figures``)."""

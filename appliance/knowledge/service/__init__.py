@@ -1,0 +1,1 @@
+"""Knowledge base services (知识库, R-C3)."""

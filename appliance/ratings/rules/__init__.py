@@ -1,0 +1,1 @@
+"""Pure rules of ratings: levels and channels, the follow-up machine, the rates."""
