@@ -126,8 +126,21 @@ class HardwareService:
         self.sms.poll_inbound()
         return stopped is not None
 
+    def _report_voice(self) -> None:
+        """Tell the server whether voice calling (语音叫号) works, so the hall display can say
+        so when it is off: switched off (``speaker_backend = none``) or not ready."""
+        broken = [p for p in self.devices.problems if p.startswith("speaker:")]
+        if broken:
+            state, label = "error", "语音叫号故障"
+        elif self.devices.speaker is None:
+            state, label = "off", "语音叫号已关闭"
+        else:
+            state, label = "ready", "语音叫号正常"
+        self.api.report_status("speaker", state, label, "；".join(broken))
+
     def _feed_step(self) -> bool:
         if self.announcer is None:
+            self._report_voice()
             self.announcer = Announcer(
                 self.api,
                 self.devices.speaker,

@@ -44,6 +44,7 @@ class DelegationPaper:
     applicant_phone: str = ""
     responsibilities: str = ""
     fees_note: str = ""
+    rating_url: str | None = None  # the one-time rating link of the delegation (办结单 only)
 
     def __post_init__(self) -> None:
         if not self.applicant_name.strip() or not self.agent_name.strip():
@@ -70,7 +71,10 @@ def _signatures() -> list[tuple[str, str]]:
 
 
 def _notice(kind: str, p: DelegationPaper, body: list[str], rows: list[tuple[str, str]]) -> bytes:
+    rating = p.rating_url if kind == "completion" else None
     notice = Notice(
+        rating_url=rating,
+        rating_caption="扫码评价代办服务",
         title=TITLES[kind],
         number=p.number,
         station_name=p.station_name,

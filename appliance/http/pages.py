@@ -3,6 +3,7 @@ and ``/api/health``. The pages are static HTML whose scripts call the feature AP
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from litestar import Controller, MediaType, Response, get
@@ -47,6 +48,12 @@ class PublicController(Controller):
             time=clock.now().isoformat(),
             event_seq=last_event_seq(db),
         )
+
+    @get("/station.js", opt=PUBLIC, media_type="text/javascript", sync_to_thread=False)
+    def station_script(self, settings: NamedDependency[Settings]) -> Response[bytes]:
+        """The station's time zone for the pages' clocks and times (never the browser's)."""
+        script = f"window.YZ_TZ = {json.dumps(settings.timezone)};\n"
+        return Response(script.encode(), media_type="text/javascript; charset=utf-8")
 
     @get(["/", "/display"], opt=PUBLIC, media_type=HTML, sync_to_thread=False)
     def display_page(self) -> Response[bytes]:

@@ -196,6 +196,7 @@ class DisplayCall(msgspec.Struct, frozen=True, kw_only=True):
     number: str
     window_number: int
     at: datetime
+    active: bool = False  # still called or being served at that window
 
 
 class DisplayCategory(msgspec.Struct, frozen=True, kw_only=True):

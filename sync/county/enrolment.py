@@ -16,6 +16,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from appliance.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from appliance.documents.station_code import station_code_problem
 from sync import crypto
 from sync.canonical import sha256_hex
 from sync.county.models import EnrolmentCode, Station, StationProgress
@@ -72,6 +73,9 @@ def create_station(svc: CountyServices, station_id: str, name: str) -> IssuedCod
     """Register a station and issue its first enrolment code."""
     if not STATION_ID.match(station_id):
         raise Invalid("站点编码须为 2–32 位字母、数字、下划线或连字符", "bad_station_id")
+    problem = station_code_problem(station_id)
+    if problem:  # a new code is read aloud and printed: no I/1 or O/0 look-alikes
+        raise Invalid(problem, "bad_station_id")
     if not name.strip():
         raise Invalid("站点名称不能为空", "bad_name")
     now = svc.clock.now()

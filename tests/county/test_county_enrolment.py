@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from appliance.core.errors import Conflict
+from appliance.core.errors import Conflict, Invalid
 from sync import crypto
 from sync.county.enrolment import create_station, issue_enrolment_code, revoke_station
 from tests.support.county import County, FakeStation
@@ -135,3 +135,11 @@ def test_cli_create_station_prints_a_working_code(
     args = parser.parse_args(["county", "create-station", "ST09", "九号站"])
     assert args.func(args) == 1
     assert "已存在" in capsys.readouterr().out
+
+
+def test_a_new_station_code_without_look_alikes_r_n4(county: County) -> None:
+    """Issue 16, item 17: "DEMO01" reads "DEM001" at 60 dpi; new codes avoid I and O."""
+    with pytest.raises(Invalid, match="易混字符"):
+        create_station(county.services, "DEMO01", "示范村便民服务站")
+    assert county.rows("SELECT id FROM station") == []
+    assert create_station(county.services, "DM01", "示范村便民服务站").code

@@ -38,6 +38,7 @@ POLICY: dict[tuple[str, str], object] = {
     ("GET", "/display"): PUBLIC,
     ("GET", "/kiosk"): PUBLIC,
     ("GET", "/board"): PUBLIC,
+    ("GET", "/station.js"): PUBLIC,
     ("GET", "/t/{ticket_id:str}"): PUBLIC,
     ("GET", "/api/display"): PUBLIC,
     ("GET", "/api/display/stream"): PUBLIC,

@@ -80,12 +80,16 @@ class PageSession:
 
 
 def new_session(
-    browser: Browser, base_url: str, width: int = 1920, height: int = 1080
+    browser: Browser,
+    base_url: str,
+    width: int = 1920,
+    height: int = 1080,
+    timezone_id: str = "Asia/Shanghai",
 ) -> PageSession:
     context = browser.new_context(
         viewport={"width": width, "height": height},
         locale="zh-CN",
-        timezone_id="Asia/Shanghai",
+        timezone_id=timezone_id,
         service_workers="block",
     )
     page = context.new_page()

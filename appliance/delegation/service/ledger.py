@@ -10,6 +10,7 @@ transaction. A refusal raises a Chinese ``DomainError`` before anything is commi
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -62,6 +63,7 @@ from appliance.delegation.service.store import (
 )
 from appliance.delegation.tables import Delegation, DelegationVisit
 from appliance.documents import delegation as papers
+from appliance.documents.rating_link import rating_url
 from appliance.events.log import append_event
 from appliance.jobs.service.sms import queue_sms
 from appliance.settings import Settings
@@ -275,7 +277,8 @@ class DelegationService(DelegationReads):
         result = need_text(body.result, "办理结果")
 
         with self.db.read() as s:
-            kind = Kind(find(s, ref).kind)
+            found = find(s, ref)
+            kind, number = Kind(found.kind), found.number
 
         def apply(row: Delegation, now: datetime) -> None:
             check_completable(Status(row.status), row.number)
@@ -294,8 +297,11 @@ class DelegationService(DelegationReads):
                 )
             add_entry(s, row, "completed", result, (actor.staff_id, actor.name), now)
 
+        rate = self.settings.rating_qr  # the 办结单's QR: rate this delegation once (R-E2)
+        link = rating_url(self.settings, "delegation", number) if rate else None
+
         def render(data: papers.DelegationPaper) -> bytes:
-            return papers.completion_pdf(data, result)
+            return papers.completion_pdf(replace(data, rating_url=link), result)
 
         printed = render if kind == Kind.DELEGATE else None
         return self._paper_change(ref, "delegation.completed", "completion", apply, printed, record)

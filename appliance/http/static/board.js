@@ -94,8 +94,7 @@
       } else {
         grid.replaceChildren(...staff.map(card));
       }
-      const now = new Date();
-      $("updated").textContent = pad2(now.getHours()) + ":" + pad2(now.getMinutes());
+      $("updated").textContent = window.Yz.hhmm(new Date());
       $("conn").hidden = true;
       document.body.dataset.ready = "1";
     } catch (err) {

@@ -13,9 +13,7 @@
   }
 
   function localToday() {
-    const d = new Date();
-    const pad = (n) => String(n).padStart(2, "0");
-    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+    return window.Yz.today(); // the station's date, not the phone's
   }
 
   function slotButton(slot) {

@@ -113,7 +113,7 @@
       return;
     }
     list.replaceChildren(...shown.map((c) => {
-      const li = el("li", { "data-number": c.number },
+      const li = el("li", { "data-number": c.number, class: c.active ? "active" : "" },
         el("span", { class: "r-number num", text: c.number }),
         el("span", { class: "r-window", text: "→ " + c.window_number + " 号窗口" }),
         el("span", { class: "r-time num", text: hhmm(c.at) }));

@@ -24,25 +24,45 @@
 
   // ---- categories -----------------------------------------------------------------------
 
-  function categoryButton(cat) {
+  // Each button says how many wait and which of its windows serve now (issue 16): a visitor
+  // should know before taking a number that a window is paused or nobody is at it.
+  function windowState(w) {
+    if (!w) return "";
+    if (w.paused) return "暂停";
+    if (w.staffed === false) return "无人值守";
+    return "";
+  }
+
+  function categoryButton(cat, waiting, windows) {
+    const serving = cat.windows.filter((n) => !windowState(windows.get(n)));
+    const notes = cat.windows
+      .map((n) => [n, windowState(windows.get(n))])
+      .filter(([, state]) => state)
+      .map(([n, state]) => n + " 号窗口" + state);
+    const line = serving.length
+      ? "办理窗口：" + windowsText(serving) + (notes.length ? "（" + notes.join("，") + "）" : "")
+      : "暂无窗口办理（" + (notes.join("，") || "未设窗口") + "）";
     return el("button", {
       type: "button",
-      class: "k-cat",
+      class: "k-cat" + (serving.length ? "" : " k-cat-idle"),
       "data-category": cat.prefix,
       onclick: () => issue(cat),
     },
     el("span", { class: "k-cat-prefix num", text: cat.prefix }),
     el("span", { class: "k-cat-name", text: cat.name }),
-    el("span", { class: "k-cat-windows", text: "办理窗口：" + windowsText(cat.windows) }));
+    el("span", { class: "k-cat-waiting", text: "等候 " + (waiting.get(cat.prefix) || 0) + " 人" }),
+    el("span", { class: "k-cat-windows", text: line }));
   }
 
   async function loadCategories() {
     try {
-      const cats = await getJson("/api/categories");
+      const [cats, snap] = await Promise.all([getJson("/api/categories"), getJson("/api/display")]);
+      const waiting = new Map((snap.categories || []).map((c) => [c.prefix, c.waiting]));
+      const windows = new Map((snap.windows || []).map((w) => [w.number, w]));
       if (cats.length === 0) {
         catsBox.replaceChildren(el("div", { class: "k-loading", text: "暂无可办理的业务，请咨询工作人员" }));
       } else {
-        catsBox.replaceChildren(...cats.map(categoryButton));
+        catsBox.replaceChildren(...cats.map((c) => categoryButton(c, waiting, windows)));
       }
       document.body.dataset.ready = "1";
     } catch (err) {

@@ -72,24 +72,50 @@
     return String(n).padStart(2, "0");
   }
 
-  /** "09:05" from an ISO timestamp, in the device's local time. */
+  // Times are the station's (its time zone comes from /station.js), never the browser's:
+  // a display PC or a visitor's phone may be set to another zone.
+  const TZ = window.YZ_TZ || "Asia/Shanghai";
+  const PARTS = new Intl.DateTimeFormat("en-US", {
+    timeZone: TZ, year: "numeric", month: "numeric", day: "numeric", weekday: "short",
+    hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
+  });
+  const DAY_INDEX = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+
+  /** The station-local fields of a Date: y, m (1–12), d, wd (0 = Sunday), H, M, S. */
+  function local(d) {
+    const p = {};
+    for (const part of PARTS.formatToParts(d)) p[part.type] = part.value;
+    return {
+      y: Number(p.year), m: Number(p.month), d: Number(p.day), wd: DAY_INDEX[p.weekday],
+      H: Number(p.hour) % 24, M: Number(p.minute), S: Number(p.second),
+    };
+  }
+
+  /** "09:05" from an ISO timestamp, in the station's time zone. */
   function hhmm(iso) {
-    const d = new Date(iso);
+    const d = iso instanceof Date ? iso : new Date(iso);
     if (Number.isNaN(d.getTime())) return "";
-    return pad2(d.getHours()) + ":" + pad2(d.getMinutes());
+    const t = local(d);
+    return pad2(t.H) + ":" + pad2(t.M);
+  }
+
+  /** "2026-11-23": the station's date today. */
+  function today() {
+    const t = local(new Date());
+    return t.y + "-" + pad2(t.m) + "-" + pad2(t.d);
   }
 
   function dateLine(d) {
-    return d.getFullYear() + "年" + (d.getMonth() + 1) + "月" + d.getDate() + "日 " +
-      WEEKDAYS[d.getDay()];
+    const t = local(d);
+    return t.y + "年" + t.m + "月" + t.d + "日 " + WEEKDAYS[t.wd];
   }
 
   /** Keep a clock (time node, optional date node) ticking every second. */
   function startClock(timeNode, dateNode) {
     function tick() {
       const d = new Date();
-      timeNode.textContent = pad2(d.getHours()) + ":" + pad2(d.getMinutes()) + ":" +
-        pad2(d.getSeconds());
+      const t = local(d);
+      timeNode.textContent = pad2(t.H) + ":" + pad2(t.M) + ":" + pad2(t.S);
       if (dateNode) dateNode.textContent = dateLine(d);
     }
     tick();
@@ -102,5 +128,5 @@
     return numbers.join("、") + " 号窗口";
   }
 
-  window.Yz = { YzError, el, getJson, postJson, hhmm, dateLine, startClock, windowsText };
+  window.Yz = { YzError, el, getJson, postJson, hhmm, today, dateLine, startClock, windowsText };
 })();

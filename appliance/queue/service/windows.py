@@ -235,21 +235,7 @@ class WindowService:
                         staffed=w.staff_id is not None,
                     )
                 )
-            recent = []
-            for ev in s.exec(
-                select(Event)
-                .where(col(Event.type).in_(["ticket.called", "ticket.recalled"]))
-                .order_by(col(Event.seq).desc())
-                .limit(self.settings.display_recent_calls)
-            ):
-                data = json.loads(ev.payload)
-                recent.append(
-                    DisplayCall(
-                        number=data["number"],
-                        window_number=int(data["window_number"]),
-                        at=ev.occurred_at,
-                    )
-                )
+            recent = self._recent_calls(s)
             counts = {c: n for c, n in _waiting_counts(s).items()}
             cats = [
                 DisplayCategory(prefix=c.prefix, name=c.name, waiting=counts.get(c.id, 0))
@@ -261,6 +247,9 @@ class WindowService:
             ]
             notices = [f"{w.number} 号窗口暂停服务：{w.pause_reason}" for w in windows if w.paused]
             fault = _device_fault(s)
+            speaker = s.get(DeviceStatus, "speaker")
+            if not fault and speaker is not None and speaker.state != "ready":
+                notices.append(f"{speaker.label or '语音叫号暂停'}，请留意屏幕叫号")
             if fault:
                 notices.append(fault)
                 issued = _recent_issued(s, self.clock.now() - timedelta(minutes=15))
@@ -274,6 +263,39 @@ class WindowService:
                 event_seq=_last_seq(s),
                 notices=notices,
             )
+
+    def _recent_calls(self, s: Session) -> list[DisplayCall]:
+        """最近叫号: each ticket once, at its latest call or recall, newest first; ``active``
+        while it is still called or served at that window (only those are highlighted)."""
+        wanted = self.settings.display_recent_calls
+        recent: list[DisplayCall] = []
+        seen: set[str] = set()
+        for ev in s.exec(
+            select(Event)
+            .where(col(Event.type).in_(["ticket.called", "ticket.recalled"]))
+            .order_by(col(Event.seq).desc())
+            .limit(wanted * 8)
+        ):
+            if ev.entity_id in seen:
+                continue
+            seen.add(ev.entity_id)
+            data = json.loads(ev.payload)
+            ticket = s.get(Ticket, ev.entity_id)
+            active = ticket is not None and ticket.status in (
+                TicketStatus.CALLED,
+                TicketStatus.SERVING,
+            )
+            recent.append(
+                DisplayCall(
+                    number=data["number"],
+                    window_number=int(data["window_number"]),
+                    at=ev.occurred_at,
+                    active=active,
+                )
+            )
+            if len(recent) == wanted:
+                break
+        return recent
 
 
 def _device_fault(s: Session) -> str:

@@ -5,7 +5,7 @@ names, the channels a rating may come from and the services that may be rated.
   are bad ratings (差评).
 * Dimensions (HLJ 9.3): 服务态度, 服务质量, 服务效率, 服务环境, each optionally scored 1–5.
 * A rating belongs to one finished service (``SubjectKind``): a ticket served at a window
-  (一次一评), a finished case (一事一评), later a completed delegation (帮代办, not yet used).
+  (一次一评), a finished case (一事一评), a completed delegation (帮代办).
   Each service is rated once; there is no rating before the service ends (事前评价, GD 5.9.3).
 * Channels (``Source``, HLJ 9.4): the window keypad, the window tablet or kiosk page, the QR
   link on the receipt or a case notice, an SMS reply, and the paper comment box transcribed
@@ -75,7 +75,7 @@ class SubjectKind(StrEnum):
 
     TICKET = "ticket"  # 一次一评: a ticket served at a window
     CASE = "case"  # 一事一评: a finished case
-    DELEGATION = "delegation"  # a completed 帮代办 delegation: the hook for later, unused yet
+    DELEGATION = "delegation"  # a completed 帮代办 delegation (rated by its link)
 
 
 SUBJECT_LABELS: dict[SubjectKind, str] = {

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from appliance.cases.tables import CaseRecord, CaseTransitionRecord
 from appliance.core.errors import NotAllowed, NotFound
 from appliance.core.text import NO_PHONE
+from appliance.delegation.service.store import rateable
 from appliance.queue.rules.tickets import TicketStatus
 from appliance.queue.tables import ServiceWindow, Ticket
 from appliance.ratings.rules.levels import FINISHED_CASE_STATES, SubjectKind
@@ -138,7 +139,24 @@ def subject_of(s: Session, kind: str, ref: str) -> Subject:
         return ticket_by_id(s, ref)
     if kind == SubjectKind.CASE:
         return case_by_number(s, ref)
-    raise NotAllowed("代办服务的评价尚未开放", "delegation_not_rateable")
+    if kind == SubjectKind.DELEGATION:
+        return delegation_by_ref(s, ref)
+    raise NotAllowed("无法识别要评价的服务", "unknown_service_kind")
+
+
+def delegation_by_ref(s: Session, ref: str) -> Subject:
+    """A 代办 (or 帮办) delegation: finished when it is completed (办结), rated once."""
+    d = rateable(s, ref)
+    return Subject(
+        kind=SubjectKind.DELEGATION,
+        id=d.id,
+        ref=d.ref,
+        label=d.label,
+        finished_at=d.finished_at,
+        staff_id=d.staff_id,
+        phone=d.phone,
+        named=True,
+    )
 
 
 def rating_of(s: Session, subject: Subject) -> Rating | None:

@@ -8,10 +8,15 @@ message naming the first problem.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import tempfile
+import zipfile
+from dataclasses import asdict, dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from appliance.catalogue.rules import CatalogueInvalid
+from appliance.catalogue.service.xlsx import read_xlsx_catalogue
 from appliance.core.errors import Invalid, NotFound
 from sync.county.models import Station
 from sync.county.reference import publish_table, upsert_reference
@@ -72,8 +77,26 @@ def _unique(ids: list[str], what: str, key: str) -> None:
         seen.add(rid)
 
 
+def xlsx_catalogue_rows(raw: bytes) -> dict[str, dict[str, Any]]:
+    """事项目录 from an XLSX workbook: the project's own layout (``yizhan catalogue template``)
+    or a provincial 实施清单 export, read through the documented column mapping
+    (``docs/catalogue.md``) and checked whole as a station import is."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "catalogue.xlsx"
+        path.write_bytes(raw)
+        try:
+            items, _ = read_xlsx_catalogue(path)
+        except CatalogueInvalid as exc:
+            raise Invalid(f"事项目录表格有误：{exc.message}", "bad_catalogue") from exc
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise Invalid("事项目录文件不是有效的 Excel（.xlsx）表格", "bad_xlsx") from exc
+    return {item.code: {**asdict(item), "id": item.code} for item in items}
+
+
 def catalogue_rows(raw: bytes) -> dict[str, dict[str, Any]]:
-    """事项目录: a list of objects, each with a unique ``id``."""
+    """事项目录: a list of objects, each with a unique ``id``; or an XLSX workbook."""
+    if raw[:2] == b"PK":  # a zip: an Excel workbook
+        return xlsx_catalogue_rows(raw)
     items = parse_json_list(raw, "事项目录")
     ids = [_text(item, "id", i, "事项目录") for i, item in enumerate(items, start=1)]
     _unique(ids, "事项目录", "id")
