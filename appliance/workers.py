@@ -6,7 +6,7 @@ import logging
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import text
 
@@ -27,11 +27,14 @@ BackgroundWorker = Callable[[Services, threading.Event], None]
 
 
 def absence_watch(services: Services, stop: threading.Event) -> None:
-    """Periodically raise alerts for pauses past the allowed absence (R-Q6)."""
+    """Periodically raise alerts for pauses past the allowed absence (R-Q6), and mark windows
+    whose clerk's session expired as unstaffed (issue 16, item 2)."""
     while not stop.wait(services.settings.alert_check_seconds):
         try:
             for alert in services.windows.check_absences():
                 log.warning("alert: %s", alert.message)
+            for number in services.staff.release_expired_windows():
+                log.info("window %s: the clerk's session expired, now unstaffed", number)
         except Exception:  # keep watching; the next round retries
             log.exception("absence check failed")
 
@@ -39,122 +42,81 @@ def absence_watch(services: Services, stop: threading.Event) -> None:
 FIRST_SWEEP_S = 10.0
 
 
-def case_sweep_watch(services: Services, stop: threading.Event) -> None:
-    """Server worker: sweep every ``case_sweep_seconds`` (0 = off) until ``stop``.
-
-    The first pass comes soon after start-up (at most ``FIRST_SWEEP_S``), so alerts and
-    auto-acceptances missed while the station was off are there when staff log in.
-    """
-    interval = services.settings.case_sweep_seconds
+def every(
+    interval: float, stop: threading.Event, what: str, step: Callable[[], Iterable[str]]
+) -> None:
+    """Run ``step`` every ``interval`` seconds (0 = off) until ``stop``; the first run soon
+    after start-up (at most ``FIRST_SWEEP_S``), so what was missed while the station was off
+    is there when staff log in. Each line ``step`` returns is logged; an error is logged and
+    the next round retries."""
     if interval <= 0:
         return
-    sweep = CaseSweep(services.db, services.settings, services.clock)
     wait = min(interval, FIRST_SWEEP_S)
     while not stop.wait(wait):
         wait = interval
         try:
-            report = sweep.run()
-        except Exception:  # keep sweeping; the next round retries
-            log.exception("case sweep failed")
+            lines = list(step())
+        except Exception:  # keep going; the next round retries
+            log.exception("%s failed", what)
             continue
-        for line in report.lines:
-            log.info("case sweep: %s %s", line.what, line.case_number)
+        for line in lines:
+            log.info("%s: %s", what, line)
+
+
+def case_sweep_watch(services: Services, stop: threading.Event) -> None:
+    """逾期视为受理, 容缺逾期, reminders, overdue (R-K2–R-K6), every ``case_sweep_seconds``."""
+    sweep = CaseSweep(services.db, services.settings, services.clock)
+
+    def step() -> Iterable[str]:
+        return (f"{line.what} {line.case_number}" for line in sweep.run().lines)
+
+    every(services.settings.case_sweep_seconds, stop, "case sweep", step)
 
 
 def consultation_watch(services: Services, stop: threading.Event) -> None:
-    """Server worker: alerts for consultations past their agreed reply date (R-C2), every
-    ``consultation_check_seconds`` (0 = off); the first check soon after start-up."""
-    interval = services.settings.consultation_check_seconds
-    if interval <= 0:
-        return
+    """Alerts for consultations past their agreed reply date (R-C2)."""
     sweep = ConsultationSweep(services.db, services.settings.timezone, services.clock)
-    wait = min(interval, FIRST_SWEEP_S)
-    while not stop.wait(wait):
-        wait = interval
-        try:
-            report = sweep.run()
-        except Exception:  # keep checking; the next round retries
-            log.exception("consultation check failed")
-            continue
-        for number in report.raised:
-            log.warning("alert: consultation %s is past its reply date", number)
+
+    def step() -> Iterable[str]:
+        return (f"alert: {n} is past its reply date" for n in sweep.run().raised)
+
+    every(services.settings.consultation_check_seconds, stop, "consultation check", step)
 
 
 def rating_watch(services: Services, stop: threading.Event) -> None:
-    """Server worker (``rating_sweep_seconds``, 0 = off): SMS rating replies, defaults for
-    services left unrated, overdue follow-ups (R-E2, R-E3)."""
-    interval = services.settings.rating_sweep_seconds
-    if interval <= 0:
-        return
+    """SMS rating replies, defaults for services left unrated, overdue follow-ups (R-E2, R-E3)."""
     sweep = RatingSweep(services.ratings, services.followups)
-    wait = min(interval, FIRST_SWEEP_S)
-    while not stop.wait(wait):
-        wait = interval
-        try:
-            report = sweep.run()
-        except Exception:  # keep sweeping; the next round retries
-            log.exception("rating sweep failed")
-            continue
-        for line in report.lines:
-            log.info("rating sweep: %s", line)
+    every(services.settings.rating_sweep_seconds, stop, "rating sweep", lambda: sweep.run().lines)
 
 
 def archive_watch(services: Services, stop: threading.Event) -> None:
-    """Server worker: build due archive packages and alert on late ones (R-A1), every
-    ``archive_sweep_seconds`` (0 = off); the first pass soon after start-up."""
-    interval = services.settings.archive_sweep_seconds
-    if interval <= 0:
-        return
-    wait = min(interval, FIRST_SWEEP_S)
-    while not stop.wait(wait):
-        wait = interval
-        try:
-            report = archive_pass(services.archives)
-        except Exception:  # keep filing; the next pass retries
-            log.exception("archive pass failed")
-            continue
-        for number in report.built:
-            log.info("archive package built: %s", number)
-        for line in report.failed:
-            log.warning("archive package not built: %s", line)
+    """Build due archive packages and alert on late ones (R-A1)."""
+
+    def step() -> Iterable[str]:
+        report = archive_pass(services.archives)
+        return [*(f"built {n}" for n in report.built), *(f"not built: {x}" for x in report.failed)]
+
+    every(services.settings.archive_sweep_seconds, stop, "archive pass", step)
 
 
 def desk_watch(services: Services, stop: threading.Event) -> None:
-    """Server worker: alerts for complex "办不成事" entries past their 5 working days (R-P1),
-    every ``desk_check_seconds`` (0 = off); the first check soon after start-up."""
-    interval = services.settings.desk_check_seconds
-    if interval <= 0:
-        return
+    """Alerts for complex "办不成事" entries past their 5 working days (R-P1)."""
     sweep = DeskSweep(services.db, services.settings.timezone, services.clock)
-    wait = min(interval, FIRST_SWEEP_S)
-    while not stop.wait(wait):
-        wait = interval
-        try:
-            report = sweep.run()
-        except Exception:  # keep checking; the next round retries
-            log.exception("desk check failed")
-            continue
-        for number in report.raised:
-            log.warning("alert: 办不成事 %s is past its 5 working days", number)
+
+    def step() -> Iterable[str]:
+        return (f"alert: {n} is past its 5 working days" for n in sweep.run().raised)
+
+    every(services.settings.desk_check_seconds, stop, "desk check", step)
 
 
 def appointment_watch(services: Services, stop: threading.Event) -> None:
-    """Server worker: forfeit missed appointments and queue the reminders of the day before
-    (R-Q7), every ``appointment_sweep_seconds`` (0 = off); the first pass soon after start-up."""
-    interval = services.settings.appointment_sweep_seconds
-    if interval <= 0:
-        return
+    """Forfeit missed appointments and queue the reminders of the day before (R-Q7)."""
     sweep = AppointmentSweep(services.db, services.settings, services.clock)
-    wait = min(interval, FIRST_SWEEP_S)
-    while not stop.wait(wait):
-        wait = interval
-        try:
-            report = sweep.run()
-        except Exception:  # keep sweeping; the next round retries
-            log.exception("appointment sweep failed")
-            continue
-        for number in report.forfeited:
-            log.info("appointment forfeited: %s", number)
+
+    def step() -> Iterable[str]:
+        return (f"forfeited {n}" for n in sweep.run().forfeited)
+
+    every(services.settings.appointment_sweep_seconds, stop, "appointment sweep", step)
 
 
 def server_alive(services: Services, timeout: float = 5.0) -> bool:

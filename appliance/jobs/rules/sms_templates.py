@@ -35,6 +35,9 @@ PLACEHOLDERS = {
 DEFAULT_TEMPLATES: dict[str, str] = {
     "ticket_issued": "【{station}】您已取号 {number}（{category}），前面还有 {ahead} 人，"
     "预计等候约 {wait} 分钟，请留意叫号。",
+    # issue 16: nobody is at a window of the category, so no wait is promised (0021_truth)
+    "ticket_issued_unstaffed": "【{station}】您已取号 {number}（{category}），前面还有 {ahead} "
+    "人。目前暂无工作人员在窗口办理此类业务，等候时间无法估计，请咨询引导台。",
     "queue_near": "【{station}】{number} 号，前面还有 {ahead} 人，请尽快回到大厅等候叫号。",
     "ticket_called": "【{station}】请 {number} 号到 {window} 号窗口办理。",
     # 办不成事 and complaints (R-P1, R-P2): seeded by migration 0012_complaints; they never
@@ -56,6 +59,7 @@ DEFAULT_TEMPLATES: dict[str, str] = {
 
 TEMPLATE_LABELS = {
     "ticket_issued": "取号成功",
+    "ticket_issued_unstaffed": "取号成功（无人值守）",
     "queue_near": "即将叫到",
     "ticket_called": "叫号",
     "case_accepted": "办件受理",

@@ -49,7 +49,8 @@ def on_issued(
         lease(s, job, PRINT_JOBS, now, lease_s)
     if t.phone:
         values = _values(settings, t, view.category_name, ahead=t.people_ahead, wait=t.est_wait_min)
-        queue_sms(s, "ticket_issued", t.phone, values, now, ticket_id=t.id)
+        kind = "ticket_issued_unstaffed" if view.unstaffed else "ticket_issued"
+        queue_sms(s, kind, t.phone, values, now, ticket_id=t.id)
         if t.people_ahead <= settings.sms_notify_ahead:
             t.near_notified = True  # already told how many are ahead
             s.add(t)

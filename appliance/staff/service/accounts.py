@@ -17,7 +17,7 @@ from appliance.settings import Settings
 from appliance.staff.rules import ON_SITE, shown_whereabouts
 from appliance.staff.schemas import BoardEntry, LoginResult, StaffView
 from appliance.staff.service.login import LoginGate, hash_pin, open_session, token_hash
-from appliance.staff.service.staffing import leave_windows, staff_window
+from appliance.staff.service.staffing import leave_windows, release_expired, staff_window
 from appliance.staff.tables import Attendance, Staff, StaffSession
 
 __all__ = ["WHEREABOUTS", "StaffService", "bearer_token", "hash_pin"]
@@ -280,3 +280,14 @@ class StaffService:
                 )
                 for st in rows
             ]
+
+    def release_expired_windows(self) -> list[int]:
+        """窗口值守: a window whose clerk's sessions all expired shows 无人值守 again; one
+        transaction with a ``window.unstaffed`` event per window (issue 16, item 2)."""
+        now = self.clock.now()
+        with self.db.write() as s:
+            released = release_expired(s, now)
+            for window_id, number in released:
+                payload = {"number": number, "reason": "session_expired"}
+                append_event(s, "window.unstaffed", "window", window_id, payload, now)
+        return [number for _, number in released]

@@ -41,3 +41,22 @@ def leave_windows(s: Session, staff_id: str, now: datetime) -> None:
     for win in s.exec(select(ServiceWindow).where(ServiceWindow.staff_id == staff_id)):
         win.staff_id = None
         s.add(win)
+
+
+def release_expired(s: Session, now: datetime) -> list[tuple[str, int]]:
+    """Windows whose clerk's every session has expired (12 h without a logout) are no longer
+    staffed; returns their (id, number). The server's watch calls this every few seconds."""
+    released: list[tuple[str, int]] = []
+    for win in s.exec(select(ServiceWindow).where(col(ServiceWindow.staff_id).is_not(None))):
+        live = s.exec(
+            select(StaffSession.token_hash).where(
+                StaffSession.staff_id == win.staff_id,
+                col(StaffSession.revoked_at).is_(None),
+                col(StaffSession.expires_at) > now,
+            )
+        ).first()
+        if live is None:
+            win.staff_id = None
+            s.add(win)
+            released.append((win.id, win.number))
+    return released

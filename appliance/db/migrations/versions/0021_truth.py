@@ -1,4 +1,5 @@
-"""SMS template for a 办结期限 moved by the holiday recompute (issue 16, item 3)
+"""SMS templates for a 办结期限 moved by the holiday recompute (issue 16, item 3) and for a
+ticket of a category nobody is serving (item 2: no wait is promised)
 
 Revision ID: 0021_truth
 Revises: 0019_faults
@@ -21,6 +22,8 @@ depends_on = None
 # Literal body, as of this revision (``TEMPLATE_LABELS`` in
 # ``appliance/jobs/rules/sms_templates.py`` names it).
 TEMPLATES = {
+    "ticket_issued_unstaffed": "【{station}】您已取号 {number}（{category}），前面还有 {ahead} "
+    "人。目前暂无工作人员在窗口办理此类业务，等候时间无法估计，请咨询引导台。",
     "case_deadline_changed": "【{station}】您申请的“{item}”（办件编号 {case}）的办结期限"
     "按节假日安排调整为{deadline}，请以此为准，原暂定日期作废。",
 }
