@@ -37,6 +37,7 @@ def make_station(tmp_path: Path, **overrides: object) -> Station:
     overrides.setdefault("case_sweep_seconds", 0)
     overrides.setdefault("archive_sweep_seconds", 0)  # likewise the archive pass
     overrides.setdefault("fault_check_seconds", 0)  # and the automatic fault entries
+    overrides.setdefault("appointment_sweep_seconds", 0)  # and reminders and forfeits
     overrides.setdefault("device_key", TEST_DEVICE_KEY)
     settings = load_settings(env={}, data_dir=str(tmp_path), printer_backend="none", **overrides)
     tmp_path.mkdir(parents=True, exist_ok=True)
