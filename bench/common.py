@@ -102,7 +102,7 @@ class ServerProcess:
             raise RuntimeError("server not started")
         return self.proc.pid
 
-    def start(self, timeout: float = 30.0) -> float:
+    def start(self, timeout: float = 90.0) -> float:
         """Spawn the server and wait for ``/api/health``; returns the seconds that took."""
         if self.proc is not None and self.proc.poll() is None:
             raise RuntimeError("server already running")

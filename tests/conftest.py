@@ -67,7 +67,7 @@ def live_server(station: Station) -> Iterator[LiveServer]:
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 60  # generous: a loaded CI machine
     while not server.started:
         if time.monotonic() > deadline:
             raise RuntimeError("live server did not start")

@@ -10,7 +10,14 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from appliance.jobs.schemas import PrintJobView, SmsView, TemplateIn, TemplateView
-from appliance.queue.schemas import CategoryIn, CategoryInfo, WindowIn, WindowInfo
+from appliance.queue.schemas import (
+    CategoryEdit,
+    CategoryIn,
+    CategoryInfo,
+    WindowEdit,
+    WindowIn,
+    WindowInfo,
+)
 from appliance.staff.schemas import StaffIn, StaffView
 from tui.api_client import StationApi
 
@@ -40,11 +47,18 @@ class AdminCalls:
     async def add_category(self, body: CategoryIn) -> CategoryInfo:
         return await self._typed("POST", "/api/categories", CategoryInfo, body)
 
+    async def edit_category(self, category_id: str, body: CategoryEdit) -> CategoryInfo:
+        path = f"/api/categories/{quote(category_id)}"
+        return await self._typed("PUT", path, CategoryInfo, body)
+
     async def window_list(self) -> list[WindowInfo]:
         return await self._typed("GET", "/api/windows", list[WindowInfo])
 
     async def add_window(self, body: WindowIn) -> WindowInfo:
         return await self._typed("POST", "/api/windows", WindowInfo, body)
+
+    async def edit_window(self, window_id: str, body: WindowEdit) -> WindowInfo:
+        return await self._typed("PUT", f"/api/windows/{quote(window_id)}", WindowInfo, body)
 
     # ---- SMS templates (短信模板) ----------------------------------------------------------
     async def sms_templates(self) -> list[TemplateView]:

@@ -49,8 +49,12 @@ from tui.ledgers_api import LedgerCalls  # ---- 首问, 咨询, 知识库 (R-C1�
 from tui.ratings_api import RatingCalls  # ---- ratings: 差评回访, 意见箱 (R-E2, R-E3)
 
 T = TypeVar("T")
-DEFAULT_TIMEOUT = 3.0
+# Connecting fails fast (the server is on the same device or the station's LAN); an answer
+# may take longer on a loaded Pi writing to its SD card with synchronous=FULL, and a slow
+# answer is not "offline".
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=3.0)
 OFFLINE_MESSAGE = "无法连接服务器，请检查网络，系统会自动重试"
+SLOW_MESSAGE = "服务器响应超时，操作可能已经完成，请稍后按 r 刷新查看"
 
 
 class ApiError(Exception):
@@ -102,7 +106,7 @@ class StationApi(  # ---- see the mixins
         *,
         client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
     ) -> None:
         self.token: str | None = None
         self._client = client or httpx.AsyncClient(
@@ -121,6 +125,8 @@ class StationApi(  # ---- see the mixins
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         try:
             response = await self._client.request(method, path, json=body, headers=headers)
+        except (httpx.ReadTimeout, httpx.WriteTimeout) as exc:
+            raise Offline(SLOW_MESSAGE) from exc
         except httpx.TransportError as exc:
             raise Offline() from exc
         if not response.is_success:
@@ -350,6 +356,8 @@ class StationApi(  # ---- see the mixins
         path = f"/api/{ledger}/export.{fmt}?{query}"
         try:
             response = await self._client.get(path, headers=headers)
+        except (httpx.ReadTimeout, httpx.WriteTimeout) as exc:
+            raise Offline(SLOW_MESSAGE) from exc
         except httpx.TransportError as exc:
             raise Offline() from exc
         if not response.is_success:

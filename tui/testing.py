@@ -19,7 +19,8 @@ from textual.widgets import Static
 from tui.app import YizhanApp
 from tui.queue_widgets import CategoryTable, NoShowTable
 
-DEFAULT_TIMEOUT = 10.0
+# generous: a loaded CI machine may take seconds per request; a passing wait costs nothing
+DEFAULT_TIMEOUT = 30.0
 TEST_SIZE = (100, 30)
 
 

@@ -7,7 +7,7 @@ Pure: no storage, no I/O. The service feeds plain values in and writes what come
   ``retention`` per item; an item that does not say gets :data:`DEFAULT_RETENTION` by its
   事项类型 (the documented mapping below), and an item no longer in the catalogue 30年.
 - **Archive number (档号).** ``<station>-<year>-<retention code>-<case date>-<seq>``, e.g.
-  ``DEMO01-2026-D30-20261123-0007``: the station code (全宗), the year the case finished
+  ``YZ0001-2026-D30-20261123-0007``: the station code (全宗), the year the case finished
   (归档年度), the retention code (Y 永久, D30 定期30年, D10 定期10年, as DA/T 22 writes them)
   and the system's case sequence (HN-5 7.2.4: 由系统自动生成的事项办理顺序号为文档编号).
 - **Deadline (归档期限).** Due one calendar month after completion (HN-5 7.3.2.2); the day
@@ -158,6 +158,8 @@ NOTICE_SECTIONS: dict[str, Section] = {
     "tolerant_commitment": Section.APPLICATION,
     "inform_commitment": Section.APPLICATION,
     "acceptance": Section.PROCESS,
+    "acceptance_reissued": Section.PROCESS,
+    "extension_reissued": Section.PROCESS,
     "correction": Section.PROCESS,
     "extension": Section.PROCESS,
     "handover": Section.PROCESS,

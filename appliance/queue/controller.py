@@ -10,7 +10,7 @@ from typing import Any
 
 import anyio
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.response import ServerSentEvent, ServerSentEventMessage
@@ -33,6 +33,7 @@ from appliance.queue.schemas import (
     ButtonPressIn,
     ButtonTicket,
     CallTicketIn,
+    CategoryEdit,
     CategoryIn,
     CategoryInfo,
     DisplaySnapshot,
@@ -42,6 +43,7 @@ from appliance.queue.schemas import (
     QueueSnapshot,
     TicketView,
     TransferIn,
+    WindowEdit,
     WindowIn,
     WindowInfo,
     WindowState,
@@ -186,6 +188,15 @@ class StationController(Controller):
     ) -> CategoryInfo:
         return config.add_category(data.prefix, data.name, data.prior_minutes)
 
+    @put("/categories/{ref:str}", opt=MANAGER, sync_to_thread=True)
+    def edit_category(
+        self,
+        ref: FromPath[str],
+        data: JSONBody[CategoryEdit],
+        config: NamedDependency[StationConfigService],
+    ) -> CategoryInfo:
+        return config.edit_category(ref, data.name, data.prior_minutes)
+
     @get("/windows", opt=PUBLIC, sync_to_thread=True)
     def windows(self, config: NamedDependency[StationConfigService]) -> list[WindowInfo]:
         return config.windows()
@@ -195,6 +206,15 @@ class StationController(Controller):
         self, data: JSONBody[WindowIn], config: NamedDependency[StationConfigService]
     ) -> WindowInfo:
         return config.add_window(data.number, data.name, data.categories)
+
+    @put("/windows/{ref:str}", opt=MANAGER, sync_to_thread=True)
+    def edit_window(
+        self,
+        ref: FromPath[str],
+        data: JSONBody[WindowEdit],
+        config: NamedDependency[StationConfigService],
+    ) -> WindowInfo:
+        return config.edit_window(ref, data.name, data.categories)
 
 
 def _json_default(value: Any) -> str:

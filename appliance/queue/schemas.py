@@ -82,6 +82,24 @@ class WindowIn(msgspec.Struct, frozen=True, kw_only=True):
     )
 
 
+class CategoryEdit(msgspec.Struct, frozen=True, kw_only=True):
+    """修改业务类别: the name and the preset minutes (the letter never changes: today's
+    numbers start with it)."""
+
+    name: ShortText
+    prior_minutes: Annotated[float, msgspec.Meta(ge=0.5, le=480)] | None = None
+
+
+class WindowEdit(msgspec.Struct, frozen=True, kw_only=True):
+    """修改窗口: its name and the categories it serves (the number is wired to the keypad
+    and the display, so it stays)."""
+
+    name: ShortText = ""
+    categories: Annotated[list[Code], msgspec.Meta(max_length=MAX_CATEGORIES)] = msgspec.field(
+        default_factory=list
+    )
+
+
 # ---- answers --------------------------------------------------------------------------------
 
 

@@ -9,13 +9,16 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from litestar.testing import TestClient
 
+from appliance.calendar.rules import CalendarEntry
+from appliance.calendar.service import CalendarService
+from appliance.cases.service.sweep import CaseSweep
 from tests.cases.notice_support import PROVISIONAL, Desk, assert_has
 from tests.support.fingerprint import fingerprint
 from tests.support.station import Station
@@ -90,3 +93,26 @@ def test_correction_deadline_on_a_sunday_moves_to_monday_r_k2(desk: Desk) -> Non
     [sms] = desk.sms("case_correction")
     assert "2026年12月14日" in sms and "12月13日" not in sms
     assert_has(desk.pdf_text(number, "correction"), "2026年12月14日")
+
+
+def test_a_moved_date_reissues_the_extension_notice_that_gave_it_r_k3(desk: Desk) -> None:
+    """Issue 16, item 3: the applicant's date came from the 延期告知书, so the reissue after
+    the holiday recompute is a 延期告知书 with the new date, not a 受理通知书."""
+    desk.station.clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=TZ))
+    desk = Desk(desk.client, desk.station)
+    number = desk.open()
+    desk.act(number, "accept")  # due 2026-12-22 (firm)
+    desk.act(number, "extend", as_head=True, days=10, reason="需县民政局核对")  # 2027-01-05 暂定
+    services = desk.station.services
+    CalendarService(services.db, desk.station.clock).replace(
+        [CalendarEntry(date(2027, 1, 1), "holiday", "元旦")], {2027}, "import"
+    )
+    CaseSweep(services.db, desk.station.settings, desk.station.clock).run()
+    kinds = {n.kind: n.title for n in desk.notices(number)}
+    assert kinds["extension_reissued"] == "延期告知书（办结期限调整后重新出具）"
+    assert "acceptance_reissued" not in kinds
+    content = desk.pdf_text(number, "extension_reissued")
+    assert_has(content, "延期告知书", "需县民政局核对", "2027年1月6日前", "2026年12月22日")
+    assert "暂定" not in content
+    [moved] = desk.sms("case_deadline_changed")
+    assert "2027年1月6日" in moved

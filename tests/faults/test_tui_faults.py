@@ -38,7 +38,7 @@ async def test_a_fault_is_recorded_handled_and_closed_r_i1(live_server: LiveServ
         await wait_for(pilot, lambda: showing(app, FaultListScreen))
         ledger = app.screen
         assert isinstance(ledger, FaultListScreen)
-        await wait_for(pilot, lambda: ledger.faults == [])
+        await wait_for(pilot, lambda: ledger.entries == [])
         await pilot.press("n")
         await wait_for(pilot, lambda: showing(app, FaultFormScreen))
         await type_text(pilot, "受理系统无法登录")
@@ -80,9 +80,9 @@ async def test_a_fault_is_recorded_handled_and_closed_r_i1(live_server: LiveServ
 
         await pilot.press("escape")
         await wait_for(pilot, lambda: showing(app, FaultListScreen))
-        await wait_for(pilot, lambda: ledger.faults == [])  # nothing open
+        await wait_for(pilot, lambda: ledger.entries == [])  # nothing open
         await pilot.press("a")
-        await wait_for(pilot, lambda: ledger.show_all and len(ledger.faults or []) == 1)
+        await wait_for(pilot, lambda: ledger.show_all and len(ledger.entries or []) == 1)
         row = [str(c) for c in ledger.query_one(LedgerTable).get_row_at(0)]
         assert row[2] == "II级" and row[6] == "已处理"
 

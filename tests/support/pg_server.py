@@ -108,7 +108,7 @@ class PgServer:
             "30",
             "start",
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # generous: a loaded CI machine
         while True:
             try:
                 psycopg.connect(self.dsn(), connect_timeout=2).close()

@@ -113,9 +113,10 @@ class Kiosk:
             return False
         return self.procs["sway"].poll() is None
 
-    def start_tui(self, server_url: str) -> None:
+    def start_tui(self, server_url: str, foot_ini: Path | None = None) -> None:
         cmd = [sys.executable, "-m", "yizhan.cli", "tui"]
-        foot = ["foot", f"--config={ETC / 'foot' / 'foot.ini'}", "--app-id=yizhan-tui", *cmd]
+        ini = foot_ini or ETC / "foot" / "foot.ini"
+        foot = ["foot", f"--config={ini}", "--app-id=yizhan-tui", *cmd]
         env = {
             "YIZHAN_SERVER_URL": server_url,
             "PYTHONPATH": str(ROOT),

@@ -112,6 +112,47 @@ async def test_head_adds_a_category_and_a_window(live_server: LiveServer) -> Non
         assert any(w.number == 3 for w in windows)
 
 
+async def test_head_edits_a_category_and_a_window(live_server: LiveServer) -> None:
+    """Issue 16, item 8: the head changes, not only adds: the dialog shows today's values."""
+    config = live_server.station.services.config
+    app = terminal_app(live_server.url, live_server.station.clock.now)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_logged_in(pilot, *MANAGER)
+        await open_from_menu(pilot, "c", StationAdminScreen)
+        table = app.screen.query_one(LedgerTable)
+        table.move_cursor(row=[r.startswith("业务类别 A") for r in rows(app)].index(True))
+        await pilot.press("e")
+        await wait_for(pilot, lambda: focused(app, "step-name"))
+        field = app.screen.query_one("#step-name", Input)
+        assert field.value == "综合受理"
+        field.value = "综合窗口受理"
+        await pilot.press("enter", "enter")
+        await wait_for(pilot, lambda: any("综合窗口受理" in r for r in rows(app)))
+        assert next(c for c in config.categories() if c.prefix == "A").name == "综合窗口受理"
+
+        served = next(w for w in config.windows() if w.number == 1).category_prefixes
+        table = app.screen.query_one(LedgerTable)
+        table.move_cursor(row=[r.startswith("窗口 1 号") for r in rows(app)].index(True))
+        await pilot.press("e")
+        await wait_for(pilot, lambda: focused(app, "step-name"))
+        await pilot.press("enter")
+        letters = app.screen.query_one("#step-categories", Input)
+        letters.value = "A B Z"  # Z does not exist: said, nothing changed
+        await pilot.press("enter")
+        error = "没有这些业务类别：Z"
+        await wait_for(pilot, lambda: error in text_of(app.screen.query_one("#admin-error")))
+        assert next(w for w in config.windows() if w.number == 1).category_prefixes == served
+        await pilot.press("e")
+        await wait_for(pilot, lambda: focused(app, "step-name"))
+        await pilot.press("enter")
+        app.screen.query_one("#step-categories", Input).value = "C"
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: any(r.startswith("窗口 1 号") and " C " in r for r in rows(app))
+        )
+        assert next(w for w in config.windows() if w.number == 1).category_prefixes == ["C"]
+
+
 async def test_head_edits_an_sms_template(live_server: LiveServer) -> None:
     sms = live_server.station.services.sms
     first = sms.templates()[0]

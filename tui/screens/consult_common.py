@@ -103,11 +103,16 @@ class LedgerTable(DataTable[Text]):
         self.ids: list[str] = []
 
     def fill(self, rows: list[tuple[str, tuple[Text | str, ...]]]) -> None:
+        """Show ``rows``; the cursor stays on the record it was on (a reload after a dialog
+        must not move the clerk's selection to the top)."""
+        keep = self.selected
         self.clear()
         self.ids = []
         for key, cells in rows:
             self.add_row(*(c if isinstance(c, Text) else Text(c) for c in cells), key=key)
             self.ids.append(key)
+        if keep in self.ids:
+            self.move_cursor(row=self.ids.index(keep))
 
     @property
     def selected(self) -> str | None:

@@ -28,6 +28,7 @@ class Line:
     label: str
     placeholder: str = ""
     required: bool = True
+    value: str = ""  # what the line shows first (editing an existing record)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class StepDialog(Dialog[dict[str, str]]):
                 )
             for line in self.lines:
                 yield Label(line.label + "：")
-                yield Input(placeholder=line.placeholder, id=f"step-{line.key}")
+                yield Input(line.value, placeholder=line.placeholder, id=f"step-{line.key}")
             yield Static("", classes="dialog-error")
             yield Static("Enter 下一项 / 确定 · ←/→ 选择 · Esc 取消", classes="dialog-hint")
 

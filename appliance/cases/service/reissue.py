@@ -1,9 +1,11 @@
-"""Reissue the 受理通知书 when the holiday recompute moves a 办结期限 (issue 16, item 3).
+"""Reissue the notice that gave the 办结期限 when the holiday recompute moves it (issue 16,
+item 3).
 
 The applicant holds a notice with a provisional date; once the county's calendar covers the
-year and the date moves, the sweep keeps and prints a new 受理通知书 with the new date
-(kind ``acceptance_reissued``, filed under the case's last decision) and sends the
-``case_deadline_changed`` SMS in the same transaction.
+year and the date moves, the sweep keeps and prints that notice again with the new date,
+filed under the case's last decision, and sends the ``case_deadline_changed`` SMS in the
+same transaction. The date came from the 延期告知书 when the case was extended (kind
+``extension_reissued``), else from the 受理通知书 (kind ``acceptance_reissued``).
 """
 
 from __future__ import annotations
@@ -31,20 +33,27 @@ from appliance.jobs.service.sms import queue_sms
 from appliance.settings import Settings
 
 KIND = "acceptance_reissued"
+EXTENSION_KIND = "extension_reissued"
 TITLE_SUFFIX = "（办结期限调整后重新出具）"
 
 
 def prepare_reissue(
     s: Session, row: CaseRecord, settings: Settings, cal: WorkingDays, now: datetime, tz: tzinfo
 ) -> tuple[int, list[tuple[IssuedNotice, bytes]]]:
-    """(seq, rendered) of the new 受理通知书 of ``row`` (read in ``s``), rendered
-    outside the write lock."""
+    """(seq, rendered) of the new 受理通知书 or 延期告知书 of ``row`` (read in ``s``),
+    rendered outside the write lock."""
     case = decode_case(row.data)
     today = now.astimezone(tz).date()
     receiver = receiver_for(s, fallback_staff_id=row.staff_id)
     ctx = NoticeContext(settings, receiver, today, cal, item_forms(s, row.item_code))
-    issued = _issue(KIND_OF[Notice.ACCEPTANCE], BUILDERS[Notice.ACCEPTANCE](ctx, case, case))
-    issued = replace(issued, kind=KIND, title=issued.title + TITLE_SUFFIX)
+    if case.extensions:  # the date the applicant holds is the 延期告知书's
+        before = replace(case, extensions=case.extensions[:-1])
+        data = BUILDERS[Notice.EXTENSION](ctx, before, case)
+        issued = replace(_issue(KIND_OF[Notice.EXTENSION], data), kind=EXTENSION_KIND)
+    else:
+        data = BUILDERS[Notice.ACCEPTANCE](ctx, case, case)
+        issued = replace(_issue(KIND_OF[Notice.ACCEPTANCE], data), kind=KIND)
+    issued = replace(issued, title=issued.title + TITLE_SUFFIX)
     linked = with_query_link([issued], settings, row.case_number, row.query_token)
     return len(case.history), render(linked)
 

@@ -168,6 +168,16 @@ def choose_next(
     return best[1] if best else None
 
 
+def queue_time(now: datetime, latest_waiting: datetime | None) -> datetime:
+    """Where a new ticket joins: at ``now``, but never ahead of a ticket already waiting.
+
+    The wall clock may be set back (no RTC on a Pi, a correction from the county); calling
+    order must still follow issue order, so queue times only move forward (R-N2)."""
+    if latest_waiting is None or now > latest_waiting:
+        return now
+    return latest_waiting + timedelta(microseconds=1)
+
+
 def rejoin_queue_at(
     rule: str, after: int, now: datetime, waiting_queue_ats: Sequence[datetime]
 ) -> datetime:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -81,6 +83,13 @@ def waiting_candidates(s: Session, category_ids: list[str], window_id: str) -> l
         Candidate(t.id, t.category_id, Priority(t.priority), t.queue_at, t.target_window_id)
         for t in rows
     ]
+
+
+def latest_waiting_queue_at(s: Session) -> datetime | None:
+    """The latest queue time of any waiting ticket (new tickets never join ahead of it)."""
+    return s.exec(
+        select(func.max(Ticket.queue_at)).where(Ticket.status == TicketStatus.WAITING)
+    ).one()
 
 
 def count_waiting(s: Session, category_id: str, priority_only: bool = False) -> int:

@@ -161,7 +161,7 @@ class QueueService(ServingActions):
             number=rules.format_number(cat.prefix, seq),
             source=src,
             priority=prio,
-            queue_at=now,
+            queue_at=rules.queue_time(now, repo.latest_waiting_queue_at(s)),
             issued_at=now,
             issued_by=issued_by,
             phone=phone,
