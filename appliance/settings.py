@@ -29,7 +29,7 @@ class Settings:
     database_url: str = _f(
         "", "SQLAlchemy URL of the station database; empty means SQLite at DATA_DIR/station.db."
     )
-    station_code: str = _f("DEMO01", "Station code issued by the county (站点编码).")
+    station_code: str = _f("YZ0001", "Station code issued by the county (站点编码).")
     station_name: str = _f("示范村便民服务站", "Station name printed on tickets and pages.")
     timezone: str = _f("Asia/Shanghai", "IANA time zone of the station; business days follow it.")
     open_time: str = _f("08:30", "Daily opening time, HH:MM local.")
@@ -311,6 +311,12 @@ class Settings:
     )
     region_code: str = _f("", "行政区划代码 (6 digits) written into archive packages (R-A3).")
     archive_sweep_seconds: float = _f(600.0, "Seconds between archive passes (R-A1; 0 = never).")
+    county_update_pubkey: str = _f(
+        "", "Base64 Ed25519 key that signs update bundles; empty: the county key from enrolment."
+    )
+    releases_dir: str = _f(
+        "/opt/yizhan/releases", "`yizhan upgrade` installs <dir>/<version>/, links <dir>/current."
+    )
 
     @property
     def data_path(self) -> Path:

@@ -227,7 +227,7 @@ def add_filler(
         who = clerk if i % 3 == 0 else colleague
         recent = i >= count - 60  # the colleague's share of the last 60 rows: ~40 open
         tpl = rng.choice(still_open if (who == colleague and recent) else finished)
-        number = f"DEMO01-{day:%Y%m%d}-{seq:04d}"
+        number = f"YZ0001-{day:%Y%m%d}-{seq:04d}"
         at = _db_time(datetime(day.year, day.month, day.day, 2, tzinfo=UTC))
         row = dict(tpl)
         row.update(

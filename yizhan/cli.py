@@ -14,6 +14,11 @@ from collections.abc import Sequence
 from appliance.settings import Settings, load_settings
 from appliance.settings_doc import settings_markdown
 
+# httpx imports its own command-line client (click, rich.syntax, pygments) unless that module
+# cannot be imported. No yizhan process runs it; skipping it saves the hardware service and
+# the staff terminal 3-5 MB each (R-N4: a 512 MB Pi Zero 2 W; bench/memory.py).
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
 
 def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(getattr(args, "config", None))
@@ -21,8 +26,10 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from appliance.db.migrate import upgrade
+    from yizhan.upgrade import recover_upgrade
 
     settings = _settings(args)
+    recover_upgrade(settings)  # an upgrade the power cut short is undone first (R-N2)
     upgrade(settings.sqlalchemy_url, args.revision)
     print(f"数据库已升级到 {args.revision}：{settings.sqlalchemy_url}")
     if not settings.device_key:  # setup makes the station's own device key (R-I3)
@@ -101,6 +108,9 @@ def _trusted_start(settings: Settings, host: str, port: int) -> bool:
     recovered = recover_interrupted_restore(settings.data_path)
     if recovered:
         logging.getLogger("yizhan.server").warning("%s", recovered)
+    from yizhan.upgrade import recover_upgrade
+
+    recover_upgrade(settings)
     db = Database(settings.sqlalchemy_url)
     guard = ClockGuard(db, settings, SystemClock(), SystemTimeSetter(settings.clock_set_command))
     try:
@@ -369,6 +379,9 @@ def build_parser() -> argparse.ArgumentParser:
     from yizhan.provision_file import add_provision_command
 
     add_provision_command(sub)
+    from yizhan.upgrade import add_upgrade_command
+
+    add_upgrade_command(sub)
 
     sub.add_parser("settings-doc", help="print docs/settings.md").set_defaults(
         func=cmd_settings_doc

@@ -17,7 +17,7 @@ TREES = ("case-notices", "keys", "sync")
 
 
 def generation_name(station_code: str, at: datetime) -> str:
-    """``yizhan-DEMO01-20261123-090000``: sorts by time within one station."""
+    """``yizhan-YZ0001-20261123-090000``: sorts by time within one station."""
     code = re.sub(r"[^A-Za-z0-9_-]", "_", station_code) or "station"
     return f"{PREFIX}{code}-{at.strftime('%Y%m%d-%H%M%S')}"
 

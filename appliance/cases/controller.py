@@ -153,7 +153,7 @@ class CaseQueryController(Controller):
         request: Request[Any, Any, Any],
         case_query: NamedDependency[CaseQueryService],
     ) -> Response[PublicCaseView]:
-        """办件进度: ``{"case_number": "DEMO01-20261123-0007", "phone_last4": "1234"}``."""
+        """办件进度: ``{"case_number": "YZ0001-20261123-0007", "phone_last4": "1234"}``."""
         client = request.client.host if request.client else ""
         view = case_query.query(data, client)
         return Response(view, headers={"Cache-Control": "no-store"})

@@ -186,7 +186,7 @@ class CaseActionIn(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True
 
 
 class CaseQueryIn(msgspec.Struct, frozen=True, kw_only=True):
-    """办件进度查询 (R-K7): ``{"case_number": "DEMO01-20261123-0007", "phone_last4": "1234"}``,
+    """办件进度查询 (R-K7): ``{"case_number": "YZ0001-20261123-0007", "phone_last4": "1234"}``,
     or ``{"case_number": …, "token": …}`` with the token of the notice's QR link (which
     opens the case without the 4 digits)."""
 

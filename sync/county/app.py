@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any, TypeAlias
 
 import msgspec
-from litestar import Controller, Litestar, Request, Router, get, post
+from litestar import Controller, Litestar, Request, Response, Router, get, post
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency, Provide
 from litestar.handlers.base import BaseRouteHandler
@@ -196,6 +196,26 @@ class SyncController(Controller):
     def snapshot(self, services: ServicesDep, station: StationDep) -> SignedPage:
         """Down-sync from scratch: every live reference row, signed by the county key."""
         return _signed(services, reference_snapshot(services))
+
+    @get(
+        "/updates/{name:str}",
+        opt={"station": "signed"},
+        media_type="application/octet-stream",
+        sync_to_thread=True,
+    )
+    def update_bundle(
+        self,
+        services: ServicesDep,
+        station: StationDep,
+        name: FromPath[str],
+        offset: Annotated[int, Parameter(ge=0, le=SQLITE_INT_MAX)] = 0,
+        length: Annotated[int, Parameter(ge=1, le=4 * 1024 * 1024)] = 1024 * 1024,
+    ) -> Response[bytes]:
+        """A chunk of a published update bundle (升级包, sync/county/updates.py)."""
+        from sync.county.updates import bundle_chunk
+
+        data = bundle_chunk(services, name, offset, length)
+        return Response(data, media_type="application/octet-stream")
 
 
 SCHEMA_PATH = "/schema"

@@ -157,3 +157,6 @@ def add_county_commands(sub: Any) -> None:
     csub.add_parser("settings-doc", help="print the county settings reference").set_defaults(
         func=cmd_county_settings_doc
     )
+    from sync.county.bundle_cli import add_bundle_commands
+
+    add_bundle_commands(csub)

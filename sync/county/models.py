@@ -30,7 +30,15 @@ TZ = DateTime(timezone=True)
 
 # inbox_event.status: applied, waiting behind a gap, or stored but its handler failed
 APPLIED, BACKLOG, FAILED = "applied", "backlog", "failed"
-REFERENCE_TABLES = ("catalogue", "holiday", "staff", "station_settings", "booking", "knowledge")
+REFERENCE_TABLES = (
+    "catalogue",
+    "holiday",
+    "staff",
+    "station_settings",
+    "booking",
+    "knowledge",
+    "update",
+)
 
 
 class CountyBase(SQLModel, registry=county_registry):

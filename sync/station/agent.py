@@ -80,6 +80,7 @@ class RoundResult:
     caught_up: bool = False
     down: DownResult | None = None
     archives: int = 0  # archive packages the county now holds whole (一事一档)
+    update: str | None = None  # a downloaded, verified update bundle waits (有可用更新)
     error: str | None = None
 
 
@@ -148,6 +149,7 @@ class SyncAgent:
                 result.down = DownSync(self.db, client, state.county_public_key, self.settings).run(
                     self.clock.now()
                 )
+                result.update = self._fetch_update(client)
         except OutcomeUnknown as exc:
             result.error = exc.message
         except CountyRefused as exc:
@@ -165,6 +167,16 @@ class SyncAgent:
                 self.db, self.clock, result.error, self.settings.sync_backoff_max_s, self.rng
             )
         return result
+
+    def _fetch_update(self, client: CountyClient) -> str | None:
+        """An update bundle the county offers: downloaded and verified, never installed."""
+        from sync.station.updates import UpdateRefused, fetch_update
+
+        try:
+            return fetch_update(self.db, self.settings, client, self.clock.now())
+        except UpdateRefused as exc:  # the round itself went well: log, try again next round
+            log.warning("update bundle not taken: %s", exc)
+            return None
 
     def _upsync(self, client: CountyClient, state: SyncState, result: RoundResult) -> None:
         acked = state.acked_through_seq

@@ -165,6 +165,13 @@ class CountyClient:
 
     def signed_get(self, path: str, params: dict[str, str | int] | None = None) -> dict[str, Any]:
         """A GET carrying the station headers and a signature over its path and query."""
+        return self._json(self._signed_get(path, params))
+
+    def signed_get_bytes(self, path: str, params: dict[str, str | int] | None = None) -> bytes:
+        """The same signed GET, answering raw bytes (a chunk of an update bundle)."""
+        return self._signed_get(path, params).content
+
+    def _signed_get(self, path: str, params: dict[str, str | int] | None) -> httpx.Response:
         identity = self._need_identity()
         request = self._client.build_request("GET", path, params=params)
         request.headers[STATION_HEADER] = identity.station_id
@@ -174,7 +181,7 @@ class CountyClient:
             identity.station_id, identity.key_id, request.url.path, query
         )
         request.headers[SIGNATURE_HEADER] = crypto.sign(identity.key, message)
-        return self._json(self._send(request))
+        return self._send(request)
 
     def send_archive_chunk(
         self, archive_no: str, sha256: str, size: int, offset: int, chunk: bytes

@@ -43,7 +43,7 @@ def test_delivered_case_gets_one_package_with_metadata_and_hashes_r_a1_r_a3(
     [built] = r.json()["built"]
     archive_no = built["archive_no"]
     # 档号: station, year of completion, retention code, the case's date and sequence
-    assert archive_no == "DEMO01-2026-D30-20261123-0001" and built["retention"] == "30年"
+    assert archive_no == "YZ0001-2026-D30-20261123-0001" and built["retention"] == "30年"
     z = _zip(station, archive_no)
     names = sorted(n.removeprefix(f"{archive_no}/") for n in z.namelist())
     assert names == [
@@ -58,7 +58,7 @@ def test_delivered_case_gets_one_package_with_metadata_and_hashes_r_a1_r_a3(
     ]
     meta = json.loads(z.read(f"{archive_no}/metadata.json"))
     assert meta["item_code"] == "410122-MZ-001" and meta["item_name"] == "高龄津贴申请"
-    assert (meta["station_code"], meta["applicant_type"]) == ("DEMO01", "自然人")
+    assert (meta["station_code"], meta["applicant_type"]) == ("YZ0001", "自然人")
     assert (meta["result"], meta["state"], meta["file_count"]) == ("准予", "已送达", 5)
     assert meta["received_at"] and meta["decided_at"] and meta["delivered_at"]
     xml = ET.fromstring(z.read(f"{archive_no}/metadata.xml"))
@@ -97,7 +97,7 @@ def test_an_unfinished_case_is_refused_and_nothing_changes_r_a1(
     assert event_count(station, "archive.built") == before
     assert not (station.data_dir / "archives").exists()  # not even the finished one
     unknown = desk.client.post(
-        "/api/archives/build", json={"case_numbers": ["DEMO01-20261123-9999"]}, headers=desk.headers
+        "/api/archives/build", json={"case_numbers": ["YZ0001-20261123-9999"]}, headers=desk.headers
     )
     assert unknown.status_code == 404
 

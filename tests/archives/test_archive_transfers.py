@@ -39,7 +39,7 @@ def test_return_and_resubmit_keeps_both_rounds_r_a2(desk: Desk, station: Station
     assert r.status_code == 201, r.text
     t = r.json()
     number = t["number"]
-    assert number == "YJ-DEMO01-2026-001" and t["status_label"] == "待接收"
+    assert number == "YJ-YZ0001-2026-001" and t["status_label"] == "待接收"
     pdf = c.get(f"/api/archives/transfers/{number}/rounds/1/pdf", headers=h)
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     text = _pdf_text(pdf.content)
@@ -49,7 +49,7 @@ def test_return_and_resubmit_keeps_both_rounds_r_a2(desk: Desk, station: Station
         "第1次移交",
         "移交单位：示范村便民服务站",
         RECEIVER,
-        "DEMO01-2026-D30-20261123-0001",
+        "YZ0001-2026-D30-20261123-0001",
         first,
         "高龄津贴申请",
         "30年",

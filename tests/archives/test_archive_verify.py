@@ -111,9 +111,9 @@ def test_an_unrecorded_package_in_the_folder_is_named_r_a3(
     station: Station, built: tuple[Path, str]
 ) -> None:
     path, _ = built
-    shutil.copyfile(path, path.with_name("DEMO01-2026-D30-20261123-0099.zip"))
+    shutil.copyfile(path, path.with_name("YZ0001-2026-D30-20261123-0099.zip"))
     code, out = _run(station, every=True)
-    assert code == 1 and "多出的归档信息包：DEMO01-2026-D30-20261123-0099.zip" in out
+    assert code == 1 and "多出的归档信息包：YZ0001-2026-D30-20261123-0099.zip" in out
 
 
 def test_the_api_rechecks_a_package_r_a3(

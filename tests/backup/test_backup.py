@@ -31,7 +31,7 @@ def fill(st: Station) -> None:
     """Tickets, kept notice PDFs and keys, as a station has after a morning."""
     for _ in range(3):
         st.services.queue.issue("A", TicketSource.KIOSK, "normal")
-    notices = st.data_dir / "case-notices" / "DEMO01-20261123-0001"
+    notices = st.data_dir / "case-notices" / "YZ0001-20261123-0001"
     notices.mkdir(parents=True)
     (notices / "0-receipt.pdf").write_bytes(b"%PDF-1.4 receipt\n" * 50)
     for folder, name in (("keys", "device.key"), ("sync", "station.key")):
@@ -79,10 +79,10 @@ def test_backup_is_consistent_and_restores_every_table_and_file_r_i3(tmp_path: P
     assert "✔ 已备份" in out.getvalue() and "U 盘" in out.getvalue()
     [gen] = [p for p in (st.data_dir / BACKUPS).iterdir() if not p.name.startswith(".")]
     manifest = json.loads((gen / MANIFEST).read_text())
-    assert manifest["station_code"] == "DEMO01" and manifest["event_seq"] > 0
+    assert manifest["station_code"] == "YZ0001" and manifest["event_seq"] > 0
     listed = {f["path"] for f in manifest["files"]}
     assert {"station.db", "keys/device.key", "sync/station.key"} <= listed
-    assert "case-notices/DEMO01-20261123-0001/0-receipt.pdf" in listed
+    assert "case-notices/YZ0001-20261123-0001/0-receipt.pdf" in listed
     assert (gen / "keys" / "device.key").stat().st_mode & 0o777 == 0o600
     assert (usb / USB_FOLDER / gen.name / MANIFEST).read_bytes() == (gen / MANIFEST).read_bytes()
     state = st.services.backups.state()
@@ -150,7 +150,7 @@ def test_another_stations_backup_needs_a_flag(tmp_path: Path) -> None:
     st = make_station(tmp_path / "live")
     result = take_backup(st.settings, st.clock.now())
     other = make_station(tmp_path / "other", station_code="OTHER2")
-    with pytest.raises(RestoreRefused, match="DEMO01 的备份"):
+    with pytest.raises(RestoreRefused, match="YZ0001 的备份"):
         restore_backup(other.settings, result.path, other.clock.now())
     restore_backup(other.settings, result.path, other.clock.now(), allow_other_station=True)
 

@@ -87,7 +87,7 @@ def new_case(
     other_place: OtherPlace | None = None,
 ) -> CaseFile:
     return open_case(
-        number="DEMO01-20261123-0007",
+        number="YZ0001-20261123-0007",
         item=item,
         applicant=APPLICANT,
         channel=Channel.COUNTER,

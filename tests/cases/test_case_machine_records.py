@@ -36,27 +36,27 @@ from tests.cases.machine_support import (
 
 
 def test_case_number_format() -> None:
-    assert format_case_number("DEMO01", date(2026, 11, 23), 7) == "DEMO01-20261123-0007"
-    assert format_case_number("demo01", date(2026, 1, 2), 12345) == "DEMO01-20260102-12345"
+    assert format_case_number("YZ0001", date(2026, 11, 23), 7) == "YZ0001-20261123-0007"
+    assert format_case_number("yz0001", date(2026, 1, 2), 12345) == "YZ0001-20260102-12345"
     assert str(CaseNumber("ST9", date(2026, 11, 23), 1)) == "ST9-20261123-0001"
 
 
 def test_case_number_parse_round_trip() -> None:
-    n = parse_case_number("DEMO01-20261123-0007")
-    assert n == CaseNumber("DEMO01", date(2026, 11, 23), 7)
-    assert str(n) == "DEMO01-20261123-0007"
-    assert parse_case_number(" demo01-20261123-0007 ") == n
+    n = parse_case_number("YZ0001-20261123-0007")
+    assert n == CaseNumber("YZ0001", date(2026, 11, 23), 7)
+    assert str(n) == "YZ0001-20261123-0007"
+    assert parse_case_number(" yz0001-20261123-0007 ") == n
 
 
 @pytest.mark.parametrize(
     "text",
     [
         "",
-        "DEMO01-2026112-0007",
-        "DEMO01-20261123-7",
-        "DEMO01_20261123_0007",
-        "DEMO01-20261323-0007",
-        "DEMO01-20261123-0000",
+        "YZ0001-2026112-0007",
+        "YZ0001-20261123-7",
+        "YZ0001_20261123_0007",
+        "YZ0001-20261323-0007",
+        "YZ0001-20261123-0000",
         "站点-20261123-0007",
     ],
 )
@@ -67,7 +67,7 @@ def test_case_number_parse_rejects(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("station", "seq"), [("D", 1), ("DEMO-1", 1), ("DEMO01", 0), ("DEMO01", 1_000_000)]
+    ("station", "seq"), [("D", 1), ("DEMO-1", 1), ("YZ0001", 0), ("YZ0001", 1_000_000)]
 )
 def test_case_number_format_rejects(station: str, seq: int) -> None:
     with pytest.raises(Invalid):

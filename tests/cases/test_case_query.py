@@ -143,7 +143,7 @@ def test_unknown_number_and_wrong_digits_look_the_same_r_k7(
 ) -> None:
     number = new_case(client, clerk)
     wrong_digits = ask(client, number, "4321")
-    unknown = ask(client, "DEMO01-20261123-0999", "1234")
+    unknown = ask(client, "YZ0001-20261123-0999", "1234")
     assert wrong_digits.status_code == unknown.status_code == 404
     assert wrong_digits.content == unknown.content
     assert wrong_digits.json() == {"error": "case_not_found", "message": NOT_FOUND, "status": 404}
@@ -155,14 +155,14 @@ def test_unknown_number_and_wrong_digits_look_the_same_r_k7(
         ({"phone_last4": "1234"}, "请输入办件编号"),
         ({"case_number": "  ", "phone_last4": "1234"}, "请输入办件编号"),
         ({"case_number": "ABC", "phone_last4": "1234"}, "格式不正确"),
-        ({"case_number": "DEMO01-20261340-0001", "phone_last4": "1234"}, "日期无效"),
+        ({"case_number": "YZ0001-20261340-0001", "phone_last4": "1234"}, "日期无效"),
         ({"case_number": "D" * 41, "phone_last4": "1234"}, "办件编号过长"),
-        ({"case_number": "DEMO01-20261123-0001"}, "请输入手机号后4位"),
-        ({"case_number": "DEMO01-20261123-0001", "phone_last4": "123"}, "应为4位数字"),
-        ({"case_number": "DEMO01-20261123-0001", "phone_last4": "12345"}, "应为4位数字"),
-        ({"case_number": "DEMO01-20261123-0001", "phone_last4": "12a4"}, "应为4位数字"),
-        ({"case_number": ["DEMO01-20261123-0001"], "phone_last4": "1234"}, "应为文字"),
-        ({"case_number": "DEMO01-20261123-0001", "phone_last4": True}, "应为文字"),
+        ({"case_number": "YZ0001-20261123-0001"}, "请输入手机号后4位"),
+        ({"case_number": "YZ0001-20261123-0001", "phone_last4": "123"}, "应为4位数字"),
+        ({"case_number": "YZ0001-20261123-0001", "phone_last4": "12345"}, "应为4位数字"),
+        ({"case_number": "YZ0001-20261123-0001", "phone_last4": "12a4"}, "应为4位数字"),
+        ({"case_number": ["YZ0001-20261123-0001"], "phone_last4": "1234"}, "应为文字"),
+        ({"case_number": "YZ0001-20261123-0001", "phone_last4": True}, "应为文字"),
     ],
 )
 def test_bad_input_is_a_400_in_chinese_r_k7(
@@ -198,7 +198,7 @@ def test_failures_per_client_address_are_limited_r_k7(
     number = new_case(client, clerk)
     # 10 failed guesses on 10 different numbers (so no single number reaches its own limit).
     for seq in range(900, 910):
-        assert ask(client, f"DEMO01-20261123-0{seq}", "1234").status_code == 404
+        assert ask(client, f"YZ0001-20261123-0{seq}", "1234").status_code == 404
     r = ask(client, number, "1234")  # even the right answer waits now
     assert r.status_code == 429
     assert r.headers["retry-after"] == "600"
@@ -249,9 +249,9 @@ def test_limits_are_settings_r_k7(tmp_path: Path) -> None:
     st = make_station(tmp_path, case_query_ip_max_failures=2, case_query_ip_window_minutes=1)
     try:
         with TestClient(create_app(st.settings, services=st.services)) as c:
-            assert ask(c, "DEMO01-20261123-0901", "1234").status_code == 404
-            assert ask(c, "DEMO01-20261123-0902", "1234").status_code == 404
-            r = ask(c, "DEMO01-20261123-0903", "1234")
+            assert ask(c, "YZ0001-20261123-0901", "1234").status_code == 404
+            assert ask(c, "YZ0001-20261123-0902", "1234").status_code == 404
+            r = ask(c, "YZ0001-20261123-0903", "1234")
             assert r.status_code == 429 and r.headers["retry-after"] == "60"
     finally:
         st.services.close()
@@ -320,7 +320,7 @@ def test_provisional_and_overdue_deadlines_r_k7(
 
 
 def test_pages_are_public_local_and_prefilled_by_the_script_r_k7(client: TestClient) -> None:
-    for path in ("/cases", "/cases/DEMO01-20261123-0001"):
+    for path in ("/cases", "/cases/YZ0001-20261123-0001"):
         r = client.get(path)
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
         assert "办件进度查询" in r.text and 'id="last4"' in r.text

@@ -93,7 +93,7 @@ def test_existing_cases_get_a_token_on_upgrade_r_k7(tmp_path: Path) -> None:
                     " '410122-MZ-001', '高龄津贴申请', 'received', '{}', 'counter', '[]', '{}', 0,"
                     f" 's1', '{NOW}', '{NOW}')"
                 ),
-                {"id": f"k{seq}", "n": f"DEMO01-20261101-{seq:04d}", "seq": seq},
+                {"id": f"k{seq}", "n": f"YZ0001-20261101-{seq:04d}", "seq": seq},
             )
     engine.dispose()
     upgrade(url, "0009_inputs")

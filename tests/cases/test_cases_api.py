@@ -40,7 +40,7 @@ def test_happy_path_open_accept_notice_sms_events(client: TestClient, station: S
     assert r.status_code == 201, r.text
     case = r.json()
     number = case["case_number"]
-    assert number == "DEMO01-20261123-0001"
+    assert number == "YZ0001-20261123-0001"
     assert case["state"] == "received" and case["item_name"] == "高龄津贴申请"
     assert {a["action"] for a in case["legal_actions"]} >= {"accept", "refuse"}
 
@@ -172,7 +172,7 @@ def test_missing_command_field_and_unknown_action(client: TestClient, station: S
     assert r.status_code == 400 and "缺少必填项" in r.text
     r = client.post(f"/api/cases/{number}/actions/fly", json={}, headers=clerk)
     assert r.status_code == 404 and "没有名为" in r.text
-    r = client.post("/api/cases/DEMO01-20261123-0999/actions/accept", json={}, headers=clerk)
+    r = client.post("/api/cases/YZ0001-20261123-0999/actions/accept", json={}, headers=clerk)
     assert r.status_code == 404 and "找不到办件" in r.text
     assert fingerprint(station.services.db) == before
 

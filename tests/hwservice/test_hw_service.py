@@ -205,7 +205,7 @@ def test_announcer_calls_by_voice_and_buzzer_r_q3(live_server: LiveServer, api: 
 
 NOTICE = {
     "title": "受理通知书",
-    "number": "DEMO01-20261123-0001",
+    "number": "YZ0001-20261123-0001",
     "station_name": "示范村便民服务站",
     "date": "2026-11-23",
     "body": ["您申请的事项已受理。"],

@@ -86,7 +86,7 @@ def test_no_rating_before_the_service_ends_once_only_and_within_its_period_r_e2(
         ("5", (5, "", None)),
         (" １ ", (1, "", None)),
         ("2 等太久了", (2, "等太久了", None)),
-        ("1 DEMO01-20261123-0007 态度差", (1, "态度差", "DEMO01-20261123-0007")),
+        ("1 YZ0001-20261123-0007 态度差", (1, "态度差", "YZ0001-20261123-0007")),
         ("12", None),
         ("6", None),
         ("好", None),

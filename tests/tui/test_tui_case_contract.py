@@ -80,13 +80,13 @@ async def test_decision_request_is_the_wire_shape_r_k2() -> None:
     try:
         with pytest.raises(msgspec.ValidationError):
             await api.case_action(
-                "DEMO01-20261123-0001",
+                "YZ0001-20261123-0001",
                 "deliver",
                 CaseActionIn(delivery=PickupIn(collector_name="张桂兰", collector_id="X")),
             )
         with pytest.raises(msgspec.ValidationError):
             await api.case_action(
-                "DEMO01-20261123-0001",
+                "YZ0001-20261123-0001",
                 "request_correction",
                 CaseActionIn(deadline=date(2026, 12, 7)),
             )
@@ -94,10 +94,10 @@ async def test_decision_request_is_the_wire_shape_r_k2() -> None:
         await api.aclose()
     assert sent == [
         (
-            "/api/cases/DEMO01-20261123-0001/actions/deliver",
+            "/api/cases/YZ0001-20261123-0001/actions/deliver",
             {"delivery": {"method": "pickup", "collector_name": "张桂兰", "collector_id": "X"}},
         ),
-        ("/api/cases/DEMO01-20261123-0001/actions/request_correction", {"deadline": "2026-12-07"}),
+        ("/api/cases/YZ0001-20261123-0001/actions/request_correction", {"deadline": "2026-12-07"}),
     ]
 
 

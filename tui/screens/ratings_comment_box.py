@@ -88,7 +88,7 @@ class CommentBoxScreen(AppScreen):
                 yield RadioButton("窗口服务（号票）", value=True)
                 yield RadioButton("办件")
             yield Label("号码（如 A001）或办件编号：")
-            yield Input(id="cb-ref", placeholder="A001 或 DEMO01-20261123-0007")
+            yield Input(id="cb-ref", placeholder="A001 或 YZ0001-20261123-0007")
             yield Label("办理日期（号票用，默认今天）：")
             yield Input(id="cb-date", placeholder="2026-11-23")
             yield Label(f"总体评价（{LEVEL_HINT}）：")

@@ -11,6 +11,6 @@ Modules:
 - ``deadlines``: due dates, stops, extensions, reminders, overdue, auto-acceptance;
 - ``working_days``: the ``WorkingDays`` protocol, a weekends-only calendar and the
   ``ByDateCoverage`` adapter for ``appliance.calendar.rules.WorkingCalendar``;
-- ``case_number``: ``DEMO01-20261123-0007`` formatting and parsing;
+- ``case_number``: ``YZ0001-20261123-0007`` formatting and parsing;
 - ``item_view``: a catalogue ``ItemSpec`` → ``ItemRules``.
 """

@@ -1,6 +1,6 @@
 """Case numbers (办件编号, R-K1): station code + date + daily sequence.
 
-``DEMO01-20261123-0007`` is the seventh case of 23 November 2026 at station DEMO01.
+``YZ0001-20261123-0007`` is the seventh case of 23 November 2026 at station YZ0001.
 The same number later serves as the archive number and the progress-query key (R-K7).
 """
 
@@ -43,7 +43,7 @@ def parse_case_number(text: str) -> CaseNumber:
     raw = text.strip().upper().replace(" ", "")
     m = _NUMBER.fullmatch(raw)
     if not m:
-        raise Invalid(f"办件编号“{text}”格式不正确，应形如 DEMO01-20261123-0007", "bad_case_number")
+        raise Invalid(f"办件编号“{text}”格式不正确，应形如 YZ0001-20261123-0007", "bad_case_number")
     station, ymd, seq = m.groups()
     try:
         day = date(int(ymd[:4]), int(ymd[4:6]), int(ymd[6:]))

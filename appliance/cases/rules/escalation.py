@@ -65,7 +65,7 @@ def short_day(day: date) -> str:
 
 
 def case_label(case: CaseFile) -> str:
-    """``DEMO01-20261123-0001（高龄津贴申请，申请人 张*兰）``: no personal data in clear."""
+    """``YZ0001-20261123-0001（高龄津贴申请，申请人 张*兰）``: no personal data in clear."""
     return f"{case.number}（{case.item.name}，申请人 {mask_name(case.applicant.name)}）"
 
 

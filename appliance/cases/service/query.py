@@ -69,7 +69,7 @@ def parse_query(body: CaseQueryIn) -> QueryInput:
     if not raw_number:
         raise Invalid("请输入办件编号", "field_required")
     if len(raw_number) > MAX_NUMBER_LENGTH:
-        raise Invalid("办件编号过长，应形如 DEMO01-20261123-0007", "bad_case_number")
+        raise Invalid("办件编号过长，应形如 YZ0001-20261123-0007", "bad_case_number")
     number = str(parse_case_number(raw_number))
     token = body.token.strip()
     if token:

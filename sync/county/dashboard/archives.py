@@ -22,7 +22,7 @@ class ArchiveStatus:
     verified: int
     expected: int
     corrupt: int
-    first_problem: str  # e.g. "DEMO01-2026-D30-…：文件已改动：process/01-acceptance.pdf"
+    first_problem: str  # e.g. "YZ0001-2026-D30-…：文件已改动：process/01-acceptance.pdf"
 
 
 def archive_status(s: Session) -> list[ArchiveStatus]:
