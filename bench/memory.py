@@ -7,9 +7,12 @@ pseudo-terminal, logged in by typing into it). A scripted morning then goes thro
 real HTTP API: 60 tickets issued at the kiosk and the call button, each called and
 finished, 12 cases opened and accepted (notices rendered, kept and printed), with the hw
 service printing every receipt and notice. Afterwards it reads ``VmRSS`` of each process
-and the total, and a baseline measured in the same run: a bare ``python -c 'import
-litestar'`` process. The processes run with ``MALLOC_ARENA_MAX=2`` as the appliance's units
-set it. The last line is one JSON object.
+(plus any child still running: it first waits up to 45 s for the notice worker to exit
+once idle, as it does 15 s after its last notice) and the total, and a baseline
+measured in the same run: a bare ``python -c 'import litestar'`` process. It also reports
+the server's peak (``VmHWM``), its threads and its open SQLite connections. The processes
+run with ``MALLOC_ARENA_MAX=2`` as the appliance's units set it. The last line is one JSON
+object.
 
 Goal: the three processes together within 150 MB.
 """
@@ -153,6 +156,63 @@ def wait_printed(url: str, device_key: str, timeout: float = 120.0) -> int:
     return left
 
 
+def peak_mb(pid: int) -> float:
+    """The process's peak resident memory (``VmHWM``) in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def threads(pid: int) -> int:
+    return len(list(Path(f"/proc/{pid}/task").iterdir()))
+
+
+def db_connections(pid: int) -> int:
+    """SQLite connections the process holds open (its file descriptors on ``station.db``)."""
+    count = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            count += os.readlink(fd).endswith(".db")
+        except OSError:
+            continue
+    return count
+
+
+def children_rss_mb(pid: int) -> float:
+    """Resident memory of the process's children still running (a notice worker, R-N4)."""
+    total = 0.0
+    for child in live_children(pid):
+        try:
+            total += rss_mb(child)
+        except (OSError, RuntimeError):
+            continue
+    return total
+
+
+def live_children(pid: int) -> list[int]:
+    """The process's children that have not exited (an exited one not yet reaped is left out)."""
+    live = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            if state not in ("Z", "X"):
+                live.append(int(child))
+    return live
+
+
+def wait_children_gone(pid: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not live_children(pid):
+            return True
+        time.sleep(0.5)
+    return False
+
+
 def baseline_mb() -> float:
     proc = subprocess.Popen([sys.executable, "-c", "import litestar, time; time.sleep(30)"])
     try:
@@ -192,10 +252,19 @@ def main() -> int:
                 did = morning(server.url, args.tickets, args.cases)
                 left = wait_printed(server.url, env.get("YIZHAN_DEVICE_KEY", ""))
                 time.sleep(3.0)  # a few TUI polls and heartbeats after the morning
+                # the notice worker exits 15 s after its last notice (then its memory is back)
+                worker_gone = wait_children_gone(server.pid, timeout=45.0)
                 drain(master)
+                server_pid = server.pid
+                inside = {
+                    "server_peak_mb": round(peak_mb(server_pid), 1),
+                    "server_threads": threads(server_pid),
+                    "notice_worker_exited": worker_gone,
+                    "server_db_connections": db_connections(server_pid),
+                }
                 rss = {
-                    "server": round(server.rss_mb(), 1),
-                    "hw": round(rss_mb(hw.pid), 1),
+                    "server": round(server.rss_mb() + children_rss_mb(server_pid), 1),
+                    "hw": round(rss_mb(hw.pid) + children_rss_mb(hw.pid), 1),
                     "tui": round(rss_mb(tui.pid), 1),
                 }
             finally:
@@ -223,6 +292,7 @@ def main() -> int:
             "server_over_baseline": round(rss["server"] / base, 2),
             "within_goal": total <= GOAL_MB,
             "print_jobs_left": left,
+            **inside,
             **did,
         }
     )

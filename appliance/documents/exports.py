@@ -29,15 +29,13 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from appliance.core.errors import Invalid
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
 
 BOM = "\ufeff"
 CSV_MEDIA = "text/csv"  # Litestar appends "; charset=utf-8" to text/* itself
@@ -143,6 +141,12 @@ def _shown(value: CellValue, tz: tzinfo) -> str:
 
 def to_xlsx(sheets: Sequence[Sheet], tz: tzinfo) -> bytes:
     """One worksheet per sheet: bold frozen header, widths from the text, real date cells."""
+    # openpyxl (with PIL) costs about 8 MB resident: imported at the first XLSX, not with
+    # the server (R-N4)
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook()
     first = wb.active
     assert first is not None

@@ -2,13 +2,18 @@
 
 Generic on purpose: the case-handling code fills a :class:`Notice` (受理通知书, 补正通知书,
 不予受理通知书 …) and gets PDF bytes to send to the A4 printer (``media=A4``, 2 copies:
-一式二份). GB/T 9704 (公文格式) sets the title in a Song face (小标宋) and the body in 仿宋.
-reportlab cannot load Noto CJK (CFF outlines, see PITFALLS) and Debian ships no free 仿宋, so
-the title uses AR PL UMing CN (a Ming/Song face, ``fonts-arphic-uming``) and the body AR PL
-UKai CN (``fonts-arphic-ukai``, the 楷 face nearest to 仿宋's brush strokes); a missing face
-falls back to UMing, then WenQuanYi Zen Hei. reportlab embeds only the glyphs used (subsets),
-so a notice stays a few tens of KB. Lines break by the 避头尾 rules of
-:mod:`appliance.documents.linebreak` (:class:`CJKParagraph`).
+一式二份) from :func:`render_notice_pdf`, or from :func:`render_notice_pdfs` for the
+notices of one decision.
+
+This module is light on purpose (no reportlab): the typesetting is in
+:mod:`appliance.documents.typeset`, and the station runs it in a worker process
+(:mod:`appliance.documents.render_worker`) that exits after :data:`WORKER_IDLE_S` seconds
+without work. reportlab keeps every CJK face it has parsed for the life of the process
+(about 50 MB with reportlab itself, R-N4: a 512 MB Pi Zero 2 W); the worker gives it all
+back. The first notice after a pause costs a process start and the font parsing (about
+1 s on a PC); the notices of a busy spell reuse the warm worker. A worker that fails or
+hangs raises :class:`NoticeRenderFailed` (409) before anything is committed, so the
+decision is not recorded without its notice and the clerk can simply retry.
 
 For stations with only a thermal printer, :func:`notice_receipt` gives the condensed receipt
 version (:func:`appliance.documents.receipt.build_notice_receipt`); the full PDF stays with the case.
@@ -16,143 +21,45 @@ version (:func:`appliance.documents.receipt.build_notice_receipt`); the full PDF
 
 from __future__ import annotations
 
-import io
-import re
+import contextlib
+import json
+import logging
+import os
+import select
+import struct
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
-from xml.sax.saxutils import escape
+from typing import TYPE_CHECKING
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Circle, Drawing, String
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import (
-    Flowable,
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
-from reportlab.platypus.flowables import HRFlowable
-from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
-
-from appliance.documents.linebreak import line_ends
+from appliance.core.errors import Conflict
 from appliance.documents.receipt import build_notice_receipt, notice_receipt_lines
+
+if TYPE_CHECKING:
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
 
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 FONT_NAME = "WenQuanYiZenHei"
 UMING = (Path("/usr/share/fonts/truetype/arphic/uming.ttc"), "ARPLUMingCN")  # subfont 0: CN
 UKAI = (Path("/usr/share/fonts/truetype/arphic/ukai.ttc"), "ARPLUKaiCN")
 MONO = (Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"), "DejaVuSansMono")
-TITLE_FACES = (UMING,)  # Song (宋/明体) for the title, GB/T 9704
-BODY_FACES = (UKAI, UMING)  # nearest free face to 仿宋 for the body
 DEFAULT_FOOTER = "本通知书一式二份，申请人、受理单位各执一份。"
-MARGIN = 20 * mm
-CONTENT_WIDTH = A4[0] - 2 * MARGIN - 12  # the frame pads 6 pt on each side
+WORKER = ("-m", "appliance.documents.render_worker")  # after ``sys.executable``
+RENDER_TIMEOUT_S = 120.0
+"""A worker still typesetting after this long is stopped (a Pi Zero 2 W takes a few seconds)."""
+WORKER_IDLE_S = 15.0
+"""The worker exits after this long without a request: a burst of decisions at the counter
+reuses it (no new start, no new font parsing), and its memory is back soon after."""
 
-_font_lock = threading.Lock()
-
-
-def register_font(path: Path = FONT_PATH) -> str:
-    """Register the CJK font once per process (subfont 0 of the TTC); returns its name."""
-    with _font_lock:
-        if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=0))
-    return FONT_NAME
-
-
-def _first_face(faces: Sequence[tuple[Path, str]]) -> str:
-    """The first installed face of ``faces`` (subfont 0 of its TTC), else WenQuanYi."""
-    with _font_lock:
-        registered = pdfmetrics.getRegisteredFontNames()
-        for path, name in faces:
-            if name in registered:
-                return name
-            if path.exists():
-                pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0))
-                return name
-    return register_font()
-
-
-@dataclass(frozen=True)
-class Faces:
-    """The notice's fonts: ``title`` a Song face, ``body`` a 仿宋-like face (GB/T 9704)."""
-
-    title: str
-    body: str
-
-
-def notice_faces() -> Faces:
-    """Register (once) and name the notice fonts, falling back to WenQuanYi where missing."""
-    return Faces(title=_first_face(TITLE_FACES), body=_first_face(BODY_FACES))
-
-
-def mono_markup(text: str) -> str:
-    """``text`` as paragraph markup with its Latin runs (case numbers, station codes) in DejaVu
-    Sans Mono, whose dotted zero never reads as the letter O; unchanged without that font."""
-    path, name = MONO
-    if not path.exists():
-        return escape(text)
-    with _font_lock:
-        if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(name, str(path)))
-    runs = re.split(r"([\x21-\x7e]+)", text)
-    return "".join(
-        f'<font name="{name}">{escape(run)}</font>' if i % 2 else escape(run)
-        for i, run in enumerate(runs)
-    )
-
-
-class CJKParagraph(Paragraph):  # type: ignore[misc]  # reportlab is untyped
-    """A paragraph whose lines break by 避头尾 (:func:`~appliance.documents.linebreak.line_ends`)
-    instead of reportlab's partial kinsoku (which lets "，" begin a line)."""
-
-    def breakLinesCJK(self, maxWidths: float | Sequence[float]) -> ParaLines:  # noqa: N802
-        limits = [float(maxWidths)] if isinstance(maxWidths, int | float) else list(maxWidths)
-        if getattr(self, "_splitpara", 0) and hasattr(self, "blPara"):
-            return self.blPara
-        style = self.style
-        self.height = 0
-        if not self.frags:
-            return ParaLines(
-                kind=0,
-                fontSize=style.fontSize,
-                fontName=style.fontName,
-                textColor=style.textColor,
-                lines=[],
-                ascent=style.fontSize,
-                descent=-0.2 * style.fontSize,
-            )
-        glyphs = []
-        for frag in self.frags:
-            text = frag.text if hasattr(frag, "text") else ""
-            glyphs += [cjkU(ch, frag, "utf8") for ch in text] if text else [cjkU("", frag, "utf8")]
-        widths = [float(g.width) for g in glyphs]
-        forced = {i for i, g in enumerate(glyphs) if hasattr(g.frag, "lineBreak")}
-        calc_bounds = getattr(self, "autoLeading", getattr(style, "autoLeading", "")) not in (
-            "",
-            "off",
-        )
-        lines, start = [], 0
-        for n, end in enumerate(line_ends(glyphs, widths, limits, forced)):
-            limit = limits[min(n, len(limits) - 1)]
-            used = sum(widths[start:end])
-            hard = end - 1 in forced
-            lines.append(
-                makeCJKParaLine(glyphs[start:end], limit, used, limit - used, hard, calc_bounds)
-            )
-            start = end
-        return ParaLines(kind=1, lines=lines)
+log = logging.getLogger(__name__)
+_ROOT = Path(__file__).resolve().parents[2]  # the folder holding the ``appliance`` package
+_render_lock = threading.Lock()  # one worker, one request at a time: bounded peak memory
 
 
 def chinese_date(value: date | str) -> str:
@@ -206,150 +113,213 @@ class Notice:
         return lines
 
 
-def _styles(font: str, title_font: str | None = None) -> dict[str, ParagraphStyle]:
-    """Paragraph styles in ``font``; the title in ``title_font`` when given (GB/T 9704)."""
-    base = ParagraphStyle("base", fontName=font, fontSize=12, leading=20, wordWrap="CJK")
-    return {
-        "title": ParagraphStyle(
-            "title",
-            parent=base,
-            fontName=title_font or font,
-            fontSize=22,
-            leading=30,
-            alignment=TA_CENTER,
-            spaceAfter=2 * mm,
-        ),
-        "number": ParagraphStyle("number", parent=base, fontSize=11, alignment=TA_CENTER),
-        "addressee": ParagraphStyle("addressee", parent=base, spaceBefore=4 * mm),
-        "body": ParagraphStyle("body", parent=base, firstLineIndent=24, spaceBefore=1 * mm),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=11, leading=16),
-        "key": ParagraphStyle("key", parent=base, fontSize=11, leading=16, alignment=TA_CENTER),
-        "sign": ParagraphStyle("sign", parent=base, alignment=TA_RIGHT),
-        "footer": ParagraphStyle("footer", parent=base, fontSize=9, leading=14, alignment=TA_LEFT),
-        "caption": ParagraphStyle("caption", parent=base, fontSize=8, leading=11),
-    }
+class NoticeRenderFailed(Conflict):
+    """The notice could not be typeset; nothing was saved, the clerk may retry."""
 
-
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return CJKParagraph(escape(text).replace("\n", "<br/>"), style)
-
-
-def _rows_table(rows: Sequence[tuple[str, str]], st: dict[str, ParagraphStyle]) -> Table:
-    data = [[_p(key, st["key"]), _p(value, st["cell"])] for key, value in rows]
-    table = Table(data, colWidths=[36 * mm, CONTENT_WIDTH - 36 * mm], hAlign="CENTER")
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F2F2F2")),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ]
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            f"通知书未能生成（{reason}），本次操作没有保存，请重试；仍不成功请联系技术支持。",
+            code="notice_render_failed",
         )
-    )
-    return table
 
 
-def _seal(font: str, text: str) -> Drawing:
-    """A dashed circle where the station stamps the notice, with 「（盖章）」 inside."""
-    size = 36 * mm
-    drawing = Drawing(size, size)
-    drawing.add(
-        Circle(
-            size / 2,
-            size / 2,
-            size / 2 - 2,
-            strokeColor=colors.grey,
-            strokeDashArray=[3, 3],
-            fillColor=None,
-        )
-    )
-    drawing.add(
-        String(
-            size / 2,
-            size / 2 - 5,
-            text,
-            fontName=font,
-            fontSize=12,
-            textAnchor="middle",
-            fillColor=colors.grey,
-        )
-    )
-    return drawing
+def encode_notices(notices: Sequence[Notice]) -> bytes:
+    """The worker's input: the notices as JSON (dates as ISO strings; same print)."""
+    items = []
+    for notice in notices:
+        fields = asdict(notice)
+        if isinstance(notice.date, date):
+            fields["date"] = notice.date.isoformat()
+        items.append(fields)
+    return json.dumps(items, ensure_ascii=False).encode()
 
 
-def _qr(url: str, side: float = 28 * mm) -> Drawing:
-    widget = QrCodeWidget(url, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(side, side, transform=[side / (x1 - x0), 0, 0, side / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    return drawing
+def decode_notices(data: bytes) -> list[Notice]:
+    """The notices :func:`encode_notices` wrote."""
+    notices = []
+    for fields in json.loads(data):
+        fields["body"] = tuple(fields["body"])
+        fields["rows"] = tuple((str(k), str(v)) for k, v in fields["rows"])
+        notices.append(Notice(**fields))
+    return notices
 
 
-def _closing(notice: Notice, font: str, st: dict[str, ParagraphStyle]) -> Flowable:
-    """The bottom block: QR code (optional) on the left; station, date and seal on the right."""
-    sign = [
-        _p(notice.station_name, st["sign"]),
-        _p(chinese_date(notice.date), st["sign"]),
-    ]
-    right = Table([[sign], [_seal(font, notice.seal_text)]], colWidths=[80 * mm])
-    right.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "RIGHT")]))
-    left: list[Flowable] = []
-    if notice.qr_url:
-        left = [_qr(notice.qr_url), _p(notice.qr_caption, st["caption"])]
-    if notice.rating_url:  # a second code beside the first: rate the case once it is over
-        rate = [_qr(notice.rating_url), _p(notice.rating_caption, st["caption"])]
-        codes = [c for c in (left, rate) if c]
-        pair = Table([codes], colWidths=[32 * mm] * len(codes))
-        pair.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-        left = [pair]
-    table = Table([[left, right]], colWidths=[CONTENT_WIDTH - 80 * mm, 80 * mm])
-    table.setStyle(
-        TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (0, 0), 0)])
-    )
-    return table
+def frame(pdfs: Sequence[bytes]) -> bytes:
+    """The worker's output: each PDF after its length (8 bytes, big-endian)."""
+    return b"".join(struct.pack(">Q", len(pdf)) + pdf for pdf in pdfs)
+
+
+def unframe(data: bytes) -> list[bytes]:
+    """The PDFs :func:`frame` wrote; ValueError when the output is cut short."""
+    pdfs, pos = [], 0
+    while pos < len(data):
+        if pos + 8 > len(data):
+            raise ValueError("truncated length")
+        (size,) = struct.unpack(">Q", data[pos : pos + 8])
+        pdfs.append(data[pos + 8 : pos + 8 + size])
+        pos += 8 + size
+        if pos > len(data) or not pdfs[-1].startswith(b"%PDF"):
+            raise ValueError("truncated PDF")
+    return pdfs
+
+
+def _worker_env() -> dict[str, str]:
+    env = dict(os.environ)
+    paths = [str(_ROOT), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    return env
+
+
+class _WorkerGone(Exception):
+    """The worker closed its output before answering (it had just gone idle, or died)."""
+
+
+_worker: subprocess.Popen[bytes] | None = None
+_worker_command: list[str] = []
+
+
+def _running_worker() -> subprocess.Popen[bytes]:
+    """The warm worker, started when there is none (or it exited, or the command changed)."""
+    global _worker, _worker_command
+    command = [sys.executable, *WORKER, str(WORKER_IDLE_S)]
+    if _worker is not None and (_worker.poll() is not None or command != _worker_command):
+        _stop(_worker)
+    if _worker is None:
+        try:
+            _worker = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_worker_env()
+            )
+        except OSError as exc:
+            log.error("notice worker could not start: %s", exc)
+            raise NoticeRenderFailed("排版程序无法启动") from exc
+        _worker_command = command
+    return _worker
+
+
+def _stop(worker: subprocess.Popen[bytes]) -> None:
+    global _worker
+    with contextlib.suppress(OSError):
+        worker.kill()
+    worker.wait()
+    for pipe in (worker.stdin, worker.stdout):
+        if pipe is not None:
+            pipe.close()
+    if worker is _worker:
+        _worker = None
+
+
+def _read(fd: int, size: int, deadline: float) -> bytes:
+    """Exactly ``size`` bytes from ``fd`` before ``deadline``; fewer at end of file."""
+    data = b""
+    while len(data) < size:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            raise TimeoutError
+        chunk = os.read(fd, size - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def _ask(worker: subprocess.Popen[bytes], request: bytes) -> tuple[int, bytes]:
+    """Send one request; the worker's status byte and body (see ``render_worker``)."""
+    assert worker.stdin is not None and worker.stdout is not None
+    try:
+        worker.stdin.write(struct.pack(">Q", len(request)) + request)
+        worker.stdin.flush()
+    except (BrokenPipeError, ValueError) as exc:
+        raise _WorkerGone from exc
+    deadline = time.monotonic() + RENDER_TIMEOUT_S
+    fd = worker.stdout.fileno()
+    head = _read(fd, 9, deadline)
+    if not head:
+        raise _WorkerGone
+    if len(head) < 9:
+        raise ValueError("truncated answer")
+    status, size = head[0], struct.unpack(">Q", head[1:])[0]
+    body = _read(fd, size, deadline)
+    if len(body) < size:
+        raise ValueError("truncated answer")
+    return status, body
+
+
+def render_notice_pdfs(notices: Sequence[Notice]) -> list[bytes]:
+    """Each notice as an A4 PDF, typeset by the notice worker (one request for all of them).
+
+    The worker starts on demand and exits after :data:`WORKER_IDLE_S` seconds without a
+    request, returning reportlab's memory. Raises :class:`NoticeRenderFailed` when it
+    cannot start, fails, hangs past :data:`RENDER_TIMEOUT_S` or does not return one PDF per
+    notice.
+    """
+    if not notices:
+        return []
+    request = encode_notices(notices)
+    with _render_lock:
+        for attempt in (1, 2):  # a worker that had just gone idle is started again, once
+            worker = _running_worker()
+            try:
+                status, body = _ask(worker, request)
+                break
+            except _WorkerGone as exc:
+                _stop(worker)
+                if attempt == 2:
+                    log.error("notice worker exited without an answer")
+                    raise NoticeRenderFailed("排版程序出错") from exc
+            except TimeoutError as exc:
+                _stop(worker)
+                log.error("notice worker timed out after %.0f s", RENDER_TIMEOUT_S)
+                raise NoticeRenderFailed("排版超时") from exc
+            except ValueError as exc:
+                _stop(worker)
+                log.error("notice worker answer unreadable: %s", exc)
+                raise NoticeRenderFailed("排版结果不完整") from exc
+    if status != 0:
+        log.error("notice worker failed: %s", body.decode(errors="replace"))
+        raise NoticeRenderFailed("排版程序出错")
+    try:
+        pdfs = unframe(body)
+    except ValueError as exc:
+        log.error("notice worker output unreadable: %s", exc)
+        raise NoticeRenderFailed("排版结果不完整") from exc
+    if len(pdfs) != len(notices):
+        log.error("notice worker returned %d PDFs for %d notices", len(pdfs), len(notices))
+        raise NoticeRenderFailed("排版结果不完整")
+    return pdfs
 
 
 def render_notice_pdf(notice: Notice) -> bytes:
-    """The notice as a one-page (longer bodies flow on) A4 PDF."""
-    faces = notice_faces()
-    font = faces.body
-    st = _styles(font, faces.title)
-    story: list[Flowable] = [
-        _p(notice.station_name, st["number"]),
-        Spacer(1, 2 * mm),
-        _p(notice.title, st["title"]),
-        CJKParagraph(f"编号：{mono_markup(notice.number)}", st["number"]),
-        HRFlowable(width="100%", thickness=1.2, color=colors.black, spaceBefore=3 * mm),
-    ]
-    if notice.addressee:
-        story.append(_p(f"{notice.addressee}：", st["addressee"]))
-    story += [_p(paragraph, st["body"]) for paragraph in notice.body]
-    if notice.rows:
-        story += [Spacer(1, 5 * mm), _rows_table(notice.rows, st)]
-    closing: list[Flowable] = [_closing(notice, font, st)]
-    if notice.footer:  # kept with the seal block so the footer never sits alone on a page
-        closing += [
-            Spacer(1, 6 * mm),
-            HRFlowable(width="100%", thickness=0.4, color=colors.grey),
-            _p(notice.footer, st["footer"]),
-        ]
-    story += [Spacer(1, 10 * mm), KeepTogether(closing)]
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=20 * mm,
-        bottomMargin=18 * mm,
-        title=f"{notice.title} {notice.number}",
-        author=notice.station_name,
-        creator="yizhan",
-    )
-    doc.build(story)
-    return out.getvalue()
+    """The notice as a one-page (longer bodies flow on) A4 PDF (see :func:`render_notice_pdfs`)."""
+    return render_notice_pdfs([notice])[0]
+
+
+def register_font(path: Path = FONT_PATH) -> str:
+    """Register WenQuanYi Zen Hei in this process (imports reportlab); returns its name."""
+    from appliance.documents import typeset
+
+    return typeset.register_font(path)
+
+
+def mono_markup(text: str) -> str:
+    """``text`` as paragraph markup with its Latin runs in DejaVu Sans Mono (imports reportlab;
+    see :func:`appliance.documents.typeset.mono_markup`)."""
+    from appliance.documents import typeset
+
+    return typeset.mono_markup(text)
+
+
+def _styles(font: str, title_font: str | None = None) -> dict[str, ParagraphStyle]:
+    """The notice's paragraph styles (imports reportlab), for other A4 documents."""
+    from appliance.documents import typeset
+
+    return typeset._styles(font, title_font)
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    """A 避头尾 paragraph of plain ``text`` (imports reportlab), for other A4 documents."""
+    from appliance.documents import typeset
+
+    return typeset._p(text, style)
 
 
 def notice_receipt(notice: Notice, paper_mm: int = 58) -> tuple[bytes, str]:

@@ -2,8 +2,8 @@
 
 "DEMO01" printed at 60 dpi reads "DEM001": the letter O and the digit 0 (and I and 1) look
 alike. New codes use :data:`CODE_ALPHABET` — digits and the capital letters without I and O —
-checked by :func:`station_code_problem`. Existing codes (the demo's DEMO01 among them) stay
-valid for case numbers; notices print the Latin part of numbers in DejaVu Sans Mono, whose
+checked by :func:`station_code_problem` (the demo station is YZ0001). Existing codes with I or O
+stay valid for case numbers; notices print the Latin part of numbers in DejaVu Sans Mono, whose
 zero carries a dot (:func:`appliance.documents.pdf.mono_markup`), so even those read right.
 """
 

@@ -94,7 +94,7 @@ def test_unknown_notice_is_404_in_chinese_and_changes_nothing(desk: Desk) -> Non
             f"/api/cases/{number}/notices/{notice_id}/reprint", headers=desk.headers
         )
         assert r.status_code == 404 and "通知书" in r.json()["message"]
-    r = desk.client.get("/api/cases/DEMO01-20261123-0999/notices", headers=desk.headers)
+    r = desk.client.get("/api/cases/YZ0001-20261123-0999/notices", headers=desk.headers)
     assert r.status_code == 404 and "找不到办件" in r.json()["message"]
     assert fingerprint(desk.station.services.db) == before
 

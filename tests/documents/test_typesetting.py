@@ -127,10 +127,12 @@ def test_receipt_of_materials_calls_itself_a_voucher(tmp_path: Path) -> None:
 def test_missing_faces_fall_back_to_wenquanyi(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A station image without fonts-arphic-* still prints: WenQuanYi Zen Hei takes over."""
-    import appliance.documents.pdf as pdf
+    """A station image without fonts-arphic-* still prints: WenQuanYi Zen Hei takes over
+    (typeset in this process, where the faces can be taken away)."""
+    from appliance.documents import typeset
 
-    monkeypatch.setattr(pdf, "TITLE_FACES", ((tmp_path / "none.ttc", "NoSongFace"),))
-    monkeypatch.setattr(pdf, "BODY_FACES", ((tmp_path / "none.ttc", "NoKaiFace"),))
-    fonts = run("pdffonts", render_notice_pdf(build_notice("acceptance", ACCEPTANCE)), tmp_path)
+    monkeypatch.setattr(typeset, "TITLE_FACES", ((tmp_path / "none.ttc", "NoSongFace"),))
+    monkeypatch.setattr(typeset, "BODY_FACES", ((tmp_path / "none.ttc", "NoKaiFace"),))
+    notice = build_notice("acceptance", ACCEPTANCE)
+    fonts = run("pdffonts", typeset.typeset_notice(notice), tmp_path)
     assert "WenQuanYiZenHei" in fonts and "UKaiCN" not in fonts and "UMingCN" not in fonts

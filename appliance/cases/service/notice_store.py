@@ -6,7 +6,7 @@ row keeps the relative path, the size and the SHA-256, and the print job that pr
 
 How a decision stores its notices (``CaseService`` drives the steps):
 
-1. outside the write lock, ``render`` makes the PDFs (about 65 ms each) and ``prepare``
+1. outside the write lock, ``render`` makes the PDFs (one worker process) and ``prepare``
    names and hashes them;
 2. ``commit_with_files`` writes them to temporary files beside their final names and
    fsyncs them (``write_temp``), then opens the write transaction: the service checks the
@@ -42,7 +42,7 @@ from appliance.core.clock import Clock
 from appliance.core.errors import Conflict, NotFound
 from appliance.core.ids import new_id
 from appliance.db.database import Database
-from appliance.documents.pdf import render_notice_pdf
+from appliance.documents.pdf import render_notice_pdfs
 from appliance.events.log import append_event
 from appliance.jobs.service.print_jobs import add_print_job
 from appliance.jobs.tables import PrintJob
@@ -67,8 +67,9 @@ class StagedNotice:
 
 
 def render(issued: Sequence[IssuedNotice]) -> list[tuple[IssuedNotice, bytes]]:
-    """The A4 PDF of each notice (about 65 ms each: call it outside the write lock)."""
-    return [(n, render_notice_pdf(n.notice)) for n in issued]
+    """The A4 PDF of each notice, typeset by the notice worker in one request (call it
+    outside the write lock); raises ``NoticeRenderFailed`` (409) when the worker fails."""
+    return list(zip(issued, render_notice_pdfs([n.notice for n in issued]), strict=True))
 
 
 def _fsync_dir(path: Path) -> None:
