@@ -15,23 +15,30 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
+from typing import TYPE_CHECKING
 
 from appliance.documents.pdf import _p, _styles, chinese_date, register_font
 
-GRID = TableStyle(
-    [
-        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F2F2F2")),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
-)
+if TYPE_CHECKING:
+    from reportlab.platypus import Flowable
+
+# reportlab is imported when a document is made, not with the server (R-N4: memory)
+mm = 72 / 25.4  # points per millimetre (reportlab.lib.units.mm)
+
+
+def _grid() -> object:
+    from reportlab.lib import colors
+    from reportlab.platypus import TableStyle
+
+    return TableStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F2F2F2")),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]
+    )
 
 
 def _document(
@@ -43,6 +50,9 @@ def _document(
     closing: Sequence[Flowable] = (),
     wide: bool = False,
 ) -> bytes:
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table
+
     font = register_font()
     st = _styles(font)
     story: list[Flowable] = [_p(title, st["title"])]
@@ -50,7 +60,7 @@ def _document(
     data = [[_p(h, st["key"]) for h in header]]
     data += [[_p(cell, st["cell"]) for cell in row] for row in rows]
     table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="CENTER")
-    table.setStyle(GRID)
+    table.setStyle(_grid())
     story += [Spacer(1, 4 * mm), table]
     if closing:
         story += [Spacer(1, 8 * mm), KeepTogether(list(closing))]
@@ -121,6 +131,8 @@ class TransferSheet:
 
 def transfer_pdf(sheet: TransferSheet) -> bytes:
     """政务服务纸质文件移交清单 (HN-5 7.3.4.1, 附录A) with the sign-off block."""
+    from reportlab.platypus import Table, TableStyle
+
     font = register_font()
     st = _styles(font)
     lines = [
