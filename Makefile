@@ -84,6 +84,7 @@ image:
 	bash image-build/build.sh $(IMAGE_OUT)
 
 image-test: image
+	bash image-build/host-tools.sh test
 	python3 image-build/image_test.py $(IMAGE_OUT)/yizhan.img
 
 clean:

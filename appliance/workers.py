@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import urllib.error
 import urllib.request
@@ -18,7 +19,7 @@ from appliance.desk.service.sweep import DeskSweep
 from appliance.devices.watch import hardware_watch
 from appliance.faults.watch import fault_watch
 from appliance.ratings.service.sweep import RatingSweep
-from appliance.sdnotify import Watchdog, watchdog_seconds
+from appliance.sdnotify import ENV_SOCKET, Watchdog, notify, watchdog_seconds
 from appliance.wiring import Services
 
 log = logging.getLogger("yizhan.server")
@@ -137,15 +138,23 @@ def server_alive(services: Services, timeout: float = 5.0) -> bool:
 
 
 def systemd_watchdog(services: Services, stop: threading.Event) -> None:
-    """Server worker: ping systemd's watchdog (WatchdogSec=, 看门狗) after each check that the
-    database and the HTTP loop answer, every half period. A no-op outside systemd."""
-    period = watchdog_seconds()
-    if period is None:
+    """Server worker: tell systemd ``READY=1`` once the database and the HTTP loop first
+    answer (the unit is ``Type=notify``: slow imports on a Pi Zero do not count against the
+    watchdog), then ping its watchdog (WatchdogSec=, 看门狗) after each such check, every half
+    period. A no-op outside systemd."""
+    if not os.environ.get(ENV_SOCKET):
         return
+    period = watchdog_seconds()
     dog = Watchdog(min_interval=0.0)
-    while not stop.wait(period / 2 if dog.sent else 0.5):
-        if server_alive(services):
-            dog.progressed()
+    ready = False
+    while not stop.wait(period / 2 if period and ready else 0.5):
+        if not server_alive(services):
+            continue
+        if not ready:
+            ready = notify("READY=1")
+        if period is None:
+            return  # no watchdog: READY was all systemd asked for
+        dog.progressed()
 
 
 SERVER_WORKERS: list[BackgroundWorker] = [

@@ -124,6 +124,7 @@ def test_the_server_worker_pings_after_its_own_check_r_n4(
         )
         worker.start()
         try:
+            assert sock.receive() == "READY=1"  # Type=notify: started once it answers
             assert sock.receive() == "WATCHDOG=1"
             assert sock.receive() == "WATCHDOG=1"
         finally:
@@ -142,6 +143,28 @@ def test_a_server_that_does_not_answer_gets_no_ping_r_n4(
         worker.start()
         try:
             assert sock.receive(wait=2.0) is None
+        finally:
+            stop.set()
+            worker.join(timeout=20)
+
+
+def test_without_a_watchdog_the_server_says_ready_once_and_stops_r_n4(
+    monkeypatch: pytest.MonkeyPatch, live_server: LiveServer
+) -> None:
+    """Type=notify with no WatchdogSec: READY=1 once the server answers, then nothing."""
+    port = int(live_server.url.rsplit(":", 1)[1])
+    with notify_socket(monkeypatch) as sock:
+        monkeypatch.delenv("WATCHDOG_USEC")
+        stop = threading.Event()
+        worker = threading.Thread(
+            target=systemd_watchdog, args=(_services_on(live_server, port), stop)
+        )
+        worker.start()
+        try:
+            assert sock.receive() == "READY=1"
+            worker.join(timeout=20)
+            assert not worker.is_alive()
+            assert sock.receive(wait=1.0) is None
         finally:
             stop.set()
             worker.join(timeout=20)
