@@ -212,7 +212,12 @@ class Provisioner:
                 f"[gsm]\napn={conf.apn}\n\n[ipv4]\nmethod=auto\n\n[ipv6]\nmethod=auto\n"
             )
             _write_private(self.nm_dir / "yizhan-mobile.nmconnection", body)
-            self.report.say(f"✔ 移动数据接入点 {conf.apn} 已配置")
+            # ModemManager is masked on the appliance (it takes the SMS modem's port), so this
+            # connection cannot dial by itself: say so instead of a false ✔ (docs/deploy.md)
+            self.report.say(
+                f"⚠ 移动数据接入点 {conf.apn} 已写入，但本机为短信模块停用了 ModemManager，"
+                "4G 网卡不会自动拨号：请用有线、无线网络或自带路由的 4G 网卡上网"
+            )
 
     # ---- database, key, printers -------------------------------------------------------------
     def prepare_data(self, settings: Settings) -> None:

@@ -129,3 +129,21 @@ def test_wait_checks_the_file_again_until_it_is_right_r_n4(tmp_path: Path) -> No
     # the county (port 9) is unreachable: the enrolment is queued, the code kept off the card
     assert provisioner.report.queued and not provisioner.report.enrolled
     assert "ABCD-1234" not in (boot / "station.toml").read_text(encoding="utf-8")
+
+
+def test_an_apn_is_written_but_not_claimed_to_work_r_n4(tmp_path: Path) -> None:
+    """The image masks ModemManager (it grabs the SMS modem's port), so a 4G APN connection
+    cannot come up by itself: provisioning says so, and does not print a ✔ for it."""
+    conf = parse_provision_text(GOOD + '\n[network]\napn = "cmnet"\n')
+    nm = tmp_path / "nm"
+    p = Provisioner(
+        boot_dir=tmp_path / "boot",
+        config_path=tmp_path / "station.toml",
+        data_dir=tmp_path / "data",
+        nm_dir=nm,
+        display_flag=tmp_path / "display.enabled",
+    )
+    p.write_network(conf)
+    assert "apn=cmnet" in (nm / "yizhan-mobile.nmconnection").read_text()
+    [line] = p.report.lines
+    assert line.startswith("⚠ 移动数据接入点 cmnet") and "ModemManager" in line
