@@ -18,6 +18,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from litestar.testing import TestClient
 
 from appliance.core.clock import FrozenClock
 from appliance.http.app import create_app
+from appliance.settings import CONFIG_ENV, ENV_PREFIX, Settings
 from sync.county.app import create_county_app
 from sync.county.services import build_county_services
 from sync.county.settings import load_county_settings
@@ -43,6 +45,11 @@ from tests.support.pg_server import PgServer, start_pg_server
 from tests.support.station import LiveServer, Station, free_port, make_station
 
 os.environ.setdefault("LG_WD", "/tmp")
+# The suite's stations are configured by the tests alone: `make test` exports the demo's
+# YIZHAN_DATA_DIR (and a developer's shell may carry other YIZHAN_* settings), which would
+# override a test's own settings file and write into the demo's database.
+for _name in [CONFIG_ENV, *(ENV_PREFIX + f.name.upper() for f in fields(Settings))]:
+    os.environ.pop(_name, None)
 
 
 @pytest.fixture
