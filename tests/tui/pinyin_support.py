@@ -18,8 +18,9 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -210,3 +211,24 @@ def tcp_established(port: int, uid: int) -> bool:
             if state == "01" and owner == uid and int(remote.rsplit(":", 1)[1], 16) == port:
                 return True
     return False
+
+
+def kiosk_for_test(prefix: str) -> Iterator[Kiosk]:
+    """The body of a pytest fixture: a running headless kiosk, or the test skipped with why."""
+    import pytest
+
+    if os.geteuid() != 0:
+        pytest.skip("needs root to run sway as a separate normal user (sway refuses root)")
+    missing = missing_tools()
+    if missing:
+        pytest.skip(f"sway cannot start: not installed ({', '.join(missing)}; make bootstrap)")
+    # not under pytest's tmp_path: its parent is root-only, the compositor's user must enter
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    k = Kiosk(root, ensure_user())
+    try:
+        if not k.start_sway():
+            pytest.skip(f"sway cannot start here:\n{k.log('sway')}")
+        yield k
+    finally:
+        k.stop()
+        shutil.rmtree(root, ignore_errors=True)

@@ -11,7 +11,6 @@ What is asserted is the value the server received, read back through the API. Ab
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -23,7 +22,12 @@ import pytest
 
 from bench.common import login
 from tests.support.station import WINDOW_CLERK, LiveServer
-from tests.tui.pinyin_support import Kiosk, ensure_user, missing_tools, tcp_established, until
+from tests.tui.pinyin_support import (
+    Kiosk,
+    kiosk_for_test,
+    tcp_established,
+    until,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -36,21 +40,7 @@ SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "tui
 
 @pytest.fixture
 def kiosk() -> Iterator[Kiosk]:
-    if os.geteuid() != 0:
-        pytest.skip("needs root to run sway as a separate normal user (sway refuses root)")
-    missing = missing_tools()
-    if missing:
-        pytest.skip(f"sway cannot start: not installed ({', '.join(missing)}; make bootstrap)")
-    # not under pytest's tmp_path: its parent is root-only, the compositor's user must enter
-    root = Path(tempfile.mkdtemp(prefix="yizhan-pinyin-"))
-    k = Kiosk(root, ensure_user())
-    try:
-        if not k.start_sway():
-            pytest.skip(f"sway cannot start here:\n{k.log('sway')}")
-        yield k
-    finally:
-        k.stop()
-        shutil.rmtree(root, ignore_errors=True)
+    yield from kiosk_for_test("yizhan-pinyin-")
 
 
 def cases_of(live: LiveServer) -> list[dict[str, str]]:

@@ -11,8 +11,6 @@ and while the toast shows, foot's ``pipe-visible`` binding writes the visible te
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +19,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.support.station import WINDOW_CLERK, LiveServer
-from tests.tui.pinyin_support import ETC, Kiosk, ensure_user, missing_tools, tcp_established, until
+from tests.tui.pinyin_support import (
+    ETC,
+    Kiosk,
+    kiosk_for_test,
+    tcp_established,
+    until,
+)
 
 pytestmark = pytest.mark.slow
 DUMP_KEY = "<ctrl+shift+F12>"
@@ -29,20 +33,7 @@ DUMP_KEY = "<ctrl+shift+F12>"
 
 @pytest.fixture
 def kiosk() -> Iterator[Kiosk]:
-    if os.geteuid() != 0:
-        pytest.skip("needs root to run sway as a separate normal user (sway refuses root)")
-    missing = missing_tools()
-    if missing:
-        pytest.skip(f"sway cannot start: not installed ({', '.join(missing)}; make bootstrap)")
-    root = Path(tempfile.mkdtemp(prefix="yizhan-toast-"))
-    k = Kiosk(root, ensure_user())
-    try:
-        if not k.start_sway():
-            pytest.skip(f"sway cannot start here:\n{k.log('sway')}")
-        yield k
-    finally:
-        k.stop()
-        shutil.rmtree(root, ignore_errors=True)
+    yield from kiosk_for_test("yizhan-toast-")
 
 
 def foot_with_dump(root: Path, dump: Path) -> Path:

@@ -65,17 +65,23 @@ class StationAdminScreen(AdminListScreen):
             rows.append((f"w-{w.id}", ("窗口", f"{w.number} 号", w.name, letters, state)))
         return rows
 
+    def _minutes(self, answer: dict[str, str]) -> float | None | bool:
+        """每人约用分钟 as typed (empty: None), or False with the error line said."""
+        minutes = answer["minutes"]
+        try:
+            return float(minutes) if minutes else None
+        except ValueError:
+            self.show_error("每人约用分钟请填写数字，如 8")
+            return False
+
     def action_new_category(self) -> None:
         self.app.push_screen(StepDialog("新增业务类别", CATEGORY_LINES), self._add_category)
 
     async def _add_category(self, answer: dict[str, str] | None) -> None:
         if answer is None:
             return
-        minutes = answer["minutes"]
-        try:
-            prior = float(minutes) if minutes else None
-        except ValueError:
-            self.show_error("每人约用分钟请填写数字，如 8")
+        prior = self._minutes(answer)
+        if prior is False:
             return
         body = CategoryIn(prefix=answer["prefix"].upper(), name=answer["name"], prior_minutes=prior)
         added = await self.call(self.admin.add_category(body))
@@ -137,11 +143,8 @@ class StationAdminScreen(AdminListScreen):
     async def _edit_category(self, category_id: str, answer: dict[str, str] | None) -> None:
         if answer is None:
             return
-        minutes = answer["minutes"]
-        try:
-            prior = float(minutes) if minutes else None
-        except ValueError:
-            self.show_error("每人约用分钟请填写数字，如 8")
+        prior = self._minutes(answer)
+        if prior is False:
             return
         body = CategoryEdit(name=answer["name"], prior_minutes=prior)
         changed = await self.call(self.admin.edit_category(category_id, body))
