@@ -70,8 +70,13 @@ cp "$REPO"/systemd/*.service "$REPO"/systemd/*.timer "$ROOT/etc/systemd/system/"
 systemctl --root="$ROOT" enable yizhan-growroot.service yizhan-provision.service \
     yizhan-server.service yizhan-hw.service yizhan-sync.service yizhan-tui.service \
     yizhan-display.service yizhan-backup.timer
-# (trixie's fake-hwclock enables its own fake-hwclock-load.service and -save.timer, and masks
-# the old fake-hwclock.service: enabling that one fails)
+# fake-hwclock: trixie enables its own fake-hwclock-load.service, but not -save.timer (and masks
+# the old fake-hwclock.service: enabling that one fails). The timer saves every minute here
+# (rootfs/etc/systemd/system/fake-hwclock-save.timer.d), so a power cut leaves the clock within
+# the clock guard's tolerance of the newest record and the station serves again by itself.
+systemctl --root="$ROOT" enable fake-hwclock-save.timer
+# an appliance does not upgrade itself: no apt timers waking the network and the SD card
+systemctl --root="$ROOT" mask apt-daily.timer apt-daily-upgrade.timer
 for unit in systemd-timesyncd.service NetworkManager.service; do
     if [[ -e "$ROOT/usr/lib/systemd/system/$unit" || -e "$ROOT/lib/systemd/system/$unit" ]]; then
         systemctl --root="$ROOT" enable "$unit"

@@ -47,7 +47,7 @@ UNITS = [
     "yizhan-tui",
 ]
 YIZHAN = "runuser -u yizhan -- env YIZHAN_CONFIG=/etc/yizhan/station.toml "
-YIZHAN += "YIZHAN_DATA_DIR=/var/lib/yizhan /opt/yizhan/.venv/bin/yizhan"
+YIZHAN += "YIZHAN_DATA_DIR=/var/lib/yizhan /usr/local/bin/yizhan"
 STATION_TOML = """station_code = "QEMU01"
 station_name = "镜像测试便民服务站"
 county_url = "http://10.0.2.2:9"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -108,6 +108,21 @@ def _later(day: date, days: int) -> date:
     return date.fromordinal(day.toordinal() + days)
 
 
+def _opening(day: date, tz: ZoneInfo, now: datetime, steps: int) -> tuple[datetime, timedelta]:
+    """When a demo case opens (09:30 on its day) and the time between its steps (20 min).
+
+    Never in the future: the clock guard refuses to start with a clock earlier than the
+    newest event, so a demo seeded at 03:00 must not leave an event at 09:50 behind (it
+    would lock the station out after a restart). Today's cases then open earlier, with
+    steps closer together, all before ``now``."""
+    start, gap = datetime.combine(day, time(9, 30), tz), timedelta(minutes=20)
+    if start + gap * steps < now:
+        return start, gap
+    midnight = datetime.combine(day, time(0, 0), tz)
+    gap = min(gap, (now - midnight) / (steps + 2))
+    return now - gap * (steps + 1), gap
+
+
 def seed_demo_cases(services: Services) -> int:
     """Open the demo cases once (nothing when the station has any case); returns how many."""
     with services.db.read() as s:
@@ -123,7 +138,7 @@ def seed_demo_cases(services: Services) -> int:
     catalogue = CatalogueService(services.db, services.clock)
     for demo in DEMO_CASES:
         day = subtract_working_days(calendar, today, demo.days_ago) if demo.days_ago else today
-        at = datetime.combine(day, time(9, 30), tz)
+        at, gap = _opening(day, tz, services.clock.now(), len(demo.steps))
         clock = FrozenClock(at)
         cases = CaseService(services.db, settings, clock)
         codes = [f"M{i}" for i, _ in enumerate(catalogue.item(demo.item_code).materials, start=1)]
@@ -147,6 +162,6 @@ def seed_demo_cases(services: Services) -> int:
             CLERK,
         )
         for action, body in demo.steps:
-            clock.advance(minutes=20)
+            clock.advance(seconds=gap.total_seconds())
             cases.act(opened.case_number, action, body(day), CLERK)
     return len(DEMO_CASES)

@@ -193,6 +193,8 @@ def _running_worker() -> subprocess.Popen[bytes]:
             log.error("notice worker could not start: %s", exc)
             raise NoticeRenderFailed("排版程序无法启动") from exc
         _worker_command = command
+        # reaps the worker as soon as it exits when idle: no zombie waits for the next notice
+        threading.Thread(target=_worker.wait, name="yizhan-notice-reaper", daemon=True).start()
     return _worker
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from appliance.cases.service.cases import CaseService
+from appliance.clock.service import ClockGuard, SystemTimeSetter
 from appliance.demo.cases import DEMO_CASES, seed_demo_cases
 from tests.support.station import Station
 
@@ -36,3 +39,19 @@ def test_demo_cases_cover_the_desk_once(station: Station) -> None:
     assert mine["张桂兰"].urgency == "overdue"
     assert mine["王大军"].urgency == "soon"
     assert mine["陈建国"].urgency == ""
+
+
+@pytest.mark.parametrize("utc_hour", [1, 16, 19])  # 09:00, 00:xx and 03:00 in Shanghai
+def test_demo_cases_leave_no_event_in_the_future_r_n2(station: Station, utc_hour: int) -> None:
+    """A demo seeded before 09:30 (or just after midnight) writes nothing later than now:
+    the clock guard would otherwise refuse the station after its next restart."""
+    now = datetime(2026, 11, 23, utc_hour, 10, tzinfo=UTC)
+    station.clock.set(now)
+    assert seed_demo_cases(station.services) == len(DEMO_CASES)
+    with station.services.db.read() as s:
+        newest = s.execute(text("SELECT max(occurred_at) FROM event")).scalar_one()
+    newest_at = datetime.fromisoformat(str(newest))
+    newest_at = newest_at if newest_at.tzinfo else newest_at.replace(tzinfo=UTC)
+    assert newest_at <= now
+    guard = ClockGuard(station.services.db, station.settings, station.clock, SystemTimeSetter())
+    assert guard.verdict().ok, guard.verdict().reason

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -92,7 +93,12 @@ def test_the_worker_serves_a_burst_then_exits_when_idle_r_n4(
     assert first is not None
     render_notice_pdfs([notice])
     assert pdf._worker is first
-    first.wait(timeout=60)  # exits by itself once idle
+    pid = first.pid
+    deadline = time.monotonic() + 60
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)  # exits by itself once idle, and is reaped at once (no zombie left)
+    assert not Path(f"/proc/{pid}").exists(), Path(f"/proc/{pid}/status").read_text()[:200]
+    assert first.returncode == 0
     assert render_notice_pdfs([notice])[0].startswith(b"%PDF")
     assert pdf._worker is not first
 

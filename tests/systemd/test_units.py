@@ -2,8 +2,8 @@
 restart forever, a watchdog fed by our loops, hardening, data only in /var/lib/yizhan (R-N4).
 
 ``verify`` checks that every ``ExecStart=`` program exists, so the units are verified from
-a copy in which the image's paths point at this machine: /opt/yizhan/.venv at this
-checkout's .venv, and the growroot script at the file image-build installs. Nothing else is
+a copy in which the image's paths point at this machine: the ``yizhan`` launcher and the
+growroot script at the files image-build installs. Nothing else is
 changed, and any warning (an unknown key, a bad value) fails the test.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 import configparser
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 UNITS = ROOT / "systemd"
 ROOTFS = ROOT / "image-build" / "rootfs"
+LAUNCHER = ROOTFS / "usr" / "local" / "bin" / "yizhan"
 LONG_RUNNING = ["yizhan-server", "yizhan-hw", "yizhan-sync", "yizhan-tui", "yizhan-display"]
 WATCHED = {"yizhan-server", "yizhan-hw", "yizhan-sync"}  # they speak sd_notify
 
@@ -32,7 +32,7 @@ def _analyzer() -> str:
 
 def _local_copy(unit: Path, folder: Path) -> Path:
     text = unit.read_text(encoding="utf-8")
-    text = text.replace("/opt/yizhan/.venv", str(Path(sys.prefix)))
+    text = text.replace("/usr/local/bin/yizhan", str(LAUNCHER))
     growroot = ROOTFS / "usr" / "local" / "sbin" / "yizhan-growroot"
     text = text.replace("/usr/local/sbin/yizhan-growroot", str(growroot))
     copy = folder / unit.name
@@ -78,7 +78,7 @@ def test_verify_does_catch_a_broken_unit(tmp_path: Path) -> None:
     bad = (UNITS / "yizhan-hw.service").read_text(encoding="utf-8")
     (tmp_path / "yizhan-hw.service").write_text(bad + "\nBogusKey=1\n", encoding="utf-8")
     done = _verify(tmp_path, ["yizhan-hw.service"])
-    assert done.returncode != 0 and "/opt/yizhan/.venv/bin/yizhan" in done.stderr
+    assert done.returncode != 0 and "/usr/local/bin/yizhan" in done.stderr
     assert "BogusKey" in done.stderr
 
 
@@ -113,7 +113,7 @@ def test_the_terminal_is_sway_with_the_shipped_kiosk_config_r_n4() -> None:
 def test_backup_runs_nightly_and_journald_and_the_hardware_watchdog_are_set_r_n4() -> None:
     assert _section("yizhan-backup.timer", "Timer")["Persistent"] == ["true"]
     assert _section("yizhan-backup.service", "Service")["ExecStart"] == [
-        "/opt/yizhan/.venv/bin/yizhan backup"
+        "/usr/local/bin/yizhan backup"
     ]
     journald = configparser.ConfigParser()
     journald.read(ROOTFS / "etc" / "systemd" / "journald.conf.d" / "yizhan.conf")
@@ -122,3 +122,30 @@ def test_backup_runs_nightly_and_journald_and_the_hardware_watchdog_are_set_r_n4
     manager = configparser.ConfigParser()
     manager.read(ROOTFS / "etc" / "systemd" / "system.conf.d" / "yizhan-watchdog.conf")
     assert manager["Manager"]["RuntimeWatchdogSec"]
+
+
+def _fake_program(path: Path, says: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'#!/bin/sh\necho {says} "$@"\n', encoding="utf-8")
+    path.chmod(0o755)
+
+
+def test_units_run_the_installed_release_once_there_is_one(tmp_path: Path) -> None:
+    """Every unit starts ``/usr/local/bin/yizhan``: the image's venv until ``yizhan upgrade``
+    switched ``releases/current``, then that release, with the arguments unchanged."""
+    for unit in sorted(UNITS.glob("*.service")):
+        starts = _section(unit.name, "Service").get("ExecStart", [])
+        assert not any("/opt/yizhan/" in line for line in starts), unit.name
+    _fake_program(tmp_path / ".venv" / "bin" / "yizhan", "venv")
+    env = {"YIZHAN_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+
+    def run() -> str:
+        done = subprocess.run(
+            [str(LAUNCHER), "serve", "--x"], env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    assert run() == "venv serve --x"
+    _fake_program(tmp_path / "releases" / "0.2.0" / "bin" / "yizhan", "release-0.2.0")
+    (tmp_path / "releases" / "current").symlink_to("0.2.0")
+    assert run() == "release-0.2.0 serve --x"
