@@ -15,6 +15,8 @@ test's kernel command line only, never in the image's cmdline.txt) runs the chec
   (SIGKILL) is restarted by Restart=always;
 - after a hard `system_reset` through the QEMU monitor (no sync first) every acknowledged
   ticket is still there and the API answers again;
+- pinyin typed with wtype on the image's own terminal reaches the TUI's applicant-name field
+  and the server opens the case for 张桂兰 (image_pinyin.py; screenshots in the test folder);
 - the resident memory (VmRSS) of every yizhan process.
 
 The last line printed is one JSON object with the figures. Logs stay in build/image/test-*/
@@ -34,6 +36,8 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+
+from image_pinyin import pinyin_check
 
 BOOT_OFFSET = 8192 * 512  # assemble.sh: the FAT partition starts at 4 MiB
 PORT = int(os.environ.get("IMAGE_TEST_PORT", "18080"))
@@ -266,6 +270,16 @@ def check(guest: Guest, figures: dict[str, object]) -> None:
     say(f"tickets {numbers} issued through the forwarded port")
     wait_for("硬件服务就绪", lambda: hardware_state(guest, key) == "ready", limit=300)
 
+    # Chinese input on the image's own terminal (image_pinyin.py); its result is a figure,
+    # and a failure there does not stop the checks below
+    try:
+        pinyin_check(guest, PORT, guest.work, figures)
+    except (SystemExit, RuntimeError, OSError, ValueError, KeyError) as exc:
+        figures["pinyin_error"] = str(exc)[:300]
+    say(
+        f"pinyin: case {figures.get('pinyin_case_for_张桂兰')!r}, screenshot {figures.get('pinyin_screenshot')}"
+    )
+
     # a frozen hardware service: the fault shows, systemd's watchdog restarts it
     before = guest.sh("systemctl show -p NRestarts --value yizhan-hw")
     guest.sh("systemctl kill -s STOP yizhan-hw")
@@ -308,9 +322,26 @@ def check(guest: Guest, figures: dict[str, object]) -> None:
     guest.started = time.monotonic()
     guest.shell = None
     figures["reset_to_http_s"] = round(guest.wait_serving(), 1)
-    # the tickets, as a visitor's phone sees them (public progress page), through the port
-    seen = [guest.http(f"/api/tickets/{i}/progress") for i in ids]
-    figures["tickets_after_reset"] = [str(t["number"]) for t in seen]  # type: ignore[index]
+    # the tickets, as a visitor's phone sees them (public progress page), through the port; a
+    # clock the guard refuses (restricted mode) answers 503 here, though /api/health answers
+    seen: list[dict[str, object]] = []
+
+    def tickets_served() -> bool:
+        try:
+            seen[:] = [guest.http(f"/api/tickets/{i}/progress") for i in ids]  # type: ignore[misc]
+        except urllib.error.HTTPError as exc:
+            figures["after_reset_refusal"] = (
+                f"{exc.code} {exc.read()[:300].decode(errors='replace')}"
+            )
+            return False
+        except OSError:  # the server restarting (restricted mode hands the port over)
+            return False
+        return True
+
+    wait_for("掉电后号票可查", tickets_served, limit=600)
+    figures["reset_to_serving_s"] = round(time.monotonic() - guest.started, 1)
+    after: list[str] = [str(t["number"]) for t in seen]
+    figures["tickets_after_reset"] = after
     check = (
         '/opt/yizhan/.venv/bin/python -c "import sqlite3; c = sqlite3.connect('
         "'/var/lib/yizhan/station.db'); print(c.execute('pragma integrity_check').fetchone()[0]);"
@@ -322,7 +353,7 @@ def check(guest: Guest, figures: dict[str, object]) -> None:
         rows = guest.sh(check, limit=300).splitlines()
     figures["integrity_check"] = rows[0] if rows else ""
     kept = rows[1].split() if len(rows) > 1 else []
-    lost = [n for n in numbers if n not in kept or n not in figures["tickets_after_reset"]]
+    lost = [n for n in numbers if n not in kept or n not in after]
     figures["tickets_lost"] = lost
     if lost or figures["integrity_check"] != "ok":
         raise SystemExit(f"掉电后丢失了号票 {lost} 或完整性检查失败：{rows}")

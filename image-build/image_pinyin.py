@@ -1,0 +1,117 @@
+"""`make image-test`, Chinese input: pinyin typed on a virtual keyboard (wtype) inside the
+QEMU-booted image arrives in the TUI's applicant-name field, and the server opens the case.
+
+The same recipe as tests/tui/test_tui_input_pinyin.py (which runs headless on the build
+host), here on the image's own sway, foot, fcitx5 and TUI on tty1 (virtio-gpu): log in as
+the demo window clerk and open 收件 with plain keys (fcitx5 stopped, as the host test does),
+start fcitx5 in the terminal's session, type ``zhang`` space ``gui`` ``=`` ``1`` ``lan`` ``6``,
+take a ``grim`` screenshot, stop fcitx5, fill in the ID number and phone, save with Ctrl+S.
+What is checked is the case the server opened, read back through the forwarded port. The
+steps are slower than on the host: the guest runs under TCG emulation.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, Protocol
+
+NAME = "张桂兰"
+PINYIN = ("zhang", "<space>", "gui", "=", "1", "lan", "6")
+CLERK = ("ck01", "223344")  # the demo window clerk (appliance/demo/seed.py)
+ID_NUMBER = "410122194001080021"
+PHONE = "13800001234"
+STEP_S = 3.0  # a key's effect on the emulated TUI takes a second or two
+SESSION = "XDG_RUNTIME_DIR=/run/user/900 DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/900/bus"
+
+
+class GuestShell(Protocol):
+    def sh(self, command: str, limit: float = 180.0) -> str: ...
+
+
+def _wtype_args(step: str) -> str:
+    if not (step.startswith("<") and step.endswith(">")):
+        return f"-d 60 '{step}'"
+    mods, _, key = step[1:-1].rpartition("+")
+    held = [m for m in mods.split("+") if m]
+    return " ".join([*(f"-M {m}" for m in held), f"-k {key}", *(f"-m {m}" for m in held)])
+
+
+class Terminal:
+    def __init__(self, guest: GuestShell) -> None:
+        self.guest = guest
+        sockets = guest.sh("ls /run/user/900/ | grep -E '^wayland-[0-9]+$'").split()
+        if not sockets:
+            raise RuntimeError("sway 没有 Wayland 套接字（/run/user/900/wayland-*）")
+        self.env = f"{SESSION} WAYLAND_DISPLAY={sockets[0]}"
+
+    def run(self, command: str, limit: float = 60.0) -> str:
+        return self.guest.sh(f"runuser -u yizhan -- env {self.env} {command}", limit=limit)
+
+    def keys(self, *steps: str) -> None:
+        for step in steps:
+            self.run(f"wtype -s 400 {_wtype_args(step)}")
+            time.sleep(STEP_S)
+
+    def screenshot(self, path: Path) -> bool:
+        self.run("grim /var/lib/yizhan/pinyin-shot.png", limit=120)
+        data = self.guest.sh("base64 -w0 /var/lib/yizhan/pinyin-shot.png", limit=300)
+        self.guest.sh("rm -f /var/lib/yizhan/pinyin-shot.png")
+        try:
+            png = base64.b64decode(data, validate=True)
+        except ValueError:
+            return False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(png)
+        return png.startswith(b"\x89PNG")
+
+
+def _api(port: int, path: str, body: dict[str, str] | None = None, token: str = "") -> Any:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}",
+        data=None if body is None else json.dumps(body).encode(),
+        headers=headers,
+    )
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        return json.loads(reply.read())
+
+
+def _cases_named(port: int) -> list[dict[str, Any]]:
+    token = _api(port, "/api/auth/login", {"code": CLERK[0], "pin": CLERK[1]})["token"]
+    cases: list[dict[str, Any]] = _api(port, "/api/cases?mine=0", token=token)
+    return [c for c in cases if c.get("applicant_name") == NAME]
+
+
+def pinyin_check(guest: GuestShell, port: int, work: Path, figures: dict[str, object]) -> None:
+    """Type 张桂兰 in pinyin into the image's TUI; record what the server received."""
+    before = {c["case_number"] for c in _cases_named(port)}  # the demo desk has one already
+    term = Terminal(guest)
+    # a fresh TUI on the login form (it started before the demo staff existed), no input method
+    guest.sh("pkill -u yizhan -x fcitx5; pkill -u yizhan -f 'yizhan tui'; true")
+    time.sleep(40)  # the terminal's loop starts the TUI again after 1 s; it imports for a while
+    term.keys(CLERK[0], "<Tab>", CLERK[1], "<Return>")
+    time.sleep(10)
+    term.keys("e", "gljt", "<Down>", "<Return>", "a", "<Tab>", "<Tab>", "<Tab>")
+    term.screenshot(work / "tui-before-pinyin.png")
+    term.run("fcitx5 -d --replace", limit=60)
+    time.sleep(20)  # fcitx5 loads its pinyin dictionary
+    term.keys(*PINYIN)
+    figures["pinyin_screenshot"] = term.screenshot(work / "tui-pinyin-image.png")
+    guest.sh("pkill -u yizhan -x fcitx5; true")
+    time.sleep(STEP_S)
+    term.keys("<Return>", ID_NUMBER, "<Return>", PHONE, "<ctrl+s>")
+    deadline = time.monotonic() + 120
+    new: list[str] = []
+    while not new and time.monotonic() < deadline:
+        time.sleep(5)
+        new = [c["case_number"] for c in _cases_named(port) if c["case_number"] not in before]
+    figures["pinyin_case_for_张桂兰"] = new[0] if new else ""
+    term.screenshot(work / "tui-after-pinyin.png")
+    # the appliance's terminal gets its input method back, as it boots
+    term.run("fcitx5 -d --replace", limit=60)
