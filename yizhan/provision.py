@@ -11,8 +11,10 @@ Runs as root from ``yizhan-provision.service`` before the station's services. In
 5. set up the CUPS queues (receipt: raw; A4 notices: Generic PDF);
 6. enrol with the county, or queue the enrolment until the county is reachable;
 7. pull the catalogue and the calendar through one sync round;
-8. wipe the enrolment code (and the Wi-Fi password) from the boot file, and mark the data
-   directory provisioned.
+8. set root's password for the maintenance console from ``maintenance_password`` (only with
+   ``--chpasswd``, as the image's unit runs it);
+9. wipe the enrolment code (and the Wi-Fi and maintenance passwords) from the boot file, and
+   mark the data directory provisioned.
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ class Provisioner:
     clock: Clock = field(default_factory=SystemClock)
     transport: httpx.BaseTransport | None = None
     lpadmin: str = "lpadmin"
+    chpasswd: str = ""  # the image: "chpasswd" (root's password); empty: never touched
     report: ProvisionReport = field(default_factory=ProvisionReport)
 
     # ---- the file ---------------------------------------------------------------------------
@@ -188,6 +191,26 @@ class Provisioner:
             f"✔ 站点 {conf.station_code} {conf.station_name}，设置已写入 {self.config_path}"
         )
         return settings
+
+    def set_maintenance_password(self, conf: ProvisionFile) -> None:
+        """root's password for the maintenance console (Ctrl+Alt+F2), through ``chpasswd``."""
+        if not self.chpasswd:
+            return
+        if not conf.maintenance_password:
+            self.report.say("⚠ 未设置维护密码（maintenance_password）：维护控制台无法登录")
+            return
+        try:
+            subprocess.run(
+                [self.chpasswd],
+                input=f"root:{conf.maintenance_password}\n",
+                text=True,
+                capture_output=True,
+                check=True,
+                timeout=60,
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise ProvisionRefused(f"维护密码没有设置成功（{type(exc).__name__}），请重试") from exc
+        self.report.say("✔ 维护密码已设置：按 Ctrl+Alt+F2，以 root 登录")
 
     def write_network(self, conf: ProvisionFile) -> None:
         if self.nm_dir is None or not (conf.wifi_ssid or conf.apn):
@@ -314,10 +337,11 @@ class Provisioner:
                 self.pull_reference(settings, db)
         finally:
             db.dispose()
+        self.set_maintenance_password(conf)
         wipe_secrets(self.boot_dir / FILE_NAME)
         (self.boot_dir / ERROR_FILE).unlink(missing_ok=True)
         self.write_marker(conf)
-        self.report.say("✔ 登记码已从 station.toml 中抹去。开通完成，可以开门办理。")
+        self.report.say("✔ 登记码和密码已从 station.toml 中抹去。开通完成，可以开门办理。")
         return self.report
 
     def write_marker(self, conf: ProvisionFile) -> None:

@@ -14,6 +14,8 @@ are shown on the screen and written to ``配置错误.txt`` beside the file.
     receipt_printer_uri = "usb://…"      # or socket://192.168.1.30:9100; empty = none
     notice_printer_uri = ""              # A4 printer; empty = none
     display = false                      # a second screen for the hall display
+    maintenance_password = ""            # 维护密码: root on the console (Ctrl+Alt+F2), 10+
+                                         # characters; wiped after first boot; empty = none
     [network]                            # nothing here = wired Ethernet (DHCP)
     wifi_ssid = ""
     wifi_password = ""                   # wiped after first boot too
@@ -36,7 +38,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 FILE_NAME = "station.toml"
 ERROR_FILE = "配置错误.txt"
 STATION_CODE = re.compile(r"^[A-Za-z0-9_-]{2,32}$")  # the county's rule (sync.county.enrolment)
-SECRETS = ("enrolment_code", "wifi_password")
+SECRETS = ("enrolment_code", "wifi_password", "maintenance_password")
+MAINTENANCE_PASSWORD_MIN = 10
 
 # printer_model → receipt paper width in mm (0: no receipt printer, tickets on screen only)
 PRINTER_MODELS: dict[str, int] = {
@@ -57,6 +60,7 @@ TOP_KEYS = {
     "receipt_printer_uri",
     "notice_printer_uri",
     "display",
+    "maintenance_password",
 }
 NETWORK_KEYS = {"wifi_ssid", "wifi_password", "apn"}
 PRINTER_URI = re.compile(r"^(usb|socket|ipp|ipps|lpd|http|https)://\S+$")
@@ -88,6 +92,7 @@ class ProvisionFile:
     receipt_printer_uri: str
     notice_printer_uri: str
     display: bool
+    maintenance_password: str
     wifi_ssid: str
     wifi_password: str
     apn: str
@@ -182,6 +187,14 @@ def parse_provision_text(text: str, need_code: bool = True) -> ProvisionFile:
         problems.append("display（叫号大屏）：应为 true 或 false（不加引号）")
         display = False
 
+    maintenance = _text(data, "maintenance_password", problems, "维护密码")
+    if maintenance and not (
+        MAINTENANCE_PASSWORD_MIN <= len(maintenance) <= 64 and maintenance.isprintable()
+    ):
+        problems.append(
+            f"maintenance_password（维护密码）：应为 {MAINTENANCE_PASSWORD_MIN}–64 个字符"
+            "（字母、数字、符号），或留空不设维护登录"
+        )
     ssid = _text(network, "wifi_ssid", problems, "无线网络名称")
     password = _text(network, "wifi_password", problems, "无线网络密码")
     apn = _text(network, "apn", problems, "移动数据接入点")
@@ -202,6 +215,7 @@ def parse_provision_text(text: str, need_code: bool = True) -> ProvisionFile:
         receipt_printer_uri=uris["receipt_printer_uri"],
         notice_printer_uri=uris["notice_printer_uri"],
         display=bool(display),
+        maintenance_password=maintenance,
         wifi_ssid=ssid,
         wifi_password=password,
         apn=apn,
@@ -252,6 +266,7 @@ def cmd_provision(args: argparse.Namespace) -> int:
         cups_server=args.cups_server,
         nm_dir=Path(args.nm_dir) if args.nm_dir else None,
         display_flag=Path(args.display_flag) if args.display_flag else None,
+        chpasswd=args.chpasswd,
     )
     return provision_main(provisioner, wait=args.wait)
 
@@ -278,6 +293,12 @@ def add_provision_command(sub: Any) -> None:
         "--display-flag",
         default="/etc/yizhan/display.enabled",
         help="made when display = true (starts yizhan-display.service); empty: skip",
+    )
+    p.add_argument(
+        "--chpasswd",
+        default="",
+        help="command that sets root's password from maintenance_password (the image: chpasswd);"
+        " empty: the password is not set",
     )
     p.add_argument("--wait", action="store_true", help="on an invalid file, check it every 30 s")
     p.set_defaults(func=cmd_provision)
