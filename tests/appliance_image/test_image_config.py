@@ -53,10 +53,17 @@ def test_host_tools_belong_to_make_image_not_to_bootstrap() -> None:
 
 
 def test_image_test_checks_what_the_issue_asks() -> None:
-    source = (BUILD / "image_test.py").read_text(encoding="utf-8")
+    source = "".join(
+        (BUILD / name).read_text(encoding="utf-8")
+        for name in ("image_test.py", "image_guest.py", "image_pinyin.py")
+    )
     for needle in (
+        "wtype",  # pinyin typed on the image's own terminal
+        "张桂兰",  # and read back from the server
+        "maintenance_password",  # the console login, wiped from the card
         "hostfwd=tcp:127.0.0.1:",  # forwarded on loopback only
         "system_reset",  # the power cut
+        "/api/tickets/",  # the tickets after it, through the forwarded port
         "VmRSS",  # memory of every yizhan process
         "systemctl kill -s STOP yizhan-hw",  # the watchdog
         "systemctl kill -s KILL yizhan-hw",  # Restart=always
