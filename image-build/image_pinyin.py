@@ -28,6 +28,9 @@ STEP_S = 3.0  # a key's effect on the emulated TUI takes a second or two
 SESSION = "XDG_RUNTIME_DIR=/run/user/900 DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/900/bus"
 
 
+TUI = "python3 /opt/yizhan/.venv/bin/yizhan tui"  # not the shell loop around it in foot
+
+
 class GuestShell(Protocol):
     def sh(self, command: str, limit: float = 180.0) -> str: ...
 
@@ -69,6 +72,20 @@ class Terminal:
         return png.startswith(b"\x89PNG")
 
 
+def _wait_for_tui(guest: GuestShell, limit: float = 300.0) -> None:
+    """Until a new TUI process holds a connection to the server (its first poll)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        time.sleep(5)
+        pid = guest.sh(f"pgrep -n -u yizhan -f '{TUI}' || true").strip()
+        if pid and guest.sh(
+            f"ss -Htnp state established '( dport = :8080 )' | grep -c 'pid={pid},' || true"
+        ).strip() not in {"", "0"}:
+            time.sleep(5)  # the login form has focus once the first poll is answered
+            return
+    raise RuntimeError("TUI 重启后没有连上服务器")
+
+
 def _api(port: int, path: str, body: dict[str, str] | None = None, token: str = "") -> Any:
     headers = {"Content-Type": "application/json"}
     if token:
@@ -82,36 +99,38 @@ def _api(port: int, path: str, body: dict[str, str] | None = None, token: str = 
         return json.loads(reply.read())
 
 
-def _cases_named(port: int) -> list[dict[str, Any]]:
+def _cases(port: int) -> dict[str, str]:
+    """Every case on the station's desk: number → applicant name, as the server holds it."""
     token = _api(port, "/api/auth/login", {"code": CLERK[0], "pin": CLERK[1]})["token"]
     cases: list[dict[str, Any]] = _api(port, "/api/cases?mine=0", token=token)
-    return [c for c in cases if c.get("applicant_name") == NAME]
+    return {str(c["case_number"]): str(c.get("applicant_name", "")) for c in cases}
 
 
 def pinyin_check(guest: GuestShell, port: int, work: Path, figures: dict[str, object]) -> None:
     """Type 张桂兰 in pinyin into the image's TUI; record what the server received."""
-    before = {c["case_number"] for c in _cases_named(port)}  # the demo desk has one already
+    before = _cases(port)  # the demo desk has a case of 张桂兰 already
     term = Terminal(guest)
     # a fresh TUI on the login form (it started before the demo staff existed), no input method
-    guest.sh("pkill -u yizhan -x fcitx5; pkill -u yizhan -f 'yizhan tui'; true")
-    time.sleep(40)  # the terminal's loop starts the TUI again after 1 s; it imports for a while
+    guest.sh(f"pkill -u yizhan -x fcitx5; pkill -u yizhan -f '{TUI}'; true")
+    _wait_for_tui(guest)  # foot's loop starts it again after 1 s; it imports for a while
     term.keys(CLERK[0], "<Tab>", CLERK[1], "<Return>")
     time.sleep(10)
     term.keys("e", "gljt", "<Down>", "<Return>", "a", "<Tab>", "<Tab>", "<Tab>")
     term.screenshot(work / "tui-before-pinyin.png")
     term.run("fcitx5 -d --replace", limit=60)
-    time.sleep(20)  # fcitx5 loads its pinyin dictionary
+    time.sleep(45)  # fcitx5 loads its pinyin dictionary (slow under emulation)
     term.keys(*PINYIN)
     figures["pinyin_screenshot"] = term.screenshot(work / "tui-pinyin-image.png")
     guest.sh("pkill -u yizhan -x fcitx5; true")
     time.sleep(STEP_S)
     term.keys("<Return>", ID_NUMBER, "<Return>", PHONE, "<ctrl+s>")
     deadline = time.monotonic() + 120
-    new: list[str] = []
+    new: dict[str, str] = {}
     while not new and time.monotonic() < deadline:
         time.sleep(5)
-        new = [c["case_number"] for c in _cases_named(port) if c["case_number"] not in before]
-    figures["pinyin_case_for_张桂兰"] = new[0] if new else ""
+        new = {k: v for k, v in _cases(port).items() if k not in before}
+    figures["pinyin_new_cases"] = new  # case number → the applicant name the server received
+    figures["pinyin_ok"] = list(new.values()) == [NAME]
     term.screenshot(work / "tui-after-pinyin.png")
     # the appliance's terminal gets its input method back, as it boots
     term.run("fcitx5 -d --replace", limit=60)
