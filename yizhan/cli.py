@@ -25,13 +25,18 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from appliance.db.migrate import upgrade
+    from appliance.db.revision import at_head
     from yizhan.upgrade import recover_upgrade
 
     settings = _settings(args)
     recover_upgrade(settings)  # an upgrade the power cut short is undone first (R-N2)
-    upgrade(settings.sqlalchemy_url, args.revision)
-    print(f"数据库已升级到 {args.revision}：{settings.sqlalchemy_url}")
+    if args.revision in {"head", "heads"} and at_head(settings.sqlalchemy_url):
+        print(f"数据库已是最新版本，无需升级：{settings.sqlalchemy_url}")  # no Alembic loaded
+    else:
+        from appliance.db.migrate import upgrade
+
+        upgrade(settings.sqlalchemy_url, args.revision)
+        print(f"数据库已升级到 {args.revision}：{settings.sqlalchemy_url}")
     if not settings.device_key:  # setup makes the station's own device key (R-I3)
         from appliance.staff.service.device_key import ensure_device_key
 
