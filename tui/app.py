@@ -20,7 +20,6 @@ from textual.binding import Binding
 from appliance.alerts.schemas import AlertView
 from appliance.clock.schemas import ClockStatus
 from appliance.queue.schemas import QueueSnapshot, WindowState
-from appliance.sdnotify import Watchdog
 from tui import compositing
 from tui.api_client import ApiError, Offline, StationApi
 from tui.models import window_of
@@ -81,9 +80,6 @@ class YizhanApp(App[int]):
         self.backup_line, self.backup_warn = "", False
         self.clock_status: ClockStatus | None = None  # set while the server's clock is wrong
         self._refreshing = asyncio.Lock()
-        # systemd's watchdog of the terminal unit (yizhan-tui, NotifyAccess=all): pinged after
-        # each finished poll, so a stuck event loop stops the pings and the terminal restarts
-        self.watchdog = Watchdog(min_interval=5.0)
 
     def on_mount(self) -> None:
         self.push_screen(LoginScreen())
@@ -143,7 +139,6 @@ class YizhanApp(App[int]):
                 await self._redraw()
             except Exception as exc:  # a drawing glitch must not stop the terminal
                 self.log.error(f"redraw failed: {exc!r}")
-        self.watchdog.progressed()  # online or not: the loop went round (appliance.sdnotify)
 
     async def _fetch(self) -> None:
         try:

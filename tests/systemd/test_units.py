@@ -98,14 +98,6 @@ def test_services_restart_forever_hardened_r_n4(unit: str) -> None:
         assert service["ReadWritePaths"] == ["/var/lib/yizhan"]
 
 
-def test_the_terminal_is_watched_through_the_tuis_own_pings_r_n4() -> None:
-    """sway is the main process but the TUI pings (tests/tui/test_tui_watchdog.py)."""
-    service = _section("yizhan-tui.service", "Service")
-    assert service["NotifyAccess"] == ["all"]
-    assert int(service["WatchdogSec"][0]) >= 60
-    assert "self.watchdog.progressed()" in (ROOT / "tui" / "app.py").read_text(encoding="utf-8")
-
-
 def test_the_hardware_service_user_reaches_the_devices_r_n4() -> None:
     groups = _section("yizhan-hw.service", "Service")["SupplementaryGroups"][0].split()
     assert {"gpio", "dialout", "lpadmin"} <= set(groups)
