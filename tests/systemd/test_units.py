@@ -98,6 +98,16 @@ def test_services_restart_forever_hardened_r_n4(unit: str) -> None:
         assert service["ReadWritePaths"] == ["/var/lib/yizhan"]
 
 
+@pytest.mark.parametrize("unit", ["yizhan-server", "yizhan-hw", "yizhan-sync", "yizhan-tui"])
+def test_python_services_run_with_the_malloc_setting_bench_memory_measures_r_n4(
+    unit: str,
+) -> None:
+    from bench.memory import APPLIANCE_ENV
+
+    env = _section(f"{unit}.service", "Service")["Environment"]
+    assert all(f"{k}={v}" in env for k, v in APPLIANCE_ENV.items())
+
+
 def test_the_hardware_service_user_reaches_the_devices_r_n4() -> None:
     groups = _section("yizhan-hw.service", "Service")["SupplementaryGroups"][0].split()
     assert {"gpio", "dialout", "lpadmin"} <= set(groups)
