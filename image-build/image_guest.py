@@ -47,7 +47,9 @@ class Guest:
         self.transcript = (work / "shell.log").open("a", encoding="utf-8")
         self.shell: socket.socket | None = None
         self.buffer = b""
-        append = f"{root} rw console=ttyAMA0 systemd.debug_shell=hvc0 net.ifnames=0"
+        # the debug shell owns hvc0: a getty there (first boot's presets) would fight it
+        mask = "systemd.mask=serial-getty@hvc0.service"
+        append = f"{root} rw console=ttyAMA0 systemd.debug_shell=hvc0 {mask} net.ifnames=0"
         self.started = time.monotonic()
         options = [
             ("-M", "virt"),
