@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from appliance.settings import Settings, load_settings
 from appliance.settings_doc import settings_markdown
+from yizhan.startup import device_key_ready, trusted_start, with_device_key
 
 # httpx imports its own command-line client (click, rich.syntax, pygments) unless that module
 # cannot be imported. No yizhan process runs it; skipping it saves the hardware service and
@@ -44,29 +45,6 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
-def _device_key_ready(settings: Settings) -> bool:
-    """Before serving: make the station's device key if there is none; refuse (False, with a
-    Chinese message) the demo key or a weak key outside demo mode (R-I3)."""
-    from appliance.staff.service.device_key import ensure_device_key, startup_problem
-
-    if not settings.device_key:
-        ensure_device_key(settings)
-    problem = startup_problem(settings)
-    if problem:
-        print(problem, file=sys.stderr)
-        return False
-    return True
-
-
-def _with_device_key(settings: Settings) -> Settings:
-    """The settings the hardware service and ``yizhan button`` use: the station's key."""
-    import dataclasses
-
-    from appliance.staff.service.device_key import client_device_key
-
-    return dataclasses.replace(settings, device_key=client_device_key(settings))
-
-
 def cmd_demo_seed(args: argparse.Namespace) -> int:
     from appliance.db.migrate import upgrade
     from appliance.demo.cases import seed_demo_cases
@@ -90,38 +68,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from appliance.http.serving import serve
 
     settings = _settings(args)
-    if not _device_key_ready(settings):
+    if not device_key_ready(settings):
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     host, port = args.host or settings.http_host, args.port or settings.http_port
-    if not _trusted_start(settings, host, port):  # clock and an interrupted restore first
+    if not trusted_start(settings, host, port):  # clock and an interrupted restore first
         return 1
     app = create_app(settings)
     serve(app, host, port, server_limits(settings))  # header/body timeouts, per-address limit
     return 0
-
-
-def _trusted_start(settings: Settings, host: str, port: int) -> bool:
-    """Before serving: finish a restore cut short, and hold with the restricted clock
-    server until the clock can be trusted (False: stopped while waiting)."""
-    from appliance.backup.restore import recover_interrupted_restore
-    from appliance.clock.gate import hold_until_clock_ok
-    from appliance.clock.service import ClockGuard, SystemTimeSetter
-    from appliance.core.clock import SystemClock
-    from appliance.db.database import Database
-
-    recovered = recover_interrupted_restore(settings.data_path)
-    if recovered:
-        logging.getLogger("yizhan.server").warning("%s", recovered)
-    from yizhan.upgrade import recover_upgrade
-
-    recover_upgrade(settings)
-    db = Database(settings.sqlalchemy_url)
-    guard = ClockGuard(db, settings, SystemClock(), SystemTimeSetter(settings.clock_set_command))
-    try:
-        return hold_until_clock_ok(guard, host, port)
-    finally:
-        db.dispose()
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
@@ -133,13 +88,13 @@ def cmd_tui(args: argparse.Namespace) -> int:
 def cmd_hw(args: argparse.Namespace) -> int:
     from hwservice.main import run_hw
 
-    return run_hw(_with_device_key(_settings(args)), keyboard=args.keyboard)
+    return run_hw(with_device_key(_settings(args)), keyboard=args.keyboard)
 
 
 def cmd_button(args: argparse.Namespace) -> int:
     from hwservice.button_sim import run_button_simulator
 
-    return run_button_simulator(_with_device_key(_settings(args)))
+    return run_button_simulator(with_device_key(_settings(args)))
 
 
 def _wait_for_server(url: str, timeout: float = 20.0) -> bool:
