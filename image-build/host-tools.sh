@@ -17,6 +17,8 @@ declare -A need=(
     [mkfs.ext4]=e2fsprogs [debugfs]=e2fsprogs [sfdisk]=fdisk [xz]=xz-utils
     [unshare]=util-linux [python3]=python3 [dtc]=device-tree-compiler
     [fdtoverlay]=device-tree-compiler [flock]=util-linux
+    # mmdebstrap only recommends it, and refuses a foreign architecture without it
+    [arch-test]=arch-test
 )
 if [[ "${1:-}" == "test" ]]; then
     need[qemu-system-aarch64]=qemu-system-arm

@@ -36,6 +36,12 @@ SESSION = "XDG_RUNTIME_DIR=/run/user/900 DBUS_SESSION_BUS_ADDRESS=unix:path=/run
 TUI = "python3 /opt/yizhan/.venv/bin/yizhan tui"  # not the shell loop around it in foot
 
 
+def _syllables() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """PINYIN, or with IMAGE_TEST_PINYIN="zhangguilan" (asked for) other compositions."""
+    chosen = os.environ.get("IMAGE_TEST_PINYIN", "")
+    return tuple((s, ("<space>",)) for s in chosen.split(",") if s) or PINYIN
+
+
 class GuestShell(Protocol):
     def sh(self, command: str, limit: float = 180.0) -> str: ...
 
@@ -94,19 +100,20 @@ def _wait_for_tui(guest: GuestShell, limit: float = 300.0) -> None:
 def _choose(term: Terminal, work: Path, syllable: str, pick: tuple[str, ...]) -> None:
     """Pick ``syllable``'s character with ``pick``; or, with IMAGE_TEST_PINYIN_ASK=1, show each
     page of the list (``candidates-<syllable>-<n>.png``) and type the comma-separated keys
-    written to ``pick-<syllable>-<n>`` (``=`` alone turns the page and asks again)."""
+    written to ``pick-<syllable>-<n>`` (``=`` alone, or keys ending in ``?``, asks again)."""
     if os.environ.get("IMAGE_TEST_PINYIN_ASK") != "1":
         term.keys(*pick)
         return
-    for page in range(1, 6):
+    for page in range(1, 9):
         term.screenshot(work / f"candidates-{syllable}-{page}.png")
         answer = work / f"pick-{syllable}-{page}"
         deadline = time.monotonic() + 900
         while not answer.exists() and time.monotonic() < deadline:
             time.sleep(2)
         keys = [k.strip() for k in answer.read_text(encoding="utf-8").split(",") if k.strip()]
-        term.keys(*keys)
-        if keys != ["="]:
+        again = keys[-1:] == ["?"]  # a trailing "?": type the keys, show the list again
+        term.keys(*(keys[:-1] if again else keys))
+        if keys != ["="] and not again:
             return
 
 
@@ -146,7 +153,7 @@ def pinyin_check(guest: GuestShell, port: int, work: Path, figures: dict[str, ob
     term.keys("a", "<Tab>", "<Tab>", "<Tab>")
     term.screenshot(work / "tui-before-pinyin.png")
     term.keys("<ctrl+space>")  # pinyin on, as staff switch it for a name
-    for syllable, pick in PINYIN:
+    for syllable, pick in _syllables():
         term.keys(syllable)
         _choose(term, work, syllable, pick)
     figures["pinyin_screenshot"] = term.screenshot(work / "tui-pinyin-image.png")

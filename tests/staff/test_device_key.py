@@ -105,7 +105,7 @@ def test_serve_refuses_to_start_with_a_default_or_weak_key_r_i3(
     why: str,
 ) -> None:
     started: list[Any] = []
-    monkeypatch.setattr(cli, "_trusted_start", lambda *a: started.append(a) or False)
+    monkeypatch.setattr(cli, "trusted_start", lambda *a: started.append(a) or False)
     monkeypatch.setenv("YIZHAN_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("YIZHAN_DEVICE_KEY", key)
     monkeypatch.delenv("YIZHAN_DEMO", raising=False)
@@ -121,7 +121,7 @@ def test_serve_refuses_to_start_with_a_default_or_weak_key_r_i3(
 def test_serve_makes_the_key_when_setup_did_not_r_i3(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli, "_trusted_start", lambda *a: False)
+    monkeypatch.setattr(cli, "trusted_start", lambda *a: False)
     monkeypatch.setenv("YIZHAN_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("YIZHAN_DEVICE_KEY", raising=False)
     monkeypatch.delenv("YIZHAN_DEMO", raising=False)
