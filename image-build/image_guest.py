@@ -62,7 +62,7 @@ class Guest:
             ("-drive", f"file={image},format=raw,if=none,id=disk,cache=writeback"),
             ("-device", "virtio-blk-pci,drive=disk"),
             ("-netdev", f"user,id=net,hostfwd=tcp:127.0.0.1:{PORT}-:8080"),
-            ("-device", "virtio-net-pci,netdev=net"),
+            ("-device", "virtio-net-pci,netdev=net,romfile="),  # boots by -kernel: no iPXE ROM
             ("-device", "virtio-gpu-pci"),
             ("-display", "none"),
             ("-device", "virtio-serial-pci"),

@@ -93,6 +93,17 @@ async def type_text(pilot: Pilot[Any], text: str) -> None:
     await pilot.press(*text)
 
 
+async def next_field(pilot: Pilot[Any]) -> None:
+    """Press Enter in a form field and wait for the focus to move on.
+
+    Under a loaded CI machine the pilot stops waiting for idle after a second, so keys typed
+    straight after Enter could land in the field being left; a person never types that fast.
+    """
+    before = pilot.app.focused
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: pilot.app.focused is not before)
+
+
 async def log_in(pilot: Pilot[Any], code: str, pin: str, window: str = "") -> None:
     """Fill the login form and press Enter; waits for the queue screen to show data."""
     from tui.screens.queue import QueueScreen

@@ -19,7 +19,15 @@ from tui.screens.delegation_dialogs import FieldsDialog, SuspendDialog
 from tui.screens.delegation_form import DelegationFormScreen
 from tui.screens.delegation_list import DelegationListScreen
 from tui.screens.menu import MenuScreen
-from tui.testing import screen_text, showing, start_logged_in, terminal_app, type_text, wait_for
+from tui.testing import (
+    next_field,
+    screen_text,
+    showing,
+    start_logged_in,
+    terminal_app,
+    type_text,
+    wait_for,
+)
 
 SIZE = (120, 40)
 
@@ -85,7 +93,7 @@ async def test_a_delegation_is_signed_suspended_continued_and_completed_r_d1_r_d
         await pilot.press("c")
         await wait_for(pilot, lambda: showing(app, FieldsDialog))
         await type_text(pilot, "申请人已返乡")
-        await pilot.press("enter")
+        await next_field(pilot)
         await type_text(pilot, "30")
         await pilot.press("enter")
         await wait_for(pilot, lambda: detail.entry is not None and detail.entry.status == "active")
@@ -139,11 +147,12 @@ async def test_help_is_assigned_at_once_and_a_home_visit_scheduled_r_d1_r_d2(
         await pilot.press("v")
         await wait_for(pilot, lambda: showing(app, FieldsDialog))
         await type_text(pilot, "11-24 15:00")
-        await pilot.press("enter")
+        await next_field(pilot)
         await type_text(pilot, "东关村三组 8 号")
-        await pilot.press("enter")
+        await next_field(pilot)
         await type_text(pilot, "协助填表")
-        await pilot.press("enter", "enter")  # the agent goes
+        await next_field(pilot)
+        await pilot.press("enter")  # the agent goes
         await wait_for(pilot, lambda: detail.entry is not None and len(detail.entry.visits) == 1)
         assert "2026-11-24 15:00 东关村三组 8 号（协助填表）刘芳 · 待上门" in screen_text(app)
 
