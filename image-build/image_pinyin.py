@@ -4,8 +4,8 @@ QEMU-booted image arrives in the TUI's applicant-name field, and the server open
 The same recipe as tests/tui/test_tui_input_pinyin.py (which runs headless on the build
 host), here on the image's own sway, foot, fcitx5 and TUI on tty1 (virtio-gpu), as staff
 work: fcitx5 runs from boot and every field starts in English; log in as the demo window
-clerk, open 收件, Ctrl+Space for pinyin, type ``zhang`` space ``gui`` ``=`` ``1`` ``lan``
-``6``, take a ``grim`` screenshot, Ctrl+Space back, fill in the ID number and phone, save with
+clerk, open 收件, Ctrl+Space for pinyin, type ``zhang`` ``2`` ``gui`` ``=`` ``5`` ``lan``
+``5`` (fcitx5 5.1 on trixie, learned from its candidate pages), take a ``grim`` screenshot, Ctrl+Space back, fill in the ID number and phone, save with
 Ctrl+S.
 What is checked is the case the server opened, read back through the forwarded port. The
 steps are slower than on the host: the guest runs under TCG emulation.
@@ -22,10 +22,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 NAME = "张桂兰"
-# each syllable and the keys that pick its character from fcitx5's candidate list; the order
+# each syllable and the keys that pick its character from fcitx5's candidate list. The order
 # of that list differs between fcitx5 versions (bookworm's recipe gave 章癸拦 on trixie), so
-# IMAGE_TEST_PINYIN_ASK=1 shows each list as a screenshot and waits for the keys in a file
-PINYIN = (("zhang", ("<space>",)), ("gui", ("=", "1")), ("lan", ("6",)))
+# IMAGE_TEST_PINYIN_ASK=1 shows each page as a screenshot and waits for the keys in a file.
+# Trixie's fcitx5 5.1 (2026-12-04): zhang 章 张 …; gui 贵 归 鬼 … then (=) 癸 龟 ? 规 桂;
+# lan 蓝 懒 栏 烂 兰
+PINYIN = (("zhang", ("2",)), ("gui", ("=", "5")), ("lan", ("5",)))
 CLERK = ("ck01", "223344")  # the demo window clerk (appliance/demo/seed.py)
 ID_NUMBER = "410122194001080021"
 PHONE = "13800001234"
