@@ -1,9 +1,11 @@
 """Memory of a whole station after a scripted morning (R-N4: a 512 MB Pi Zero 2 W).
 
-Runs the three yizhan processes the appliance runs, each as on the Pi, in subprocesses:
+Runs the four yizhan processes the appliance runs, each as on the Pi, in subprocesses:
 the server (``yizhan serve``), the hardware service (``yizhan hw``: simulated printers and
-modem, file speaker, fake GPIO) and the staff terminal (``yizhan tui``, headless in a
-pseudo-terminal, logged in by typing into it). A scripted morning then goes through the
+modem, file speaker, fake GPIO), the sync agent (``yizhan sync run``, offline: its county
+address refuses connections and its enrolment stays queued, as at a station whose network
+is down) and the staff terminal (``yizhan tui``, headless in a pseudo-terminal, logged in by
+typing into it). A scripted morning then goes through the
 real HTTP API: 60 tickets issued at the kiosk and the call button, each called and
 finished, 12 cases opened and accepted (notices rendered, kept and printed), with the hw
 service printing every receipt and notice. Afterwards it reads ``VmRSS`` of each process
@@ -14,7 +16,7 @@ the server's peak (``VmHWM``), its threads and its open SQLite connections. The 
 run with ``MALLOC_ARENA_MAX=2`` as the appliance's units set it. The last line is one JSON
 object.
 
-Goal: the three processes together within 150 MB.
+Goal: the four processes together within 150 MB.
 """
 
 from __future__ import annotations
@@ -75,6 +77,21 @@ def settings_env(server: ServerProcess) -> dict[str, str]:
         LG_WD=tempfile.gettempdir(),
     )
     return env
+
+
+def start_sync(env: dict[str, str], data: Path, log: Path) -> subprocess.Popen[bytes]:
+    """``yizhan sync run`` offline: an enrolment queued for a county that cannot be reached."""
+    keys = data / "keys"
+    keys.mkdir(mode=0o700, parents=True, exist_ok=True)
+    (keys / "enrolment.pending").write_text("BENCH-OFFLINE\n", encoding="utf-8")
+    with open(log, "ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "yizhan.cli", "sync", "run"],
+            cwd=ROOT,
+            env={**env, "YIZHAN_COUNTY_URL": "http://127.0.0.1:9"},  # discard: refused
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def start_tui(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
@@ -244,6 +261,7 @@ def main() -> int:
                 stdout=hw_log,
                 stderr=subprocess.STDOUT,
             )
+            sync = start_sync(env, data, data / "sync.log")
             tui, master = start_tui(env)
             try:
                 time.sleep(4.0)
@@ -265,10 +283,11 @@ def main() -> int:
                 rss = {
                     "server": round(server.rss_mb() + children_rss_mb(server_pid), 1),
                     "hw": round(rss_mb(hw.pid) + children_rss_mb(hw.pid), 1),
+                    "sync": round(rss_mb(sync.pid), 1) if sync.poll() is None else 0.0,
                     "tui": round(rss_mb(tui.pid), 1),
                 }
             finally:
-                for proc in (tui, hw):
+                for proc in (tui, sync, hw):
                     proc.terminate()
                     try:
                         proc.wait(timeout=10)
@@ -286,6 +305,8 @@ def main() -> int:
             "server_rss_mb": rss["server"],
             "hw_rss_mb": rss["hw"],
             "tui_rss_mb": rss["tui"],
+            "sync_rss_mb": rss["sync"],
+            "sync_running": rss["sync"] > 0,
             "total_rss_mb": total,
             "baseline_litestar_mb": base,
             "total_over_baseline": round(total / base, 2),
