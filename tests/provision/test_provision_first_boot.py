@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import stat
+import subprocess
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +26,20 @@ from tests.support.cups_server import CupsServer
 from tests.support.station import T0, free_port
 from yizhan.provision import provision_main
 
+NEEDED = Path(__file__).resolve().parents[2] / "image-build/rootfs/usr/local/sbin"
+
+
+def needed(root: Root) -> bool:
+    """The unit's ExecCondition (a shell check, no Python): must provisioning run at boot?"""
+    run = subprocess.run(
+        [NEEDED / "yizhan-provision-needed", root.boot / "station.toml", root.data / "provisioned"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode in (0, 1), run.stderr
+    return run.returncode == 0
+
 
 def test_first_boot_sets_up_everything_and_wipes_the_code_r_n4(
     root: Root, cups_server: CupsServer, capsys: pytest.CaptureFixture[str]
@@ -39,6 +55,7 @@ def test_first_boot_sets_up_everything_and_wipes_the_code_r_n4(
             extra="display = true",
         )
     )
+    assert needed(root)  # the first boot: no marker yet
     provisioner = root.provisioner(cups_server=cups_server.socket, clock=FrozenClock(T0))
     assert provision_main(provisioner) == 0, capsys.readouterr().out
     out = capsys.readouterr().out
@@ -80,11 +97,13 @@ def test_first_boot_sets_up_everything_and_wipes_the_code_r_n4(
     assert (root.path / "etc" / "yizhan" / "display.enabled").exists()
     assert json.loads((root.data / "provisioned").read_text(encoding="utf-8"))["enrolled"]
 
-    # booting again with the wiped file: nothing to redo
+    # booting again with the wiped file: nothing to redo, and the unit skips Python
+    assert not needed(root)
     assert provision_main(root.provisioner(cups_server=cups_server.socket)) == 0
     assert "与上次开通时相同" in capsys.readouterr().out
     # an edited file (same station) is checked and applied again, without a 登记码
     root.write(boot_file.replace('"李家村便民服务站"', '"李家村党群服务中心便民服务站"'))
+    assert needed(root)
     assert provision_main(root.provisioner(cups_server=cups_server.socket)) == 0
     assert "已登记到县级中心" in capsys.readouterr().out
     assert load_settings(root.config, env={}).station_name == "李家村党群服务中心便民服务站"

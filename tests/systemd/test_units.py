@@ -3,7 +3,7 @@ restart forever, a watchdog fed by our loops, hardening, data only in /var/lib/y
 
 ``verify`` checks that every ``ExecStart=`` program exists, so the units are verified from
 a copy in which the image's paths point at this machine: the ``yizhan`` launcher and the
-growroot script at the files image-build installs. Nothing else is
+scripts of ``/usr/local/sbin`` at the files image-build installs. Nothing else is
 changed, and any warning (an unknown key, a bad value) fails the test.
 """
 
@@ -33,8 +33,8 @@ def _analyzer() -> str:
 def _local_copy(unit: Path, folder: Path) -> Path:
     text = unit.read_text(encoding="utf-8")
     text = text.replace("/usr/local/bin/yizhan", str(LAUNCHER))
-    growroot = ROOTFS / "usr" / "local" / "sbin" / "yizhan-growroot"
-    text = text.replace("/usr/local/sbin/yizhan-growroot", str(growroot))
+    for script in (ROOTFS / "usr" / "local" / "sbin").iterdir():  # growroot, provision check
+        text = text.replace(f"/usr/local/sbin/{script.name}", str(script))
     copy = folder / unit.name
     copy.write_text(text, encoding="utf-8")
     return copy
