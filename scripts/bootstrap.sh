@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 DEB_PACKAGES=(python3-venv python3-dev gcc chromium fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai fonts-dejavu-core poppler-utils
-    cups cups-filters cups-bsd libcups2-dev espeak-ng sox postgresql
+    cups cups-filters cups-bsd libcups2-dev espeak-ng sox alsa-utils postgresql
     sway foot fcitx5 fcitx5-chinese-addons wtype libime-bin grim systemd
     shellcheck mtools dosfstools fdisk e2fsprogs)
 # sway … grim: the staff terminal's Chinese input (fcitx5 pinyin in foot under sway), which

@@ -128,10 +128,20 @@ def test_missing_player_or_sound_card_is_not_ready_not_a_crash(
     assert caplog.text.count("语音叫号未就绪") >= 3
 
 
-@pytest.mark.skipif(shutil.which("aplay") is None, reason="needs aplay")
-def test_real_aplay_without_a_sound_card_does_not_raise(pack: VoicePack) -> None:
+def test_real_aplay_plays_to_a_device_and_names_a_missing_card_r_q3(pack: VoicePack) -> None:
+    """Real aplay (alsa-utils, installed by scripts/bootstrap.sh): a whole call announcement
+    plays to ALSA's null device; a card that is not there leaves the speaker not ready with
+    aplay's own reason, and the next good play makes it ready again."""
+    assert shutil.which("aplay"), "aplay is missing: run scripts/bootstrap.sh (alsa-utils)"
     speaker = AplaySpeaker(pack, player=["aplay", "-q", "-D", "null"])
-    speaker.play_clips(["ding"])  # either plays to the null device or reports not ready
+    speaker.play_clips(call_clips("A001", 1))
+    assert speaker.ready, speaker.problem
+    missing = AplaySpeaker(pack, player=["aplay", "-q", "-D", "hw:7,0"])
+    missing.play_clips(["ding"])
+    assert not missing.ready and "声卡不可用（aplay：" in missing.problem
+    missing.player = ["aplay", "-q", "-D", "null"]
+    missing.play_clips(["ding"])
+    assert missing.ready
 
 
 def test_make_speaker_by_backend(tmp_path: Path) -> None:
