@@ -32,6 +32,8 @@ CLERK = ("ck01", "223344")  # the demo window clerk (appliance/demo/seed.py)
 ID_NUMBER = "410122194001080021"
 PHONE = "13800001234"
 STEP_S = 3.0  # a key's effect on the emulated TUI takes a second or two
+LOOK_S = 12.0  # from a syllable to the key that picks from its candidate list
+WAKE_S = 20.0  # after Ctrl+Space: fcitx5's first pinyin of the boot loads its dictionaries
 SESSION = "XDG_RUNTIME_DIR=/run/user/900 DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/900/bus"
 
 
@@ -104,6 +106,9 @@ def _choose(term: Terminal, work: Path, syllable: str, pick: tuple[str, ...]) ->
     page of the list (``candidates-<syllable>-<n>.png``) and type the comma-separated keys
     written to ``pick-<syllable>-<n>`` (``=`` alone, or keys ending in ``?``, asks again)."""
     if os.environ.get("IMAGE_TEST_PINYIN_ASK") != "1":
+        # as a person does: look at the list, then press its number. Under emulation the list
+        # takes seconds; a pick 3 s after the first syllable lost the whole of 张 (run 7)
+        time.sleep(LOOK_S)
         term.keys(*pick)
         return
     for page in range(1, 9):
@@ -155,6 +160,7 @@ def pinyin_check(guest: GuestShell, port: int, work: Path, figures: dict[str, ob
     term.keys("a", "<Tab>", "<Tab>", "<Tab>")
     term.screenshot(work / "tui-before-pinyin.png")
     term.keys("<ctrl+space>")  # pinyin on, as staff switch it for a name
+    time.sleep(WAKE_S)
     for syllable, pick in _syllables():
         term.keys(syllable)
         _choose(term, work, syllable, pick)
