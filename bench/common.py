@@ -80,6 +80,16 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
+def pss_mb(pid: int) -> float:
+    """Proportional resident memory (``Pss`` in ``/proc/PID/smaps_rollup``) in MiB: each shared
+    page (the Python binary, shared libraries) split among the processes that map it, so the
+    Pss of several processes adds up to what they take from the machine together."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no Pss for process {pid}")
+
+
 class ServerProcess:
     """``python -m yizhan.cli serve --port N`` over ``data_dir``; restartable on one port."""
 

@@ -13,8 +13,9 @@ service printing every receipt and notice. Afterwards it reads ``VmRSS`` of each
 once idle, as it does 15 s after its last notice) and the total, and a baseline
 measured in the same run: a bare ``python -c 'import litestar'`` process. It also reports
 the server's peak (``VmHWM``), its threads and its open SQLite connections. The processes
-run with ``MALLOC_ARENA_MAX=2`` as the appliance's units set it. The last line is one JSON
-object.
+run with ``MALLOC_ARENA_MAX=2`` as the appliance's units set it. Beside ``VmRSS`` it reads
+each process's ``Pss`` (shared pages split among the processes mapping them: what the four
+take from the machine together). The last line is one JSON object.
 
 Goal: the four processes together within 150 MB.
 """
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -40,6 +42,7 @@ from bench.common import (  # noqa: E402
     login,
     prepare_demo_database,
     print_result,
+    pss_mb,
     rss_mb,
 )
 
@@ -196,15 +199,19 @@ def db_connections(pid: int) -> int:
     return count
 
 
-def children_rss_mb(pid: int) -> float:
-    """Resident memory of the process's children still running (a notice worker, R-N4)."""
+def children_mb(pid: int, measure: Callable[[int], float] = rss_mb) -> float:
+    """Memory of the process's children still running (a notice worker, R-N4)."""
     total = 0.0
     for child in live_children(pid):
         try:
-            total += rss_mb(child)
+            total += measure(child)
         except (OSError, RuntimeError):
             continue
     return total
+
+
+def with_children(pid: int, measure: Callable[[int], float]) -> float:
+    return round(measure(pid) + children_mb(pid, measure), 1)
 
 
 def live_children(pid: int) -> list[int]:
@@ -280,12 +287,14 @@ def main() -> int:
                     "notice_worker_exited": worker_gone,
                     "server_db_connections": db_connections(server_pid),
                 }
-                rss = {
-                    "server": round(server.rss_mb() + children_rss_mb(server_pid), 1),
-                    "hw": round(rss_mb(hw.pid) + children_rss_mb(hw.pid), 1),
-                    "sync": round(rss_mb(sync.pid), 1) if sync.poll() is None else 0.0,
-                    "tui": round(rss_mb(tui.pid), 1),
-                }
+                server.rss_mb()  # raises when the server died
+                pids = {"server": server_pid, "hw": hw.pid, "tui": tui.pid}
+                if sync.poll() is None:
+                    pids["sync"] = sync.pid
+                rss = {name: with_children(pid, rss_mb) for name, pid in pids.items()}
+                pss = {name: with_children(pid, pss_mb) for name, pid in pids.items()}
+                rss.setdefault("sync", 0.0)
+                pss.setdefault("sync", 0.0)
             finally:
                 for proc in (tui, sync, hw):
                     proc.terminate()
@@ -297,9 +306,13 @@ def main() -> int:
                 hw_log.close()
     base = round(baseline_mb(), 1)
     total = round(sum(rss.values()), 1)
+    total_pss = round(sum(pss.values()), 1)
     for name, mb in rss.items():
-        print(f"{name:>7}: {mb:6.1f} MB")
-    print(f"  total: {total:6.1f} MB (goal {GOAL_MB:.0f} MB); bare litestar process {base} MB")
+        print(f"{name:>7}: {mb:6.1f} MB resident, {pss[name]:6.1f} MB Pss")
+    print(
+        f"  total: {total:6.1f} MB resident, {total_pss:6.1f} MB Pss (goal {GOAL_MB:.0f} MB); "
+        f"bare litestar process {base} MB"
+    )
     print_result(
         {
             "server_rss_mb": rss["server"],
@@ -308,6 +321,8 @@ def main() -> int:
             "sync_rss_mb": rss["sync"],
             "sync_running": rss["sync"] > 0,
             "total_rss_mb": total,
+            "total_pss_mb": total_pss,
+            "pss_mb": pss,
             "baseline_litestar_mb": base,
             "total_over_baseline": round(total / base, 2),
             "server_over_baseline": round(rss["server"] / base, 2),

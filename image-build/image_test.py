@@ -13,12 +13,16 @@ test's kernel command line only, never in the image's cmdline.txt) runs the chec
 - the API answers through the forwarded port and tickets can be issued (demo categories);
 - a frozen `yizhan hw` (SIGSTOP) shows the fault (GET /api/device/heartbeat, the verdict
   `yizhan doctor` prints) and systemd's watchdog (WatchdogSec) brings it back; a killed one
-  (SIGKILL) is restarted by Restart=always;
+  (SIGKILL) is restarted by Restart=always; a stuck TUI (SIGSTOP) is ended by
+  yizhan-tui-watch and started again inside foot;
 - after a hard `system_reset` through the QEMU monitor (no sync first) every acknowledged
   ticket is still there and the API answers again;
 - pinyin typed with wtype on the image's own terminal reaches the TUI's applicant-name field
   and the server opens the case for 张桂兰 (image_pinyin.py; screenshots in the test folder);
-- the resident memory (VmRSS) of every yizhan process.
+- the resident memory (VmRSS, and Pss: shared pages split among the processes that map them)
+  of every process of the yizhan user, the guest's MemAvailable after the morning and any
+  OOM kill. `IMAGE_TEST_MEMORY_MB=512` boots the guest with a Pi Zero 2 W's memory (default
+  1024).
 
 The last line printed is one JSON object with the figures. Logs stay in build/image/test-*/
 (console.log: the serial console; shell.log: the root shell's transcript). Not run in
@@ -60,9 +64,16 @@ maintenance_password = "image-test-weihu"
 """
 RSS = (
     "for p in $(pgrep -u yizhan); do "
-    "printf '%s\\t%s\\t%s\\n' \"$p\" \"$(awk '/^VmRSS/ {print $2}' /proc/$p/status)\" "
+    "printf '%s\\t%s\\t%s\\t%s\\n' \"$p\" \"$(awk '/^VmRSS/ {print $2}' /proc/$p/status)\" "
+    "\"$(awk '/^Pss:/ {print $2}' /proc/$p/smaps_rollup)\" "
     "\"$(tr '\\0' ' ' < /proc/$p/cmdline | cut -c1-90)\"; done"
 )
+"""pid, VmRSS and Pss (KiB), command line of every process of the yizhan user. Pss shares each
+page among the processes that map it (the Python binary, shared libraries), so the Pss of
+all processes adds up to what they take from the machine; their VmRSS counts shared pages
+once per process."""
+MEMINFO = "grep -E '^(MemTotal|MemAvailable|SwapTotal|SwapFree):' /proc/meminfo"
+OOM = "journalctl -k -b --no-pager -q | grep -ci 'out of memory' || true"
 
 
 def say(line: str) -> None:
@@ -87,13 +98,26 @@ def hardware_state(guest: Guest, key: str) -> str:
     return str(health["state"])  # type: ignore[index]
 
 
-def rss(guest: Guest) -> dict[str, int]:
-    """VmRSS in KiB of every process of the yizhan user, by pid and command line."""
-    figures: dict[str, int] = {}
+def memory(guest: Guest) -> tuple[dict[str, int], dict[str, int]]:
+    """VmRSS and Pss in KiB of every process of the yizhan user, by pid and command line."""
+    rss: dict[str, int] = {}
+    pss: dict[str, int] = {}
     for row in guest.sh(RSS).splitlines():
         parts = row.split("\t")
-        if len(parts) == 3 and parts[1].isdigit():
-            figures[f"{parts[0]} {parts[2].strip()}"] = int(parts[1])
+        if len(parts) == 4 and parts[1].isdigit():
+            name = f"{parts[0]} {parts[3].strip()}"
+            rss[name] = int(parts[1])
+            pss[name] = int(parts[2]) if parts[2].isdigit() else 0
+    return rss, pss
+
+
+def meminfo(guest: Guest) -> dict[str, int]:
+    """The guest's /proc/meminfo lines that say whether it fits, in MiB."""
+    figures: dict[str, int] = {}
+    for row in guest.sh(MEMINFO).splitlines():
+        name, _, value = row.partition(":")
+        if value.split() and value.split()[0].isdigit():
+            figures[name.strip()] = int(value.split()[0]) // 1024
     return figures
 
 
@@ -170,12 +194,39 @@ def check(guest: Guest, figures: dict[str, object]) -> None:
     # unit (the pinyin step restarted only the TUI, inside foot)
     figures["tui_unit_restarts"] = guest.sh("systemctl show -p NRestarts --value yizhan-tui")
 
-    memory = rss(guest)
-    figures["rss_kib"] = memory
-    figures["rss_total_mb"] = round(sum(memory.values()) / 1024, 1)
-    figures["rss_yizhan_python_mb"] = round(
-        sum(kb for name, kb in memory.items() if "/opt/yizhan/.venv/bin/" in name) / 1024, 1
+    rss, pss = memory(guest)
+    ours = [name for name in rss if "/opt/yizhan/.venv/bin/" in name]
+    figures["rss_kib"] = rss
+    figures["pss_kib"] = pss
+    figures["rss_total_mb"] = round(sum(rss.values()) / 1024, 1)
+    figures["rss_yizhan_python_mb"] = round(sum(rss[name] for name in ours) / 1024, 1)
+    figures["pss_total_mb"] = round(sum(pss.values()) / 1024, 1)
+    figures["pss_yizhan_python_mb"] = round(sum(pss[name] for name in ours) / 1024, 1)
+    figures["guest_memory_mb"] = meminfo(guest)  # MemAvailable: what is left for the page cache
+    figures["oom_kills"] = guest.sh(OOM).strip()
+    say(
+        f"memory: Pss {figures['pss_yizhan_python_mb']} MB for our Python processes, "
+        f"{figures['pss_total_mb']} MB for all of the yizhan user's; guest {figures['guest_memory_mb']}"
     )
+
+    # a stuck TUI (SIGSTOP): its heartbeat stops, yizhan-tui-watch ends it (limit 180 s, every
+    # 30 s) and the loop inside foot starts a new one
+    tui = "pgrep -n -u yizhan -f '/bin/yizhan tui$'"
+    frozen = guest.sh(tui).strip()
+    figures["tui_cgroup"] = guest.sh(f"cat /proc/{frozen}/cgroup").strip()
+    guest.sh(f"kill -STOP {frozen}")
+    figures["tui_stuck_restart_s"] = round(
+        wait_for(
+            "卡住的终端程序被看门狗结束，并重新启动",
+            lambda: guest.sh(tui).strip() not in ("", frozen),
+            limit=600,
+        ),
+        1,
+    )
+    figures["tui_watch_said"] = guest.sh(
+        "journalctl -b -u yizhan-tui-watch --no-pager -q -o cat | grep 员工终端 | tail -1"
+    ).strip()
+    say(f"stuck TUI: ended by yizhan-tui-watch, new one after {figures['tui_stuck_restart_s']} s")
 
     # a power cut: system_reset with no sync first
     guest.monitor("system_reset")

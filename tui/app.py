@@ -22,6 +22,7 @@ from appliance.clock.schemas import ClockStatus
 from appliance.queue.schemas import QueueSnapshot, WindowState
 from tui import compositing
 from tui.api_client import ApiError, Offline, StationApi
+from tui.heartbeat import Heartbeat
 from tui.models import window_of
 from tui.screens.clock import ClockScreen
 from tui.screens.lock import LockScreen
@@ -80,6 +81,7 @@ class YizhanApp(App[int]):
         self.backup_line, self.backup_warn = "", False
         self.clock_status: ClockStatus | None = None  # set while the server's clock is wrong
         self._refreshing = asyncio.Lock()
+        self.heartbeat = Heartbeat.from_env()  # read by yizhan-tui-watch (tui.heartbeat)
 
     def on_mount(self) -> None:
         self.push_screen(LoginScreen())
@@ -139,6 +141,7 @@ class YizhanApp(App[int]):
                 await self._redraw()
             except Exception as exc:  # a drawing glitch must not stop the terminal
                 self.log.error(f"redraw failed: {exc!r}")
+        self.heartbeat.beat()  # online or not: the loop went round
 
     async def _fetch(self) -> None:
         try:

@@ -4,8 +4,12 @@ tools stay out of `make test`'s bootstrap; the image test checks what the issue 
 
 from __future__ import annotations
 
+import importlib
+import os
 import shutil
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -72,3 +76,34 @@ def test_image_test_checks_what_the_issue_asks() -> None:
     ):
         assert needle in source, needle
     assert "mount " not in source.replace("unmount", "")
+
+
+class LocalGuest:
+    """The image test's guest shell, run on this machine for the current user instead."""
+
+    def sh(self, command: str) -> str:
+        command = command.replace("pgrep -u yizhan", f"pgrep -u {os.getuid()}")
+        return subprocess.run(["sh", "-c", command], capture_output=True, text=True).stdout
+
+
+def test_image_test_reads_rss_and_pss_of_every_process(tmp_path: Path) -> None:
+    """R-N4 (a 512 MB Pi Zero 2 W): the image test's memory figures come from a command that
+    works: VmRSS and Pss of each process, and MemAvailable of the machine."""
+    sys.path.insert(0, str(BUILD))
+    try:
+        image_test = importlib.import_module("image_test")
+    finally:
+        sys.path.remove(str(BUILD))
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        time.sleep(0.5)
+        rss, pss = image_test.memory(LocalGuest())
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    mine = [name for name in rss if name.startswith(f"{sleeper.pid} ")]
+    assert mine and "time.sleep(30)" in mine[0]
+    assert rss[mine[0]] > 1000  # a Python process: several MB resident
+    assert 0 < pss[mine[0]] <= rss[mine[0]]  # its share, never more than what it maps
+    info = image_test.meminfo(LocalGuest())
+    assert 0 < info["MemAvailable"] <= info["MemTotal"]
