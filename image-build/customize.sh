@@ -86,7 +86,7 @@ FSTAB
 cp "$REPO"/systemd/*.service "$REPO"/systemd/*.timer "$ROOT/etc/systemd/system/"
 systemctl --root="$ROOT" enable yizhan-growroot.service yizhan-provision.service \
     yizhan-server.service yizhan-hw.service yizhan-sync.service yizhan-tui.service \
-    yizhan-display.service yizhan-backup.timer yizhan-tui-watch.timer
+    yizhan-display.service yizhan-backup.timer yizhan-tui-watch.timer yizhan-zram.service
 # fake-hwclock: trixie enables its own fake-hwclock-load.service, but not -save.timer (and masks
 # the old fake-hwclock.service: enabling that one fails). The timer saves every minute here
 # (rootfs/etc/systemd/system/fake-hwclock-save.timer.d), so a power cut leaves the clock within

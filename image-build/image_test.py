@@ -51,6 +51,7 @@ UNITS = [
     "yizhan-hw",
     "yizhan-sync",
     "yizhan-tui",
+    "yizhan-zram",
 ]
 YIZHAN = "runuser -u yizhan -- env YIZHAN_CONFIG=/etc/yizhan/station.toml "
 YIZHAN += "YIZHAN_DATA_DIR=/var/lib/yizhan /usr/local/bin/yizhan"
@@ -204,6 +205,7 @@ def check(guest: Guest, figures: dict[str, object]) -> None:
     figures["pss_yizhan_python_mb"] = round(sum(pss[name] for name in ours) / 1024, 1)
     figures["guest_memory_mb"] = meminfo(guest)  # MemAvailable: what is left for the page cache
     figures["oom_kills"] = guest.sh(OOM).strip()
+    figures["swap"] = guest.sh("swapon --show --noheadings --bytes").strip()  # zram (yizhan-zram)
     say(
         f"memory: Pss {figures['pss_yizhan_python_mb']} MB for our Python processes, "
         f"{figures['pss_total_mb']} MB for all of the yizhan user's; guest {figures['guest_memory_mb']}"
