@@ -65,14 +65,15 @@ maintenance_password = "image-test-weihu"
 """
 RSS = (
     "for p in $(pgrep -u yizhan); do "
-    "printf '%s\\t%s\\t%s\\t%s\\n' \"$p\" \"$(awk '/^VmRSS/ {print $2}' /proc/$p/status)\" "
+    "printf '%s\\t%s\\t%s\\t%s\\t%s\\n' \"$p\" \"$(awk '/^VmRSS/ {print $2}' /proc/$p/status)\" "
     "\"$(awk '/^Pss:/ {print $2}' /proc/$p/smaps_rollup)\" "
+    "\"$(awk '/^SwapPss:/ {print $2}' /proc/$p/smaps_rollup)\" "
     "\"$(tr '\\0' ' ' < /proc/$p/cmdline | cut -c1-90)\"; done"
 )
-"""pid, VmRSS and Pss (KiB), command line of every process of the yizhan user. Pss shares each
-page among the processes that map it (the Python binary, shared libraries), so the Pss of
-all processes adds up to what they take from the machine; their VmRSS counts shared pages
-once per process."""
+"""pid, VmRSS, Pss and SwapPss (KiB), command line of every process of the yizhan user. Pss
+shares each page among the processes that map it (the Python binary, shared libraries), so
+the Pss of all processes adds up to what they take from the machine; their VmRSS counts
+shared pages once per process. SwapPss is their share of what sits in swap (zram)."""
 MEMINFO = "grep -E '^(MemTotal|MemAvailable|SwapTotal|SwapFree):' /proc/meminfo"
 OOM = "journalctl -k -b --no-pager -q | grep -ci 'out of memory' || true"
 
@@ -99,17 +100,19 @@ def hardware_state(guest: Guest, key: str) -> str:
     return str(health["state"])  # type: ignore[index]
 
 
-def memory(guest: Guest) -> tuple[dict[str, int], dict[str, int]]:
-    """VmRSS and Pss in KiB of every process of the yizhan user, by pid and command line."""
+def memory(guest: Guest) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """VmRSS, Pss and SwapPss in KiB of every process of the yizhan user, by pid and command."""
     rss: dict[str, int] = {}
     pss: dict[str, int] = {}
+    swap: dict[str, int] = {}
     for row in guest.sh(RSS).splitlines():
         parts = row.split("\t")
-        if len(parts) == 4 and parts[1].isdigit():
-            name = f"{parts[0]} {parts[3].strip()}"
+        if len(parts) == 5 and parts[1].isdigit():
+            name = f"{parts[0]} {parts[4].strip()}"
             rss[name] = int(parts[1])
             pss[name] = int(parts[2]) if parts[2].isdigit() else 0
-    return rss, pss
+            swap[name] = int(parts[3]) if parts[3].isdigit() else 0
+    return rss, pss, swap
 
 
 def meminfo(guest: Guest) -> dict[str, int]:
@@ -195,7 +198,7 @@ def check(guest: Guest, figures: dict[str, object]) -> None:
     # unit (the pinyin step restarted only the TUI, inside foot)
     figures["tui_unit_restarts"] = guest.sh("systemctl show -p NRestarts --value yizhan-tui")
 
-    rss, pss = memory(guest)
+    rss, pss, swapped = memory(guest)
     ours = [name for name in rss if "/opt/yizhan/.venv/bin/" in name]
     figures["rss_kib"] = rss
     figures["pss_kib"] = pss
@@ -203,6 +206,7 @@ def check(guest: Guest, figures: dict[str, object]) -> None:
     figures["rss_yizhan_python_mb"] = round(sum(rss[name] for name in ours) / 1024, 1)
     figures["pss_total_mb"] = round(sum(pss.values()) / 1024, 1)
     figures["pss_yizhan_python_mb"] = round(sum(pss[name] for name in ours) / 1024, 1)
+    figures["swap_pss_yizhan_python_mb"] = round(sum(swapped[name] for name in ours) / 1024, 1)
     figures["guest_memory_mb"] = meminfo(guest)  # MemAvailable: what is left for the page cache
     figures["oom_kills"] = guest.sh(OOM).strip()
     figures["swap"] = guest.sh("swapon --show --noheadings --bytes").strip()  # zram (yizhan-zram)

@@ -97,7 +97,7 @@ def test_image_test_reads_rss_and_pss_of_every_process(tmp_path: Path) -> None:
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
         time.sleep(0.5)
-        rss, pss = image_test.memory(LocalGuest())
+        rss, pss, swapped = image_test.memory(LocalGuest())
     finally:
         sleeper.kill()
         sleeper.wait()
@@ -105,5 +105,6 @@ def test_image_test_reads_rss_and_pss_of_every_process(tmp_path: Path) -> None:
     assert mine and "time.sleep(30)" in mine[0]
     assert rss[mine[0]] > 1000  # a Python process: several MB resident
     assert 0 < pss[mine[0]] <= rss[mine[0]]  # its share, never more than what it maps
+    assert swapped[mine[0]] >= 0
     info = image_test.meminfo(LocalGuest())
     assert 0 < info["MemAvailable"] <= info["MemTotal"]
