@@ -284,6 +284,8 @@ def check(guest: Guest, figures: dict[str, object]) -> None:
     if lost or figures["integrity_check"] != "ok":
         raise SystemExit(f"掉电后丢失了号票 {lost} 或完整性检查失败：{rows}")
     say(f"after system_reset: tickets {numbers} kept, HTTP again")
+    if not figures.get("pinyin_ok"):  # checked last, so that every other figure is there
+        raise SystemExit("拼音输入没有到达终端的申请人姓名（见 tui-*-pinyin.png）")
 
 
 def main(image: Path) -> int:

@@ -117,3 +117,20 @@ def test_the_timer_runs_the_watch_and_the_terminal_names_the_same_file() -> None
     assert f"Environment=YIZHAN_TUI_HEARTBEAT={default}" in tui
     customize = (ROOT / "image-build" / "customize.sh").read_text(encoding="utf-8")
     assert "yizhan-tui-watch.timer" in customize
+
+
+def test_the_watch_can_read_the_heartbeat_under_its_sandbox_r_n4() -> None:
+    """``ProtectHome=yes`` hides /run/user, where the heartbeat is: the watch then sees no
+    heartbeat and kills a working TUI every 30 s (as it did on the image once)."""
+    unit = (ROOT / "systemd" / "yizhan-tui-watch.service").read_text(encoding="utf-8")
+    settings = dict(
+        line.split("=", 1) for line in unit.splitlines() if "=" in line and line[0] != "#"
+    )
+    assert settings.get("ProtectHome", "no") in {"no", "read-only"}
+    assert settings.get("InaccessiblePaths", "") == ""
+    heartbeat = next(
+        line.split("-", 1)[1].strip("}")
+        for line in SCRIPT.read_text(encoding="utf-8").splitlines()
+        if line.startswith("file=")
+    )
+    assert heartbeat.startswith("/run/user/")
